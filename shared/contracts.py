@@ -1,0 +1,56 @@
+"""Events the services exchange on internal topics (JSON, pydantic v2).
+
+These are the project's own contracts, versioned by field addition only.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from shared.messages.model import CebMessage, Format
+
+
+class Recipient(BaseModel):
+    dxp_id: str
+    format: Format = "xml"
+
+
+class ReceiptIssued(BaseModel):
+    """A receipt decided by a service, to be delivered by notification (topic ``cbec.receipts``)."""
+
+    receipt_id: str  # stable UUID: the same receipt re-sent keeps its id
+    message_type: str  # CEB604, CEB608, CEB508, CEB510, CEB606, CEB900, ...
+    business_key: str  # Kafka key on the enterprise's topic, e.g. the list's copNo
+    fields: dict[str, str]  # guid, business key fields, returnStatus, returnTime, returnInfo
+    recipients: list[Recipient]
+    # party codes the receipt also concerns (e.g. the list's ebcCode); notification resolves
+    # them to registered enterprises (issue 5)
+    concerns: list[str] = Field(default_factory=list)
+    issued_at: datetime
+    issued_by: str  # "gateway" | "management"
+    trace_id: str = ""
+
+
+class Declaration(BaseModel):
+    """A message that passed the preliminary verification (topic ``cbec.declarations``)."""
+
+    message: CebMessage
+    sender_dxp_id: str
+    sender_code: str
+    received_at: datetime
+    # the platform's acceptance receipts (returnStatus 2), one per document, emitted by management
+    # before its own decision so that a document's receipts leave one outbox in order
+    acceptance: list[ReceiptIssued] = Field(default_factory=list)
+    pre_nos: list[str] = Field(default_factory=list)  # platform numbers, one per document
+    trace_id: str = ""
+
+
+class EnterpriseRegistered(BaseModel):
+    """The registry's view of an enterprise (topic ``cbec.enterprises``, compacted by code)."""
+
+    code: str
+    name: str
+    dxp_id: str
+    roles: list[str]
+    receipt_format: Format | None = None
