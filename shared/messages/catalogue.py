@@ -1,0 +1,212 @@
+"""The export message types, declared once: what each message holds and what answers it.
+
+One table drives decoding (which elements may appear), encoding (field order), the format checks
+(required, length, format) and the receipts. Field lists read like the handbook's "Key fields":
+names in document order, ``!`` marks a required field; what each field looks like is in
+``field_vocabulary``. ``note`` closes every head and list (the samples carry it).
+"""
+from __future__ import annotations
+
+from shared.messages.field_vocabulary import VOCABULARY
+from shared.messages.message_specs import DocumentSpec, FieldSpec, MessageSpec, ReceiptSpec
+
+CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
+
+__all__ = [
+    "BASE_TRANSFER", "CEB_NAMESPACE", "MESSAGE_RECEIPT", "MESSAGE_SPECS", "RECEIPT_SPECS",
+    "DocumentSpec", "FieldSpec", "MessageSpec", "ReceiptSpec",
+    "receipt_spec_for", "receipt_spec_for_root", "spec_for", "spec_for_root",
+]
+
+
+def _fields(names: str) -> tuple[FieldSpec, ...]:
+    specs = []
+    for word in names.split():
+        name = word.rstrip("!")
+        fmt, max_length = VOCABULARY[name]
+        specs.append(FieldSpec(name, fmt, max_length, required=word.endswith("!")))
+    return tuple(specs)
+
+
+def _headed(name: str, head: str, items: str) -> DocumentSpec:
+    return DocumentSpec(name, f"{name}Head", f"{name}List", _fields(head), _fields(items))
+
+
+def _flat(name: str, fields: str) -> DocumentSpec:
+    return DocumentSpec(name, None, None, _fields(fields))
+
+
+def _receipt(code: str, element: str, answers: str | None, fields: str) -> ReceiptSpec:
+    return ReceiptSpec(code, f"{code}Message", element, _fields(fields), answers)
+
+
+_APP = "guid! appType! appTime! appStatus!"
+_RETURN = "returnStatus! returnTime! returnInfo"
+
+BASE_TRANSFER = _flat("BaseTransfer", "copCode! copName! dxpMode! dxpId! note")
+
+MESSAGE_RECEIPT = _receipt("CEB900", "MessageReturn", None, f"guid! oriMessageType {_RETURN}")
+
+_MESSAGES = (
+    MessageSpec(
+        "CEB303", "CEB303Message", "export order",
+        _headed(
+            "Order",
+            f"{_APP} orderType! orderNo! ebpCode! ebpName! ebcCode! ebcName! goodsValue! freight"
+            " currency! note",
+            "gnum! itemNo itemName! gcode barCode unit! currency! qty! price! totalPrice! note",
+        ),
+        business_key=("ebpCode", "orderNo"),
+        sender_field="ebcCode",
+        split=False,
+        receipt=_receipt(
+            "CEB304", "OrderReturn", "CEB303", f"guid! ebpCode ebcCode orderNo {_RETURN}"
+        ),
+    ),
+    MessageSpec(
+        "CEB403", "CEB403Message", "payment received",
+        _flat(
+            "Receipts",
+            f"{_APP} ebpCode! ebpName! ebcCode! ebcName! orderNo! payCode! payName! payNo!"
+            " charge! currency! accountingDate! note",
+        ),
+        business_key=("ebcCode", "orderNo"),
+        sender_field="ebcCode",
+        split=False,
+        receipt=_receipt(
+            "CEB404", "ReceiptsReturn", "CEB403", f"guid! ebpCode ebcCode orderNo {_RETURN}"
+        ),
+    ),
+    MessageSpec(
+        "CEB505", "CEB505Message", "waybill",
+        _flat(
+            "Logistics",
+            f"{_APP} logisticsCode! logisticsName! logisticsNo! freight! insuredFee currency!"
+            " grossWeight! packNo! goodsInfo! ebcCode! ebcName! ebcTelephone note",
+        ),
+        business_key=("logisticsCode", "logisticsNo"),
+        sender_field="logisticsCode",
+        split=False,
+        receipt=_receipt(
+            "CEB506", "LogisticsReturn", "CEB505", f"guid! logisticsCode logisticsNo {_RETURN}"
+        ),
+    ),
+    MessageSpec(
+        "CEB603", "CEB603Message", "export list",
+        _headed(
+            "Inventory",
+            f"{_APP} customsCode! ebpCode! ebpName! orderNo! logisticsCode! logisticsName!"
+            " logisticsNo! copNo! preNo invtNo ieFlag! portCode! ieDate! statisticsFlag!"
+            " agentCode! agentName! ebcCode! ebcName! ownerCode! ownerName! iacCode emsNo"
+            " tradeMode! trafMode! trafName voyageNo billNo totalPackageNo loctNo licenseNo"
+            " country! POD freight fCurrency fFlag insuredFee iCurrency iFlag wrapType packNo!"
+            " grossWeight! netWeight! note",
+            "gnum! itemNo itemRecordNo itemName! gcode! gname! gmodel! barCode country!"
+            " currency! qty! unit! qty1! unit1! qty2 unit2 price! totalPrice! note",
+        ),
+        business_key=("agentCode", "copNo"),
+        sender_field="agentCode",
+        split=False,
+        receipt=_receipt(
+            "CEB604", "InventoryReturn", "CEB603",
+            f"guid! customsCode ebpCode ebcCode agentCode copNo preNo invtNo {_RETURN}",
+        ),
+    ),
+    MessageSpec(
+        "CEB605", "CEB605Message", "list cancellation application",
+        _flat(
+            "InvtCancel",
+            f"{_APP} customsCode! orderNo! ebpCode! ebpName! logisticsNo! copNo! preNo invtNo!"
+            " reason! agentCode! agentName! ebcCode! ebcName! note",
+        ),
+        business_key=("copNo", "invtNo"),
+        sender_field="agentCode",
+        split=False,
+        receipt=_receipt(
+            "CEB606", "InvtCancelReturn", "CEB605",
+            f"guid! customsCode invtNo copNo preNo agentCode ebpCode ebcCode {_RETURN}",
+        ),
+    ),
+    MessageSpec(
+        "CEB607", "CEB607Message", "master/sub bill",
+        _headed(
+            "WayBill",
+            f"{_APP} customsCode! copNo! preNo agentCode! agentName! loctNo trafMode! trafName"
+            " voyageNo billNo! domesticTrafNo grossWeight! logisticsCode! logisticsName!"
+            " msgCount! msgSeqNo! note",
+            "gnum! totalPackageNo logisticsNo! invtNo! note",
+        ),
+        business_key=("copNo", "logisticsCode"),
+        sender_field="agentCode",
+        split=True,
+        receipt=_receipt(
+            "CEB608", "WayBillReturn", "CEB607",
+            f"guid! customsCode copNo preNo agentCode billNo logisticsCode {_RETURN}",
+        ),
+    ),
+    MessageSpec(
+        "CEB507", "CEB507Message", "arrival form",
+        _headed(
+            "Arrival",
+            f"{_APP} customsCode! copNo! preNo operatorCode! operatorName! loctNo! ieFlag!"
+            " trafMode! billNo! domesticTrafNo logisticsCode logisticsName msgCount! msgSeqNo!"
+            " note",
+            "gnum! totalPackageNo logisticsNo! note",
+        ),
+        business_key=("copNo",),
+        sender_field="operatorCode",
+        split=True,
+        receipt=_receipt(
+            "CEB508", "ArrivalReturn", "CEB507",
+            f"guid! customsCode copNo preNo operatorCode billNo {_RETURN}",
+        ),
+    ),
+    MessageSpec(
+        "CEB509", "CEB509Message", "departure form",
+        _headed(
+            "Departure",
+            f"{_APP} customsCode! copNo! preNo logisticsCode! logisticsName! trafMode! trafName"
+            " voyageNo billNo! leaveTime! msgCount! msgSeqNo! note",
+            "gnum! totalPackageNo logisticsNo! note",
+        ),
+        business_key=("copNo",),
+        sender_field="logisticsCode",
+        split=True,
+        receipt=_receipt(
+            "CEB510", "DepartureReturn", "CEB509",
+            f"guid! customsCode copNo preNo logisticsCode billNo {_RETURN}",
+        ),
+    ),
+)
+
+MESSAGE_SPECS: dict[str, MessageSpec] = {spec.message_type: spec for spec in _MESSAGES}
+_BY_ROOT: dict[str, MessageSpec] = {spec.root: spec for spec in _MESSAGES}
+RECEIPT_SPECS: dict[str, ReceiptSpec] = {
+    spec.receipt.message_type: spec.receipt for spec in _MESSAGES
+} | {MESSAGE_RECEIPT.message_type: MESSAGE_RECEIPT}
+_RECEIPTS_BY_ROOT: dict[str, ReceiptSpec] = {spec.root: spec for spec in RECEIPT_SPECS.values()}
+
+
+def spec_for(message_type: str) -> MessageSpec:
+    """The spec of an enterprise message type, e.g. ``spec_for("CEB603")``; KeyError if unknown."""
+    try:
+        return MESSAGE_SPECS[message_type]
+    except KeyError:
+        raise KeyError(f"no export message type {message_type!r}") from None
+
+
+def spec_for_root(root_name: str) -> MessageSpec | None:
+    """The spec whose root element is ``root_name`` (``"CEB603Message"``), or None."""
+    return _BY_ROOT.get(root_name)
+
+
+def receipt_spec_for(message_type: str) -> ReceiptSpec:
+    """The receipt spec of ``"CEB604"`` ... or ``"CEB900"``; KeyError if unknown."""
+    try:
+        return RECEIPT_SPECS[message_type]
+    except KeyError:
+        raise KeyError(f"no receipt message type {message_type!r}") from None
+
+
+def receipt_spec_for_root(root_name: str) -> ReceiptSpec | None:
+    return _RECEIPTS_BY_ROOT.get(root_name)

@@ -1,0 +1,100 @@
+"""The formats a CEB field value may have: the "code formats" of the preliminary verification.
+
+A ``FieldFormat`` says what a non-empty value must look like; emptiness and length are the
+field's own business (``catalogue.FieldSpec``). Formats are values, so the catalogue can name them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFormat:
+    """What a value of a field must look like."""
+
+    kind: str  # short name, e.g. "party_code", "enum"
+    expected: str  # how a reason names it, e.g. "4 digits"
+    pattern: re.Pattern[str] | None = None
+    values: tuple[str, ...] = ()  # for enums
+    calendar: Callable[[str], bool] | None = None  # for dates: is it a real moment?
+
+    def accepts(self, value: str) -> bool:
+        if self.values:
+            return value in self.values
+        if self.pattern is not None and self.pattern.fullmatch(value) is None:
+            return False
+        if self.calendar is not None:
+            return self.calendar(value)
+        return True
+
+
+def _moment(layout: str) -> Callable[[str], bool]:
+    def is_real(value: str) -> bool:
+        try:
+            datetime.strptime(value, layout)
+        except ValueError:
+            return False
+        return True
+
+    return is_real
+
+
+def enum(*values: str) -> FieldFormat:
+    """A field whose value is one of a few codes."""
+    return FieldFormat("enum", "one of " + ", ".join(values), values=tuple(values))
+
+
+TEXT = FieldFormat("text", "text")
+PARTY_CODE = FieldFormat(
+    "party_code",
+    "a 10-character customs registration code or an 18-character unified social credit code "
+    "(digits and upper-case letters)",
+    # USCC (GB 32100): 18 characters from digits and upper-case letters without I, O, S, V, Z
+    re.compile(r"[0-9A-Z]{10}|[0-9A-HJ-NP-RTUWXY]{18}"),
+)
+CUSTOMS_CODE = FieldFormat(
+    "customs_code", "a 4-digit customs or port code", re.compile(r"[0-9]{4}")
+)
+HS_CODE = FieldFormat("hs_code", "a 10-digit HS code", re.compile(r"[0-9]{10}"))
+CODE3 = FieldFormat(
+    "code3", "a 3-digit code (currency, country or unit, e.g. 142)", re.compile(r"[0-9]{3}")
+)
+CODE = FieldFormat("code", "a code of digits and letters", re.compile(r"[0-9A-Za-z]+"))
+GUID = FieldFormat(
+    "guid",
+    "a 36-character upper-case UUID such as 4CDE1CFD-EDED-46B1-946C-B8022E42FC94",
+    re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"),
+)
+DATETIME14 = FieldFormat(
+    "datetime14",
+    "a date-time yyyyMMddHHmmss",
+    re.compile(r"[0-9]{14}"),
+    calendar=_moment("%Y%m%d%H%M%S"),
+)
+DATETIME17 = FieldFormat(
+    "datetime17",
+    "a date-time yyyyMMddHHmmssSSS",
+    re.compile(r"[0-9]{17}"),
+    calendar=_moment("%Y%m%d%H%M%S%f"),
+)
+DATE8 = FieldFormat("date8", "a date yyyyMMdd", re.compile(r"[0-9]{8}"), calendar=_moment("%Y%m%d"))
+DECIMAL = FieldFormat(
+    "decimal", "a non-negative decimal number such as 120.50", re.compile(r"[0-9]+(?:\.[0-9]+)?")
+)
+INTEGER = FieldFormat("integer", "a non-negative whole number", re.compile(r"[0-9]+"))
+SIGNED_INTEGER = FieldFormat("signed_integer", "a whole number", re.compile(r"-?[0-9]+"))
+MESSAGE_TYPE = FieldFormat(
+    "message_type", "a message type such as CEB603", re.compile(r"CEB[0-9]{3}")
+)
+
+IE_FLAG = enum("E")
+APP_TYPE = enum("1", "2", "3")
+APP_STATUS = enum("1", "2")
+TRADE_MODE = enum("9610", "9710", "9810", "1210")
+ORDER_TYPE = enum("E", "B", "W")
+STATISTICS_FLAG = enum("A", "B")
+FEE_MARK = enum("1", "2", "3")  # fFlag / iFlag: 1 rate, 2 unit price, 3 total
+DXP_MODE = enum("DXP")
