@@ -1,0 +1,50 @@
+"""Enterprises known to the platform, and what each role may send."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+Role = Literal["agent", "ebc", "ebp", "logistics", "operator"]
+
+# which message types each role may send (handbook: "Parties")
+MESSAGES_BY_ROLE: dict[str, frozenset[str]] = {
+    "agent": frozenset({"CEB603", "CEB605", "CEB607"}),
+    "ebc": frozenset({"CEB303", "CEB403"}),
+    "ebp": frozenset(),
+    "logistics": frozenset({"CEB505", "CEB509"}),
+    "operator": frozenset({"CEB507"}),
+}
+
+_CODE = re.compile(r"^(?:[0-9A-Z]{10}|[0-9A-Z]{18})$")
+_DXP = re.compile(r"^[A-Z0-9]{4,32}$")
+
+
+class Enterprise(BaseModel):
+    code: str = Field(description="10-character customs registration code or 18-character USCC")
+    name: str = Field(min_length=1, max_length=200)
+    dxpId: str = Field(description="the DXP id its messages come from and its receipts go to")
+    roles: list[Role] = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        if not _CODE.match(v):
+            raise ValueError("code must be 10 or 18 upper-case letters/digits")
+        return v
+
+    @field_validator("dxpId")
+    @classmethod
+    def _dxp(cls, v: str) -> str:
+        if not _DXP.match(v):
+            raise ValueError("dxpId must be 4-32 upper-case letters/digits, e.g. DXPENT0000000001")
+        return v
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        return sorted(set(v))
+
+    def may_send(self, message_type: str) -> bool:
+        return any(message_type in MESSAGES_BY_ROLE[r] for r in self.roles)

@@ -1,0 +1,51 @@
+"""The gateway's admin API: the enterprise registry, and health."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import asyncpg
+from fastapi import FastAPI, HTTPException, Response
+
+from shared.config import Settings
+
+from ..adapters import registry
+from ..domain.enterprise import Enterprise
+from ..service_layer.registration import DxpIdTaken, register
+
+
+def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None]) -> FastAPI:
+    app = FastAPI(title="cbec gateway admin API", version="1.0",
+                  description="Enterprise registry of the clearance service platform.")
+
+    @app.get("/health")
+    async def get_health(response: Response) -> dict:
+        state = health()
+        if not state["ok"]:
+            response.status_code = 503
+        return state
+
+    @app.post("/enterprises", status_code=201, response_model=Enterprise)
+    async def post_enterprise(enterprise: Enterprise, response: Response) -> Enterprise:
+        try:
+            created = await register(pool, settings, enterprise)
+        except DxpIdTaken as exc:
+            raise HTTPException(status_code=409, detail=str(exc)) from exc
+        on_change()
+        if not created:
+            response.status_code = 200
+        return enterprise
+
+    @app.get("/enterprises", response_model=list[Enterprise])
+    async def list_enterprises() -> list[Enterprise]:
+        async with pool.acquire() as conn:
+            return await registry.all_(conn)
+
+    @app.get("/enterprises/{code}", response_model=Enterprise)
+    async def get_enterprise(code: str) -> Enterprise:
+        async with pool.acquire() as conn:
+            found = await registry.get(conn, code)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no enterprise {code}")
+        return found
+
+    return app

@@ -1,0 +1,59 @@
+"""Configuration from the environment, with local defaults that match deploy/stack.sh.
+
+Nothing here reads the environment at import time: call :func:`load_settings`.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel
+
+DEFAULT_KAFKA = "127.0.0.1:9092"
+DEFAULT_HTTP_PORTS = {"gateway": 8080, "management": 8081, "notification": 8082}
+
+
+class Settings(BaseModel):
+    service: str
+    kafka_bootstrap_servers: str = DEFAULT_KAFKA
+    database_url: str
+    db_schema: str
+    http_host: str = "127.0.0.1"
+    http_port: int
+    topic_prefix: str = ""
+    topic_partitions: int = 6
+    consumer_batch: int = 500
+    relay_batch: int = 1000
+    max_message_bytes: int = 4 * 1024 * 1024
+    signature_mode: str = "optional"
+
+    def topic(self, name: str) -> str:
+        """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
+        return f"{self.topic_prefix}{name}"
+
+    def group(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+
+def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    up = service.upper()
+    url = (
+        env.get(f"{up}_DATABASE_URL")
+        or env.get("DATABASE_URL")
+        or f"postgresql://cbec_{service}@127.0.0.1:5432/cbec"
+    )
+    return Settings(
+        service=service,
+        kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_KAFKA),
+        database_url=url,
+        db_schema=env.get(f"{up}_DB_SCHEMA", service),
+        http_host=env.get(f"{up}_HTTP_HOST", env.get("CBEC_HTTP_HOST", "127.0.0.1")),
+        http_port=int(env.get(f"{up}_HTTP_PORT", DEFAULT_HTTP_PORTS.get(service, 8080))),
+        topic_prefix=env.get("CBEC_TOPIC_PREFIX", ""),
+        topic_partitions=int(env.get("CBEC_TOPIC_PARTITIONS", "6")),
+        consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
+        relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
+        max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
+        signature_mode=env.get("CBEC_SIGNATURE_MODE", "optional"),
+    )

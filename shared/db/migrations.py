@@ -1,0 +1,45 @@
+"""Forward-only SQL migrations, one ordered set per service schema.
+
+The shared migrations (outbox, inbox) are applied to every schema first, then the service's own
+``NNN_name.sql`` files from its ``migrations`` package. Applied versions are recorded in
+``<schema>.schema_migrations``; a PostgreSQL advisory lock serialises concurrent starters.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+import asyncpg
+
+SHARED_PACKAGE = "shared.db.migrations"
+
+
+def _scripts(package: str, prefix: str) -> list[tuple[str, str]]:
+    files = sorted(
+        f for f in resources.files(package).iterdir() if f.name.endswith(".sql")
+    )
+    return [(f"{prefix}{f.name[:-4]}", f.read_text(encoding="utf-8")) for f in files]
+
+
+async def apply_migrations(conn: asyncpg.Connection, schema: str, package: str) -> list[str]:
+    """Apply what is missing; return the versions applied now."""
+    scripts = _scripts(SHARED_PACKAGE, "shared:") + _scripts(package, f"{schema}:")
+    applied_now: list[str] = []
+    await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
+    try:
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        await conn.execute(f'SET search_path TO "{schema}", public')
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")}
+        for version, sql in scripts:
+            if version in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
+            applied_now.append(version)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"migrate:{schema}")
+    return applied_now

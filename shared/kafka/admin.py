@@ -1,0 +1,55 @@
+"""Creating topics before anyone produces to them."""
+from __future__ import annotations
+
+import asyncio
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+
+class TopicAdmin:
+    def __init__(self, bootstrap_servers: str, partitions: int = 6, replication: int = 1) -> None:
+        self._bootstrap = bootstrap_servers
+        self._partitions = partitions
+        self._replication = replication
+        self._client: AIOKafkaAdminClient | None = None
+        self._known: set[str] = set()
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        self._client = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+        await self._client.start()
+        self._known = set(await self._client.list_topics())
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+
+    async def ensure(self, topics: dict[str, dict[str, str]]) -> None:
+        """Create the topics that do not exist yet (concurrent creators are fine)."""
+        missing = {t: cfg for t, cfg in topics.items() if t not in self._known}
+        if not missing:
+            return
+        async with self._lock:
+            assert self._client is not None
+            self._known = set(await self._client.list_topics())
+            new = [
+                NewTopic(name=t, num_partitions=self._partitions, replication_factor=self._replication, topic_configs=cfg)
+                for t, cfg in missing.items()
+                if t not in self._known
+            ]
+            if new:
+                try:
+                    resp = await self._client.create_topics(new)
+                except TopicAlreadyExistsError:
+                    resp = None
+                del resp
+            await self._wait_visible([t for t in missing])
+            self._known.update(missing)
+
+    async def _wait_visible(self, topics: list[str]) -> None:
+        assert self._client is not None
+        for _ in range(100):
+            if set(topics) <= set(await self._client.list_topics()):
+                return
+            await asyncio.sleep(0.1)

@@ -1,0 +1,209 @@
+"""The consumer loop every service uses: batches, inbox, outbox, offsets after commit.
+
+A batch from ``getmany`` is applied in ONE database transaction: the inbox claims the message ids
+(so redelivered messages are skipped), the handler changes state and queues outgoing messages,
+the outbox rows are inserted, the transaction commits, and only then are the Kafka offsets
+committed. If the batch fails, each message is retried in a transaction of its own; one that
+still fails is recorded as a dead letter with the reason (and published to the dead-letter topic
+through the outbox), and the rest flow on. Database or broker outages are not the message's
+fault: the batch is rewound and retried with a back-off, and after too many the loop gives up so
+the process can be restarted by its supervisor.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+from shared.db import inbox
+from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Batch:
+    """What a handler gets: the transaction's connection and a place to put outgoing messages."""
+
+    conn: asyncpg.Connection
+    outgoing: list[OutgoingMessage] = field(default_factory=list)
+
+    def emit(self, message: OutgoingMessage) -> None:
+        self.outgoing.append(message)
+
+
+Handler = Callable[[list[ConsumerRecord], Batch], Awaitable[None]]
+DeadLetterFactory = Callable[[ConsumerRecord, str], list[OutgoingMessage]]
+
+TRANSIENT = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.CannotConnectNowError,
+    ConnectionError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+
+def message_id(record: ConsumerRecord) -> str:
+    """The id the inbox knows a message by: the outbox id when it has one, else its position."""
+    for key, value in record.headers or ():
+        if key == MESSAGE_ID_HEADER and value:
+            return value.decode("ascii", "replace")
+    return f"{record.topic}:{record.partition}:{record.offset}"
+
+
+def header(record: ConsumerRecord, name: str) -> str:
+    for key, value in record.headers or ():
+        if key == name and value is not None:
+            return value.decode("utf-8", "replace")
+    return ""
+
+
+class BatchConsumer:
+    def __init__(
+        self,
+        name: str,
+        topics: list[str],
+        *,
+        bootstrap_servers: str,
+        group_id: str,
+        pool: asyncpg.Pool,
+        handler: Handler,
+        dead_letter: DeadLetterFactory,
+        max_records: int = 500,
+        on_committed: Callable[[], None] | None = None,
+        max_transient_failures: int = 20,
+    ) -> None:
+        self.name = name
+        self._topics = topics
+        self._bootstrap = bootstrap_servers
+        self._group = group_id
+        self._pool = pool
+        self._handler = handler
+        self._dead_letter = dead_letter
+        self._max_records = max_records
+        self._on_committed = on_committed or (lambda: None)
+        self._max_transient = max_transient_failures
+        self.last_progress = time.monotonic()
+        self.processed = 0
+        self.dead_lettered = 0
+        self.assigned = False
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self._group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self._max_records,
+            fetch_max_wait_ms=100,
+            metadata_max_age_ms=5000,
+        )
+        await consumer.start()
+        failures = 0
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+                self.assigned = bool(consumer.assignment())
+                self.last_progress = time.monotonic()
+                if not batches:
+                    continue
+                records = [r for recs in batches.values() for r in recs]
+                try:
+                    await self._apply(records)
+                except TRANSIENT as exc:
+                    failures += 1
+                    log.warning("%s: transient failure %d/%d: %r", self.name, failures, self._max_transient, exc)
+                    if failures >= self._max_transient:
+                        raise
+                    for tp, recs in batches.items():
+                        consumer.seek(tp, recs[0].offset)
+                    await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                    continue
+                failures = 0
+                await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
+                self.processed += len(records)
+                self._on_committed()
+        finally:
+            await consumer.stop()
+
+    async def _apply(self, records: list[ConsumerRecord]) -> None:
+        async with self._pool.acquire() as conn:
+            try:
+                await self._apply_in_transaction(conn, records)
+                return
+            except TRANSIENT:
+                raise
+            except Exception:
+                if len(records) == 1:
+                    pass
+                else:
+                    log.warning("%s: batch of %d failed, retrying one by one", self.name, len(records))
+            for record in records:
+                try:
+                    await self._apply_in_transaction(conn, [record])
+                except TRANSIENT:
+                    raise
+                except Exception as exc:  # a poison message: record it, publish it, move on
+                    reason = f"{type(exc).__name__}: {exc}"
+                    log.error("%s: dead-lettering %s: %s\n%s", self.name, message_id(record), reason,
+                              traceback.format_exc())
+                    await self._record_dead_letter(conn, record, reason)
+
+    async def _apply_in_transaction(self, conn: asyncpg.Connection, records: list[ConsumerRecord]) -> None:
+        async with conn.transaction():
+            fresh = await inbox.claim(conn, self.name, [message_id(r) for r in records])
+            todo = []
+            for r in records:
+                mid = message_id(r)
+                if mid in fresh:
+                    fresh.discard(mid)
+                    todo.append(r)
+            batch = Batch(conn)
+            if todo:
+                await self._handler(todo, batch)
+            await add_to_outbox(conn, batch.outgoing)
+
+    async def _record_dead_letter(self, conn: asyncpg.Connection, record: ConsumerRecord, reason: str) -> None:
+        async with conn.transaction():
+            await inbox.claim(conn, self.name, [message_id(record)])
+            await conn.execute(
+                'INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, reason) '
+                "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                self.name, record.topic, record.partition, record.offset, record.key, record.value, reason,
+            )
+            await add_to_outbox(conn, self._dead_letter(record, reason))
+        self.dead_lettered += 1
+
+
+def dead_letter_to(topic: str) -> DeadLetterFactory:
+    """Dead letters keep the original key and bytes; the reason travels in headers."""
+
+    def build(record: ConsumerRecord, reason: str) -> list[OutgoingMessage]:
+        return [
+            OutgoingMessage(
+                topic=topic,
+                key=record.key,
+                value=record.value if record.value is not None else b"",
+                headers=[
+                    ("dlq-reason", reason[:2000]),
+                    ("dlq-source-topic", record.topic),
+                    ("dlq-source-partition", str(record.partition)),
+                    ("dlq-source-offset", str(record.offset)),
+                ],
+            )
+        ]
+
+    return build
+
+
+__all__ = ["Batch", "BatchConsumer", "ConsumerRecord", "TopicPartition", "dead_letter_to", "header", "message_id"]

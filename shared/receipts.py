@@ -1,0 +1,96 @@
+"""Building receipts (the platform's and customs' answers) for the notification service."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone, timedelta
+
+from shared.contracts import ReceiptIssued, Recipient
+
+CHINA = timezone(timedelta(hours=8))
+
+# answered message type -> (receipt message type, receipt fields in document order)
+RECEIPT_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "CEB303": ("CEB304", ("guid", "ebpCode", "ebcCode", "orderNo")),
+    "CEB403": ("CEB404", ("guid", "ebpCode", "ebcCode", "orderNo")),
+    "CEB505": ("CEB506", ("guid", "logisticsCode", "logisticsNo")),
+    "CEB603": ("CEB604", ("guid", "customsCode", "ebpCode", "ebcCode", "agentCode", "copNo", "preNo", "invtNo")),
+    "CEB605": ("CEB606", ("guid", "customsCode", "invtNo", "copNo", "preNo", "agentCode", "ebpCode", "ebcCode")),
+    "CEB607": ("CEB608", ("guid", "customsCode", "copNo", "preNo", "agentCode", "billNo", "logisticsCode")),
+    "CEB507": ("CEB508", ("guid", "customsCode", "copNo", "preNo", "operatorCode", "billNo")),
+    "CEB509": ("CEB510", ("guid", "customsCode", "copNo", "preNo", "logisticsCode", "billNo")),
+}
+
+
+def return_time(at: datetime | None = None) -> str:
+    """``yyyyMMddHHmmssSSS`` in China time, as the real platform writes it."""
+    at = (at or datetime.now(timezone.utc)).astimezone(CHINA)
+    return at.strftime("%Y%m%d%H%M%S") + f"{at.microsecond // 1000:03d}"
+
+
+def business_key(message_type: str, head: dict[str, str]) -> str:
+    """The Kafka key of a document's receipts: what the enterprise tracks the document by."""
+    for name in ("copNo", "orderNo", "logisticsNo", "guid"):
+        if head.get(name):
+            return head[name]
+    return ""
+
+
+def info(code: str, desc: str) -> str:
+    return f"[Code:{code};Desc:{desc}]"
+
+
+def receipt_for(
+    answered_type: str,
+    head: dict[str, str],
+    *,
+    status: str,
+    return_info: str,
+    recipients: list[Recipient],
+    issued_by: str,
+    overrides: dict[str, str] | None = None,
+    concerns: list[str] | None = None,
+    trace_id: str = "",
+    at: datetime | None = None,
+    receipt_id: str | None = None,
+) -> ReceiptIssued:
+    receipt_type, names = RECEIPT_FIELDS[answered_type]
+    values = {**head, **(overrides or {})}
+    fields = {n: values.get(n, "") or "" for n in names}
+    fields["returnStatus"] = status
+    fields["returnTime"] = return_time(at)
+    fields["returnInfo"] = return_info
+    now = at or datetime.now(timezone.utc)
+    return ReceiptIssued(
+        receipt_id=receipt_id or str(uuid.uuid4()),
+        message_type=receipt_type,
+        business_key=business_key(answered_type, values),
+        fields=fields,
+        recipients=recipients,
+        concerns=concerns or [],
+        issued_at=now,
+        issued_by=issued_by,
+        trace_id=trace_id,
+    )
+
+
+def format_error_receipt(
+    *, original_type: str, guid: str, return_info: str, recipients: list[Recipient],
+    business_key: str = "", trace_id: str = "",
+) -> ReceiptIssued:
+    """A CEB900: the message could not be read or is malformed."""
+    return ReceiptIssued(
+        receipt_id=str(uuid.uuid4()),
+        message_type="CEB900",
+        business_key=business_key or guid or "unknown",
+        fields={
+            "guid": guid,
+            "oriMessageType": original_type,
+            "returnStatus": "-1",
+            "returnTime": return_time(),
+            "returnInfo": return_info,
+        },
+        recipients=recipients,
+        issued_at=datetime.now(timezone.utc),
+        issued_by="gateway",
+        trace_id=trace_id,
+    )

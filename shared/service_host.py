@@ -1,0 +1,97 @@
+"""What every service is made of: a database pool with its migrations, topics, an outbox relay,
+batch consumers and an HTTP API. Each service's ``bootstrap`` composes one of these."""
+from __future__ import annotations
+
+import logging
+import time
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from shared.config import Settings
+from shared.db.migrations import apply_migrations
+from shared.db.pool import create_pool
+from shared.kafka import topics
+from shared.kafka.admin import TopicAdmin
+from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
+from shared.kafka.relay import OutboxRelay, make_producer
+from shared.runtime import http_server, run_service
+
+log = logging.getLogger(__name__)
+
+STALL_SECONDS = 60.0
+
+
+class ServiceHost:
+    def __init__(self, settings: Settings, migrations_package: str) -> None:
+        self.settings = settings
+        self._migrations = migrations_package
+        self.pool: asyncpg.Pool | None = None
+        self.admin: TopicAdmin | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumers: list[BatchConsumer] = []
+        self.started_at = time.monotonic()
+
+    async def start(self) -> None:
+        s = self.settings
+        self.pool = await create_pool(s.database_url, s.db_schema)
+        async with self.pool.acquire() as conn:
+            applied = await apply_migrations(conn, s.db_schema, self._migrations)
+        if applied:
+            log.info("%s: applied migrations %s", s.service, ", ".join(applied))
+        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions)
+        await self.admin.start()
+        await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
+        self.producer = make_producer(s.kafka_bootstrap_servers)
+        await self.producer.start()
+        self.relay = OutboxRelay(s.service, self.pool, self.producer, self.admin, batch_size=s.relay_batch)
+
+    def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str) -> BatchConsumer:
+        assert self.pool is not None and self.relay is not None
+        s = self.settings
+        c = BatchConsumer(
+            name,
+            [s.topic(t) for t in logical_topics],
+            bootstrap_servers=s.kafka_bootstrap_servers,
+            group_id=s.group(f"cbec-{name}"),
+            pool=self.pool,
+            handler=handler,
+            dead_letter=dead_letter_to(s.topic(dead_letter_topic)),
+            max_records=s.consumer_batch,
+            on_committed=self.relay.wake,
+        )
+        self.consumers.append(c)
+        return c
+
+    def health(self) -> dict:
+        now = time.monotonic()
+        consumers = {
+            c.name: {"assigned": c.assigned, "processed": c.processed, "dead_lettered": c.dead_lettered,
+                     "seconds_since_poll": round(now - c.last_progress, 1)}
+            for c in self.consumers
+        }
+        relay_ok = self.relay is not None and now - self.relay.last_progress < STALL_SECONDS
+        ok = relay_ok and all(v["seconds_since_poll"] < STALL_SECONDS for v in consumers.values())
+        return {
+            "ok": ok,
+            "service": self.settings.service,
+            "consumers": consumers,
+            "relay": {"published": self.relay.published if self.relay else 0},
+        }
+
+    async def run(self, app, extra_tasks: dict | None = None) -> int:
+        assert self.relay is not None
+        tasks = {c.name: c.run for c in self.consumers}
+        tasks["relay"] = self.relay.run
+        tasks.update(extra_tasks or {})
+        server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
+        return await run_service(self.settings.service, tasks, server, self.stop)
+
+    async def stop(self) -> None:
+        if self.producer is not None:
+            await self.producer.stop()
+        if self.admin is not None:
+            await self.admin.close()
+        if self.pool is not None:
+            await self.pool.close()
