@@ -9,7 +9,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from shared.config import Settings
-from shared.db.migrations import apply_migrations
+from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin

@@ -20,9 +20,9 @@ def _scripts(package: str, prefix: str) -> list[tuple[str, str]]:
     return [(f"{prefix}{f.name[:-4]}", f.read_text(encoding="utf-8")) for f in files]
 
 
-async def apply_migrations(conn: asyncpg.Connection, schema: str, package: str) -> list[str]:
+async def apply_migrations(conn: asyncpg.Connection, schema: str, package: str | None) -> list[str]:
     """Apply what is missing; return the versions applied now."""
-    scripts = _scripts(SHARED_PACKAGE, "shared:") + _scripts(package, f"{schema}:")
+    scripts = _scripts(SHARED_PACKAGE, "shared:") + (_scripts(package, f"{schema}:") if package else [])
     applied_now: list[str] = []
     await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
     try:

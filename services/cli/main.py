@@ -1,0 +1,118 @@
+"""``cbec``: the command line of cbec-clearance.
+
+    cbec enterprise register --code 3301960001 --name "..." --dxp-id DXPENT0000000001 --roles agent,ebc
+    cbec enterprise list | cbec enterprise show CODE
+    cbec send FILE --sender DXPENT0000000001
+    cbec receipts DXPENT0000000001 [--follow]
+    cbec demo
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+
+import httpx
+
+from .demo import run_demo
+from .kafka_io import ReceiptReader, send
+
+
+def _gateway_url() -> str:
+    return os.environ.get("CBEC_GATEWAY_URL", f"http://127.0.0.1:{os.environ.get('GATEWAY_HTTP_PORT', '8080')}")
+
+
+def _bootstrap() -> str:
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+
+
+def _prefix() -> str:
+    return os.environ.get("CBEC_TOPIC_PREFIX", "")
+
+
+def _print_response(resp: httpx.Response) -> int:
+    try:
+        print(json.dumps(resp.json(), indent=2, ensure_ascii=False))
+    except ValueError:
+        print(resp.text)
+    return 0 if resp.is_success else 1
+
+
+def enterprise(args: argparse.Namespace) -> int:
+    url = _gateway_url()
+    if args.action == "register":
+        body = {"code": args.code, "name": args.name, "dxpId": args.dxp_id,
+                "roles": [r.strip() for r in args.roles.split(",") if r.strip()]}
+        return _print_response(httpx.post(f"{url}/enterprises", json=body, timeout=10))
+    if args.action == "list":
+        return _print_response(httpx.get(f"{url}/enterprises", timeout=10))
+    return _print_response(httpx.get(f"{url}/enterprises/{args.code}", timeout=10))
+
+
+def send_file(args: argparse.Namespace) -> int:
+    with open(args.file, "rb") as fh:
+        body = fh.read()
+    asyncio.run(send(_bootstrap(), args.sender, body, _prefix()))
+    print(f"sent {args.file} ({len(body)} bytes) to {_prefix()}ceb.inbound as {args.sender}")
+    return 0
+
+
+def receipts(args: argparse.Namespace) -> int:
+    async def read() -> None:
+        async with ReceiptReader(_bootstrap(), args.dxp_ids, _prefix()) as reader:
+            while True:
+                try:
+                    rr = await reader.next(None if args.follow else 3.0)
+                except asyncio.TimeoutError:
+                    return
+                print(rr.receipt.model_dump_json() if args.raw else rr.line(), flush=True)
+
+    try:
+        asyncio.run(read())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cbec", description="cbec-clearance command line")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("enterprise", help="register, list and show enterprises (gateway admin API)")
+    esub = e.add_subparsers(dest="action", required=True)
+    reg = esub.add_parser("register", help="register or update an enterprise")
+    reg.add_argument("--code", required=True)
+    reg.add_argument("--name", required=True)
+    reg.add_argument("--dxp-id", required=True)
+    reg.add_argument("--roles", required=True, help="comma-separated: agent,ebc,ebp,logistics,operator")
+    esub.add_parser("list", help="list registered enterprises")
+    show = esub.add_parser("show", help="show one enterprise")
+    show.add_argument("code")
+    e.set_defaults(func=enterprise)
+
+    s = sub.add_parser("send", help="send a CEB message file (XML or JSON) to ceb.inbound")
+    s.add_argument("file")
+    s.add_argument("--sender", required=True, help="the sender's DXP id (the Kafka key)")
+    s.set_defaults(func=send_file)
+
+    r = sub.add_parser("receipts", help="print the receipts on enterprises' receipt topics")
+    r.add_argument("dxp_ids", nargs="+")
+    r.add_argument("--follow", action="store_true", help="keep waiting for new receipts")
+    r.add_argument("--raw", action="store_true", help="print each receipt as JSON")
+    r.set_defaults(func=receipts)
+
+    d = sub.add_parser("demo", help="register the demo enterprises and run the sample journey")
+    d.add_argument("--format", choices=["xml", "json"], default="xml", help="format of the demo list")
+    d.set_defaults(func=lambda a: run_demo(_gateway_url(), _bootstrap(), _prefix(), a.format))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""One export list's whole life through the three running services, as the enterprises see it."""
+from __future__ import annotations
+
+import pytest
+
+from services.cli.journey import Journey
+from services.cli.kafka_io import ReceiptReader, send
+
+pytestmark = pytest.mark.e2e
+
+AGENT, EBC, LOGISTICS, OPERATOR = "DXPENT0000000001", "DXPENT0000000002", "DXPENT0000000003", "DXPENT0000000004"
+
+
+async def run_journey(stack, j: Journey, fmt: str, reader: ReceiptReader, seen: list) -> None:
+    await send(stack.kafka, AGENT, j.list_message(fmt), stack.prefix)
+    stored = await reader.wait_for(lambda r: r.key == j.cop_no and r.status in ("120", "100"), 60, seen)
+    assert stored.status == "120", stored.receipt.fields
+    await send(stack.kafka, AGENT, j.bill_message(stored.receipt.fields["invtNo"]), stack.prefix)
+    await reader.wait_for(lambda r: r.receipt.message_type == "CEB608" and r.status in ("120", "100"), 60, seen)
+    await send(stack.kafka, OPERATOR, j.arrival_message(), stack.prefix)
+    await reader.wait_for(lambda r: r.key == j.cop_no and r.status in ("800", "500"), 60, seen)
+    await send(stack.kafka, LOGISTICS, j.departure_message(), stack.prefix)
+    await reader.wait_for(lambda r: r.key == j.cop_no and r.status == "899" and r.topic.endswith(AGENT), 60, seen)
+
+
+def by_topic(seen: list, dxp: str) -> list[tuple[str, str, str]]:
+    return [(r.receipt.message_type, r.key, r.status) for r in seen if r.topic.endswith(dxp)]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+async def test_sample_journey_receipts_reach_each_enterprise_in_order(stack, fmt):
+    j = Journey()
+    seen: list = []
+    async with ReceiptReader(stack.kafka, [AGENT, EBC, LOGISTICS, OPERATOR], stack.prefix) as reader:
+        await run_journey(stack, j, fmt, reader, seen)
+        # the e-commerce enterprise's copy of the closure may still be on its way
+        await reader.wait_for(lambda r: r.topic.endswith(EBC) and r.status == "899", 30, seen)
+
+    bill, arrival, departure = f"WB{j.stamp}", f"AR{j.stamp}", f"DP{j.stamp}"
+    assert by_topic(seen, AGENT) == [
+        ("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "120"),
+        ("CEB608", bill, "2"), ("CEB608", bill, "120"),
+        ("CEB604", j.cop_no, "800"), ("CEB604", j.cop_no, "899"),
+    ]
+    assert by_topic(seen, OPERATOR) == [("CEB508", arrival, "2"), ("CEB508", arrival, "120")]
+    assert by_topic(seen, LOGISTICS) == [("CEB510", departure, "2"), ("CEB510", departure, "120")]
+    assert by_topic(seen, EBC) == [("CEB604", j.cop_no, "800"), ("CEB604", j.cop_no, "899")]
+
+    agent = [r for r in seen if r.topic.endswith(AGENT) and r.key == j.cop_no]
+    accepted, stored = agent[0].receipt.fields, agent[1].receipt.fields
+    assert accepted["preNo"].startswith("B") and len(accepted["preNo"]) == 18
+    assert stored["invtNo"][:4] == "2992" and stored["invtNo"][8] == "E"
+    assert all(r.receipt.fields["copNo"] == j.cop_no for r in agent)
+    assert all(r.receipt.fields["invtNo"] == stored["invtNo"] for r in agent[1:])
+    # the receipt comes back in the format the list was sent in
+    assert {r.headers.get("cbec-message-type") for r in agent} == {"CEB604"}
+    raw_formats = {r.raw_format for r in agent}
+    assert raw_formats == {fmt}
+
+
+async def test_rejected_list_gets_100_with_the_reason_and_no_acceptance(stack):
+    j = Journey()
+    body = j.list_message("xml").replace(b"<ceb:totalPrice>17100.00</ceb:totalPrice>",
+                                         b"<ceb:totalPrice>17000.00</ceb:totalPrice>")
+    async with ReceiptReader(stack.kafka, [AGENT], stack.prefix) as reader:
+        await send(stack.kafka, AGENT, body, stack.prefix)
+        rejected = await reader.wait_for(lambda r: r.key == j.cop_no, 60)
+    assert rejected.status == "100"
+    assert "Code:2102" in rejected.receipt.fields["returnInfo"]
+    assert "totalPrice" in rejected.receipt.fields["returnInfo"]
