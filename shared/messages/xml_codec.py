@@ -1,0 +1,246 @@
+"""CEB XML -> ``CebMessage``, strictly by the catalogue.
+
+Any namespace prefix (or the default namespace) is accepted for ``http://www.chinaport.gov.cn/ceb``.
+The root holds the documents, then ``BaseTransfer``, then an optional xmldsig ``Signature``
+(present -> ``signed=True``; verifying it is not this module's job). Element text is stripped; an
+empty element reads as ``""``; an element the catalogue does not know is a format error naming it.
+The walk iterates children directly (no XPath) and builds the models without re-validating what
+it has just checked.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from shared.messages.catalogue import (
+    BASE_TRANSFER,
+    CEB_NAMESPACE,
+    MESSAGE_SPECS,
+    RECEIPT_SPECS,
+    DocumentSpec,
+    FieldSpec,
+    MessageSpec,
+    receipt_spec_for_root,
+    spec_for_root,
+)
+from shared.messages.errors import (
+    EMPTY_MESSAGE,
+    MALFORMED_STRUCTURE,
+    TOO_DEEP,
+    UNKNOWN_MESSAGE_TYPE,
+    WRONG_NAMESPACE,
+    FormatError,
+)
+from shared.messages.limits import DEFAULT_MAX_BYTES, MAX_DEPTH, too_deep
+from shared.messages.model import BaseTransfer, CebMessage, Document
+from shared.messages.transport import DSIG_NAMESPACE, DxpTransInfo, is_envelope, open_envelope
+from shared.messages.xml_reading import local_name, namespace_of, read_xml, subtree_depth
+
+CEB = "{" + CEB_NAMESPACE + "}"
+_CEB_LEN = len(CEB)
+_SIGNATURE = "{" + DSIG_NAMESPACE + "}Signature"
+_BASE_TRANSFER = CEB + "BaseTransfer"
+_ROOT_NAME = re.compile(r"(CEB[0-9]{3})Message")
+
+
+def field_tags(fields: tuple[FieldSpec, ...]) -> dict[str, str]:
+    """Clark-notation tag -> field name, so the walk needs one dict lookup per element."""
+    return {CEB + spec.name: spec.name for spec in fields}
+
+
+def _all_field_tags() -> dict[str, dict[str, str]]:
+    tags = {"BaseTransfer": field_tags(BASE_TRANSFER.head_fields)}
+    for spec in MESSAGE_SPECS.values():
+        doc = spec.document
+        if doc.flat:
+            tags[doc.name] = field_tags(doc.head_fields)
+        else:
+            tags[doc.head] = field_tags(doc.head_fields)
+            tags[doc.item] = field_tags(doc.item_fields)
+    for receipt in RECEIPT_SPECS.values():
+        tags[receipt.element] = field_tags(receipt.fields)
+    return tags
+
+
+# per container element name: InventoryHead, InventoryList, InvtCancel, BaseTransfer, ...
+FIELD_TAGS: dict[str, dict[str, str]] = _all_field_tags()
+
+
+def decode_xml(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CebMessage:
+    """Decode CEB XML (a DXP envelope is opened too; its TransInfo is dropped)."""
+    return decode_transport(raw, max_bytes=max_bytes)[0]
+
+
+def decode_transport(
+    raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[CebMessage, DxpTransInfo | None]:
+    """Decode CEB XML, bare or inside a DXP envelope (then also return its ``TransInfo``)."""
+    root = read_xml(raw, max_bytes=max_bytes)
+    if not is_envelope(root):
+        return message_from_root(root), None
+    info, data = open_envelope(root)
+    inner = read_xml(data, max_bytes=max_bytes)
+    message = message_from_root(inner)
+    sent_as = (f"{message.message_type}Message", message.message_type)
+    if info.MsgType and info.MsgType not in sent_as:
+        raise FormatError(
+            MALFORMED_STRUCTURE,
+            f"DxpMsg/TransInfo/MsgType is {info.MsgType} but Data holds a "
+            f"{message.message_type}Message",
+            message_type=message.message_type,
+            guid=message.guid,
+            format="xml",
+        )
+    return message, info
+
+
+def root_type(root: etree._Element) -> tuple[str, str]:
+    """(message type if the root name reads as one, root guid) — for error context."""
+    matched = _ROOT_NAME.fullmatch(local_name(root.tag))
+    return (matched.group(1) if matched else ""), (root.get("guid") or "").strip()
+
+
+def check_root_namespace(root: etree._Element) -> None:
+    if namespace_of(root.tag) != CEB_NAMESPACE:
+        raise FormatError(
+            WRONG_NAMESPACE,
+            f"the root element {local_name(root.tag)} is in namespace "
+            f"'{namespace_of(root.tag)}'; expected {CEB_NAMESPACE}",
+        )
+
+
+def message_from_root(root: etree._Element) -> CebMessage:
+    message_type, guid = root_type(root)
+    try:
+        check_root_namespace(root)
+        name = root.tag[_CEB_LEN:]
+        spec = spec_for_root(name)
+        if spec is None:
+            raise FormatError(UNKNOWN_MESSAGE_TYPE, _unknown_type(name))
+        return _message(root, spec, guid)
+    except FormatError as err:
+        raise err.in_context(message_type=message_type, guid=guid, format="xml") from None
+
+
+def _unknown_type(name: str) -> str:
+    if receipt_spec_for_root(name) is not None:
+        return f"{name} is a receipt; enterprises send declarations (CEB303 ... CEB607)"
+    return f"{name} is not an export message type the platform accepts"
+
+
+def _message(root: etree._Element, spec: MessageSpec, guid: str) -> CebMessage:
+    _no_text(root.text, spec.root)
+    doc_spec = spec.document
+    doc_tag = CEB + doc_spec.name
+    documents: list[Document] = []
+    base: dict[str, str] | None = None
+    signed = False
+    for child in root:
+        tag = child.tag
+        if tag == doc_tag and base is None and not signed:
+            documents.append(_document(child, doc_spec, len(documents) + 1))
+        elif tag == _BASE_TRANSFER and base is None and not signed:
+            base = read_fields(child, FIELD_TAGS["BaseTransfer"], "BaseTransfer")
+        elif tag == _SIGNATURE and not signed:
+            check_depth(child, 2, "Signature")
+            signed = True
+        else:
+            raise unexpected(
+                child, spec.root, 2, f"{doc_spec.name} documents, then BaseTransfer, then Signature"
+            )
+        _no_text(child.tail, spec.root)
+    if not documents:
+        raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {doc_spec.name} document")
+    return CebMessage.model_construct(
+        message_type=spec.message_type,
+        guid=guid,
+        version=(root.get("version") or "1.0").strip(),
+        format="xml",
+        documents=documents,
+        base_transfer=BaseTransfer.model_construct(**(base or {})),
+        signed=signed,
+    )
+
+
+def _document(element: etree._Element, spec: DocumentSpec, number: int) -> Document:
+    path = f"{spec.name}[{number}]"
+    if spec.head is None:
+        head = read_fields(element, FIELD_TAGS[spec.name], path)
+        return Document.model_construct(name=spec.name, head=head, items=[])
+    _no_text(element.text, path)
+    head_tag, item_tag = CEB + spec.head, CEB + spec.item
+    head_tags, item_tags = FIELD_TAGS[spec.head], FIELD_TAGS[spec.item]
+    head = None
+    items: list[dict[str, str]] = []
+    for part in element:
+        tag = part.tag
+        if tag == item_tag and head is not None:
+            items.append(read_fields(part, item_tags, f"{path}/{spec.item}[{len(items) + 1}]"))
+        elif tag == head_tag and head is None:
+            head = read_fields(part, head_tags, f"{path}/{spec.head}")
+        else:
+            raise unexpected(part, path, 3, f"one {spec.head}, then {spec.item} items")
+        tail = part.tail
+        if tail and not tail.isspace():
+            _no_text(tail, path)
+    return Document.model_construct(name=spec.name, head=head or {}, items=items)
+
+
+def read_fields(element: etree._Element, tags: dict[str, str], path: str) -> dict[str, str]:
+    """The stripped text of each field element under ``element`` (``tags``: ``FIELD_TAGS[...]``).
+
+    Strict: an unknown, repeated or nested field is a format error naming its path.
+    """
+    _no_text(element.text, path)
+    values: dict[str, str] = {}
+    for field in element:
+        name = tags.get(field.tag)
+        if name is None or name in values or len(field):
+            raise _bad_field(field, name, values, path)
+        text = field.text
+        values[name] = text.strip() if text else ""
+        tail = field.tail
+        if tail and not tail.isspace():
+            _no_text(tail, path)
+    return values
+
+
+def _bad_field(field: etree._Element, name: str | None, seen: dict, path: str) -> FormatError:
+    depth = path.count("/") + 3  # of the field elements; the root is 1
+    if name is None:
+        return unexpected(field, path, depth, "a field the catalogue lists for it")
+    if name in seen:
+        return FormatError(MALFORMED_STRUCTURE, f"{path}/{name} appears more than once")
+    check_depth(field, depth, f"{path}/{name}")
+    return FormatError(MALFORMED_STRUCTURE, f"{path}/{name} must hold text, not elements")
+
+
+def unexpected(element: etree._Element, parent: str, depth: int, expected: str) -> FormatError:
+    """The error for an element standing at ``depth`` (root = 1) where it may not."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return FormatError(MALFORMED_STRUCTURE, f"{parent} holds unexpected markup")
+    where = f"{parent}/{local_name(tag)}"
+    check_depth(element, depth, where)
+    if namespace_of(tag) != CEB_NAMESPACE:
+        return FormatError(
+            WRONG_NAMESPACE,
+            f"{where} is in namespace '{namespace_of(tag)}'; expected {CEB_NAMESPACE}",
+        )
+    return FormatError(MALFORMED_STRUCTURE, f"{where} is not expected there; expected {expected}")
+
+
+def check_depth(element: etree._Element, depth: int, where: str) -> None:
+    """Raise 9009 if ``element``, standing at ``depth`` (root = 1), nests past ``MAX_DEPTH``."""
+    room = MAX_DEPTH - depth + 1
+    if subtree_depth(element, room) > room:
+        raise FormatError(TOO_DEEP, f"{where}: {too_deep(MAX_DEPTH + 1)}")
+
+
+def _no_text(text: str | None, path: str) -> None:
+    if text and not text.isspace():
+        raise FormatError(
+            MALFORMED_STRUCTURE,
+            f"{path} holds stray text {text.strip()[:40]!r} between elements",
+        )
