@@ -26,10 +26,20 @@ CREATE SCHEMA IF NOT EXISTS gateway AUTHORIZATION cbec_gateway;
 CREATE SCHEMA IF NOT EXISTS management AUTHORIZATION cbec_management;
 CREATE SCHEMA IF NOT EXISTS notification AUTHORIZATION cbec_notification;
 
--- A role that connects without setting search_path lands in its own schema.
-ALTER ROLE cbec_gateway IN DATABASE cbec SET search_path = gateway;
-ALTER ROLE cbec_management IN DATABASE cbec SET search_path = management;
-ALTER ROLE cbec_notification IN DATABASE cbec SET search_path = notification;
+DO $$
+DECLARE
+    svc text;
+BEGIN
+    FOREACH svc IN ARRAY ARRAY['gateway', 'management', 'notification'] LOOP
+        -- The services' migrator runs `CREATE SCHEMA IF NOT EXISTS <schema>`, which PostgreSQL
+        -- permits only with CREATE on the database, even when the schema already exists.
+        EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO %I', current_database(), 'cbec_' || svc);
+        -- A role that connects without setting search_path lands in its own schema.
+        EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = %I',
+                       'cbec_' || svc, current_database(), svc);
+    END LOOP;
+END
+$$;
 
 \if :{?cbec_db_password}
 ALTER ROLE cbec_gateway PASSWORD :'cbec_db_password';

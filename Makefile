@@ -1,0 +1,71 @@
+# cbec-clearance: local development without Docker (see docs/operations.md).
+#
+#   make setup        .venv + editable install (when pyproject.toml changed) + Kafka jars
+#   make test         setup, start Kafka + PostgreSQL (not the services), run pytest
+#   make infra        Kafka + PostgreSQL only;  make infra-down stops them
+#   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification)
+#   make demo         up, then `cbec demo`
+#   make status / logs
+#   make reset        down, then delete the run dir and the PostgreSQL data
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.cbec-installed
+
+KAFKA_PORT ?= 9092
+PGPORT ?= 5432
+export KAFKA_PORT PGPORT
+
+PYTEST_ARGS ?=
+
+.PHONY: setup up demo down status logs test infra infra-down reset kafka-jars
+
+setup: $(STAMP) kafka-jars
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+kafka-jars:
+	@deploy/kafka/kafka.sh fetch >/dev/null
+
+infra:
+	@deploy/kafka/kafka.sh start --no-wait
+	@deploy/postgres/postgres.sh start
+	@deploy/kafka/kafka.sh wait
+
+infra-down:
+	@deploy/postgres/postgres.sh stop
+	@deploy/kafka/kafka.sh stop
+
+up: setup
+	@deploy/stack.sh up
+
+demo: up
+	$(VENV)/bin/cbec demo
+
+down:
+	@deploy/stack.sh down
+
+status:
+	@deploy/stack.sh status
+
+logs:
+	@deploy/stack.sh logs
+
+test: setup infra
+	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(KAFKA_PORT) \
+	DATABASE_URL=postgresql://postgres@127.0.0.1:$(PGPORT)/cbec \
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+reset: down
+	rm -rf "$$(deploy/postgres/postgres.sh datadir)" "$${CBEC_RUN_DIR:-.run}"

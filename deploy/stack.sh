@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# The whole local stack without Docker: Kafka, PostgreSQL and the three services.
+#
+#   deploy/stack.sh up                 start Kafka + PostgreSQL + gateway, management, notification
+#   deploy/stack.sh down               stop the services, then PostgreSQL, then Kafka
+#   deploy/stack.sh status             what runs, what answers
+#   deploy/stack.sh logs [-f] [name]   last lines (or follow) of kafka, postgres and service logs
+#
+# The services get these variables unless they are already set (docker-compose.yml uses the same
+# names; tests/contract/test_compose.py checks that they agree):
+#   KAFKA_BOOTSTRAP_SERVERS, GATEWAY_DATABASE_URL, MANAGEMENT_DATABASE_URL,
+#   NOTIFICATION_DATABASE_URL, GATEWAY_HTTP_PORT, MANAGEMENT_HTTP_PORT, NOTIFICATION_HTTP_PORT.
+# Files: <run dir>/services/<svc>.pid, logs in <run dir>/logs/<svc>.log; run dir = CBEC_RUN_DIR
+# or <repo>/.run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+RUN_DIR=${CBEC_RUN_DIR:-$REPO/.run}
+LOG_DIR=$RUN_DIR/logs
+SVC_DIR=$RUN_DIR/services
+PY=${CBEC_PYTHON:-$REPO/.venv/bin/python}
+HEALTH_TIMEOUT=${CBEC_HEALTH_TIMEOUT:-60}
+STOP_TIMEOUT=15
+SERVICES=(gateway management notification)
+
+: "${KAFKA_PORT:=9092}"
+: "${PGPORT:=5432}"
+export KAFKA_PORT PGPORT
+
+# ---- the services' environment (same names as docker-compose.yml) ----
+: "${KAFKA_BOOTSTRAP_SERVERS:=127.0.0.1:$KAFKA_PORT}"
+: "${GATEWAY_DATABASE_URL:=postgresql://cbec_gateway@127.0.0.1:$PGPORT/cbec}"
+: "${MANAGEMENT_DATABASE_URL:=postgresql://cbec_management@127.0.0.1:$PGPORT/cbec}"
+: "${NOTIFICATION_DATABASE_URL:=postgresql://cbec_notification@127.0.0.1:$PGPORT/cbec}"
+: "${GATEWAY_HTTP_PORT:=8080}"
+: "${MANAGEMENT_HTTP_PORT:=8081}"
+: "${NOTIFICATION_HTTP_PORT:=8082}"
+export KAFKA_BOOTSTRAP_SERVERS
+export GATEWAY_DATABASE_URL MANAGEMENT_DATABASE_URL NOTIFICATION_DATABASE_URL
+export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT
+
+say() { echo "stack: $*"; }
+die() { echo "stack: ERROR: $*" >&2; exit 1; }
+
+http_port() {
+    case $1 in
+        gateway) echo "$GATEWAY_HTTP_PORT" ;;
+        management) echo "$MANAGEMENT_HTTP_PORT" ;;
+        notification) echo "$NOTIFICATION_HTTP_PORT" ;;
+    esac
+}
+
+# The pid of a service we started, when its pid file names a live `-m services.<svc>` process.
+svc_pid() {
+    local f=$SVC_DIR/$1.pid pid
+    [[ -f $f ]] || return 1
+    pid=$(<"$f")
+    [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "-m services\.$1\( \|$\)" || return 1
+    # An exited child not yet reaped by anyone is not running.
+    [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
+    echo "$pid"
+}
+
+healthy() {
+    "$PY" - "$1" <<'EOF' >/dev/null 2>&1
+import sys, urllib.request
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=2) as r:
+    sys.exit(0 if r.status == 200 else 1)
+EOF
+}
+
+tail_log() {
+    local f=$LOG_DIR/$1.log
+    if [[ -e $f ]]; then
+        echo "---- last lines of $f ----" >&2
+        tail -n "${2:-40}" "$f" >&2
+        echo "----" >&2
+    else
+        echo "(no log at $f)" >&2
+    fi
+}
+
+start_service() {
+    local svc=$1 pid
+    if pid=$(svc_pid "$svc"); then
+        say "$svc already running (pid $pid)"
+        return 0
+    fi
+    mkdir -p "$SVC_DIR" "$LOG_DIR"
+    printf '\n==== %s stack.sh up: %s on port %s ====\n' "$(date '+%F %T')" "$svc" "$(http_port "$svc")" \
+        >>"$LOG_DIR/$svc.log"
+    (
+        cd "$REPO"
+        exec setsid "$PY" -m "services.$svc" </dev/null >>"$LOG_DIR/$svc.log" 2>&1
+    ) &
+    echo $! >"$SVC_DIR/$svc.pid"
+    say "$svc started (pid $!), log $LOG_DIR/$svc.log"
+}
+
+wait_healthy() {
+    local deadline=$((SECONDS + HEALTH_TIMEOUT)) pending=("${SERVICES[@]}") failed=() svc still
+    while ((${#pending[@]})); do
+        still=()
+        for svc in "${pending[@]}"; do
+            if healthy "$(http_port "$svc")"; then
+                say "$svc healthy on http://127.0.0.1:$(http_port "$svc")/health"
+            elif ! svc_pid "$svc" >/dev/null; then
+                echo "stack: $svc exited before answering /health" >&2
+                tail_log "$svc"
+                failed+=("$svc")
+            else
+                still+=("$svc")
+            fi
+        done
+        pending=("${still[@]+"${still[@]}"}")
+        ((${#pending[@]})) || break
+        if ((SECONDS >= deadline)); then
+            for svc in "${pending[@]}"; do
+                echo "stack: $svc did not answer GET /health with 200 within ${HEALTH_TIMEOUT} s" >&2
+                tail_log "$svc"
+                failed+=("$svc")
+            done
+            break
+        fi
+        sleep 0.5
+    done
+    if ((${#failed[@]})); then
+        die "not up: ${failed[*]} ('deploy/stack.sh down' stops everything)"
+    fi
+}
+
+stop_service() {
+    local svc=$1 pid waited=0
+    if ! pid=$(svc_pid "$svc"); then
+        rm -f "$SVC_DIR/$svc.pid"
+        return 0
+    fi
+    # setsid made the service a process group leader: signal the group (workers included).
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && svc_pid "$svc" >/dev/null; do
+        if ((waited >= STOP_TIMEOUT * 10)); then
+            say "$svc still running after ${STOP_TIMEOUT} s, sending SIGKILL"
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+            break
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    rm -f "$SVC_DIR/$svc.pid"
+    say "$svc stopped"
+}
+
+cmd_up() {
+    [[ -x $PY ]] || die "no Python at $PY: run 'make setup' first (or set CBEC_PYTHON)"
+    # Kafka boots in the background while PostgreSQL starts.
+    "$HERE/kafka/kafka.sh" start --no-wait
+    "$HERE/postgres/postgres.sh" start
+    "$HERE/kafka/kafka.sh" wait
+    for svc in "${SERVICES[@]}"; do start_service "$svc"; done
+    wait_healthy
+    say "up: gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
+        "notification :$NOTIFICATION_HTTP_PORT, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
+}
+
+cmd_down() {
+    local svc
+    for svc in "${SERVICES[@]}"; do stop_service "$svc" & done
+    wait
+    "$HERE/postgres/postgres.sh" stop
+    "$HERE/kafka/kafka.sh" stop
+}
+
+cmd_status() {
+    local rc=0 svc pid port
+    "$HERE/kafka/kafka.sh" status || rc=1
+    "$HERE/postgres/postgres.sh" status || rc=1
+    for svc in "${SERVICES[@]}"; do
+        port=$(http_port "$svc")
+        if pid=$(svc_pid "$svc"); then
+            if healthy "$port"; then
+                echo "$svc: running (pid $pid), healthy on :$port"
+            else
+                echo "$svc: running (pid $pid), NOT healthy on :$port"
+                rc=1
+            fi
+        else
+            echo "$svc: not running"
+            rc=1
+        fi
+    done
+    return $rc
+}
+
+cmd_logs() {
+    local follow=0 names=() files=() n
+    while (($#)); do
+        case $1 in
+            -f | --follow) follow=1 ;;
+            *) names+=("$1") ;;
+        esac
+        shift
+    done
+    ((${#names[@]})) || names=(kafka postgres "${SERVICES[@]}")
+    for n in "${names[@]}"; do
+        [[ -e $LOG_DIR/$n.log ]] && files+=("$LOG_DIR/$n.log")
+    done
+    ((${#files[@]})) || die "no logs in $LOG_DIR"
+    if ((follow)); then
+        exec tail -n 20 -F "${files[@]}"
+    fi
+    for n in "${files[@]}"; do
+        echo "==> $n <=="
+        tail -n "${CBEC_LOG_LINES:-50}" "$n"
+        echo
+    done
+}
+
+case ${1:-} in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    logs) shift; cmd_logs "$@" ;;
+    *) echo "usage: $0 up|down|status|logs [-f] [kafka|postgres|gateway|management|notification]" >&2; exit 2 ;;
+esac
