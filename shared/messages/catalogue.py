@@ -7,15 +7,18 @@ names in document order, ``!`` marks a required field; what each field looks lik
 """
 from __future__ import annotations
 
+import re
+
 from shared.messages.field_vocabulary import VOCABULARY
 from shared.messages.message_specs import DocumentSpec, FieldSpec, MessageSpec, ReceiptSpec
 
 CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
+_ROOT_NAME = re.compile(r"(CEB[0-9]{3})Message")
 
 __all__ = [
     "BASE_TRANSFER", "CEB_NAMESPACE", "MESSAGE_RECEIPT", "MESSAGE_SPECS", "RECEIPT_SPECS",
     "DocumentSpec", "FieldSpec", "MessageSpec", "ReceiptSpec",
-    "receipt_spec_for", "receipt_spec_for_root", "spec_for", "spec_for_root",
+    "message_type_of", "receipt_spec_for", "receipt_spec_for_root", "spec_for", "spec_for_root",
 ]
 
 
@@ -210,3 +213,9 @@ def receipt_spec_for(message_type: str) -> ReceiptSpec:
 
 def receipt_spec_for_root(root_name: str) -> ReceiptSpec | None:
     return _RECEIPTS_BY_ROOT.get(root_name)
+
+
+def message_type_of(root_name: str) -> str:
+    """``"CEB603Message"`` -> ``"CEB603"`` (any code, known or not); ``""`` for other names."""
+    matched = _ROOT_NAME.fullmatch(root_name)
+    return matched.group(1) if matched else ""

@@ -9,15 +9,15 @@ when they could be read, the message type and the root ``guid``. ``str(error)`` 
 |------|----------|---------|
 | 9001 | NOT_WELL_FORMED | neither well-formed XML nor well-formed JSON |
 | 9002 | UNKNOWN_MESSAGE_TYPE | the root is not an export message the platform accepts |
-| 9003 | WRONG_NAMESPACE | an element is not in ``http://www.chinaport.gov.cn/ceb`` (or DXP/xmldsig where due) |
+| 9003 | WRONG_NAMESPACE | an element outside ``http://www.chinaport.gov.cn/ceb`` (DXP, xmldsig) |
 | 9004 | MISSING_REQUIRED | a required field is absent or empty |
 | 9005 | TOO_LONG | a field value exceeds its maximum length |
-| 9006 | BAD_FORMAT | a value does not match its format (code pattern, number, date, allowed values) |
+| 9006 | BAD_FORMAT | a value does not match its format (code, number, date, allowed values) |
 | 9007 | DTD_FORBIDDEN | a DOCTYPE, DTD or entity declaration is present |
 | 9008 | TOO_LARGE | the message exceeds the size limit |
 | 9009 | TOO_DEEP | elements/objects are nested deeper than the limit |
 | 9010 | INVALID_ENCODING | not UTF-8 (or a declared GBK), or characters XML cannot carry |
-| 9011 | MALFORMED_STRUCTURE | unknown or misplaced element/key, repeated singleton, wrong value type |
+| 9011 | MALFORMED_STRUCTURE | unknown/misplaced element or key, repeated singleton, wrong type |
 | 9012 | EMPTY_MESSAGE | no bytes, only whitespace, or no business document |
 
 Decoding raises 9001-9003 and 9007-9012; the field checks (``field_format.check_fields``) report

@@ -9,8 +9,6 @@ it has just checked.
 """
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from shared.messages.catalogue import (
@@ -21,6 +19,7 @@ from shared.messages.catalogue import (
     DocumentSpec,
     FieldSpec,
     MessageSpec,
+    message_type_of,
     receipt_spec_for_root,
     spec_for_root,
 )
@@ -41,7 +40,6 @@ CEB = "{" + CEB_NAMESPACE + "}"
 _CEB_LEN = len(CEB)
 _SIGNATURE = "{" + DSIG_NAMESPACE + "}Signature"
 _BASE_TRANSFER = CEB + "BaseTransfer"
-_ROOT_NAME = re.compile(r"(CEB[0-9]{3})Message")
 
 
 def field_tags(fields: tuple[FieldSpec, ...]) -> dict[str, str]:
@@ -97,8 +95,7 @@ def decode_transport(
 
 def root_type(root: etree._Element) -> tuple[str, str]:
     """(message type if the root name reads as one, root guid) — for error context."""
-    matched = _ROOT_NAME.fullmatch(local_name(root.tag))
-    return (matched.group(1) if matched else ""), (root.get("guid") or "").strip()
+    return message_type_of(local_name(root.tag)), (root.get("guid") or "").strip()
 
 
 def check_root_namespace(root: etree._Element) -> None:

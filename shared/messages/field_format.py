@@ -1,0 +1,111 @@
+"""Format-level field checks of the preliminary verification, driven by the catalogue.
+
+``check_fields`` reports, for every document, list item and ``BaseTransfer``: required fields
+absent or empty (9004), values longer than allowed (9005) and values not matching their format or
+allowed values (9006); plus the root ``guid`` and, for headed documents, at least one list item.
+One problem per field at most. Logic checks (gnum sequence, price x qty, weights, parties) are the
+gateway's, not here. Decoding does not call this: the gateway does, and answers with CEB900.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from shared.messages.catalogue import BASE_TRANSFER, MESSAGE_SPECS, FieldSpec
+from shared.messages.errors import (
+    BAD_FORMAT,
+    MALFORMED_STRUCTURE,
+    MISSING_REQUIRED,
+    TOO_LONG,
+    UNKNOWN_MESSAGE_TYPE,
+    FieldProblem,
+)
+from shared.messages.field_formats import GUID
+from shared.messages.model import CebMessage
+
+
+def check_fields(message: CebMessage) -> list[FieldProblem]:
+    """Every format-level problem of ``message``, in document order; empty if it passes."""
+    spec = MESSAGE_SPECS.get(message.message_type)
+    if spec is None:
+        return [
+            FieldProblem(
+                UNKNOWN_MESSAGE_TYPE,
+                message.message_type or "message_type",
+                f"{message.message_type!r} is not an export message type",
+            )
+        ]
+    problems: list[FieldProblem] = []
+    root_guid = problem_with(
+        FieldSpec("guid", GUID, 36, required=True), message.guid, f"{spec.root}/@guid"
+    )
+    if root_guid:
+        problems.append(root_guid)
+    doc_spec = spec.document
+    for number, document in enumerate(message.documents, start=1):
+        path = f"{doc_spec.name}[{number}]"
+        if document.name != doc_spec.name:
+            problems.append(
+                FieldProblem(
+                    MALFORMED_STRUCTURE, path, f"a {spec.message_type} holds {doc_spec.name} "
+                    f"documents, not {document.name}"
+                )
+            )
+            continue
+        if doc_spec.flat:
+            problems += check_values(doc_spec.head_fields, document.head, path)
+            continue
+        problems += check_values(doc_spec.head_fields, document.head, f"{path}/{doc_spec.head}")
+        if not document.items:
+            problems.append(
+                FieldProblem(
+                    MISSING_REQUIRED,
+                    f"{path}/{doc_spec.item}",
+                    f"at least one {doc_spec.item} item is required",
+                )
+            )
+        for n, item in enumerate(document.items, start=1):
+            problems += check_values(doc_spec.item_fields, item, f"{path}/{doc_spec.item}[{n}]")
+    base = message.base_transfer.model_dump()
+    problems += check_values(BASE_TRANSFER.head_fields, base, "BaseTransfer")
+    return problems
+
+
+def check_values(
+    fields: Iterable[FieldSpec], values: dict[str, str], path: str
+) -> list[FieldProblem]:
+    """Problems of one container's values against its field specs (``path``: the container)."""
+    problems = []
+    known = set()
+    for spec in fields:
+        known.add(spec.name)
+        problem = problem_with(spec, values.get(spec.name, ""), f"{path}/{spec.name}")
+        if problem is not None:
+            problems.append(problem)
+    for name in values.keys() - known:
+        problems.append(
+            FieldProblem(MALFORMED_STRUCTURE, f"{path}/{name}", "not a field of this element")
+        )
+    return problems
+
+
+def problem_with(spec: FieldSpec, value: str, path: str) -> FieldProblem | None:
+    """The first problem of one value, or None."""
+    if not value:
+        if spec.required:
+            return FieldProblem(MISSING_REQUIRED, path, "is required and may not be empty")
+        return None
+    if len(value) > spec.max_length:
+        return FieldProblem(
+            TOO_LONG,
+            path,
+            f"is {len(value)} characters long; at most {spec.max_length} are allowed",
+        )
+    if not spec.format.accepts(value):
+        return FieldProblem(
+            BAD_FORMAT, path, f"{_shown(value)} is not {spec.format.expected}"
+        )
+    return None
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")

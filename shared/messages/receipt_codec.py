@@ -1,0 +1,123 @@
+"""Receipt messages (CEB604 ... CEB900): ``Receipt`` <-> XML or JSON bytes.
+
+XML::
+
+    <?xml version="1.0" encoding="UTF-8"?>
+    <ceb:CEB604Message guid="..." version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">
+      <ceb:InventoryReturn><ceb:guid>...</ceb:guid>...<ceb:returnInfo>...</ceb:returnInfo>
+      </ceb:InventoryReturn>
+    </ceb:CEB604Message>
+
+JSON: ``{"CEB604Message": {"guid": ..., "version": "1.0", "InventoryReturn": [{...}]}}``.
+
+Fields are written in the catalogue's order; a field not given is written empty; a field the
+receipt type does not have is a ``ValueError`` (receipts are ours: a wrong field is a bug).
+``decode_receipt`` reads either format back (ERP-side tests, the CLI) with the same defences as
+inbound messages, and returns every catalogue field (empty when absent).
+"""
+from __future__ import annotations
+
+from shared.messages.catalogue import ReceiptSpec, message_type_of, receipt_spec_for
+from shared.messages.catalogue import receipt_spec_for_root
+from shared.messages.decoding import detect_format
+from shared.messages.errors import (
+    EMPTY_MESSAGE,
+    MALFORMED_STRUCTURE,
+    UNKNOWN_MESSAGE_TYPE,
+    FormatError,
+)
+from shared.messages.json_codec import load_json, read_fields as read_json_fields
+from shared.messages.json_codec import single_object, single_root
+from shared.messages.limits import DEFAULT_MAX_BYTES
+from shared.messages.message_encoding import dump_json, encode_message
+from shared.messages.model import Format, Receipt
+from shared.messages.xml_codec import CEB, FIELD_TAGS, check_root_namespace, root_type
+from shared.messages.xml_codec import read_fields as read_xml_fields
+from shared.messages.xml_codec import unexpected
+from shared.messages.xml_reading import read_xml
+from shared.messages.xml_writing import CebXmlWriter
+
+__all__ = ["decode_receipt", "encode_message", "encode_receipt"]
+
+_SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
+
+
+def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> bytes:
+    spec = receipt_spec_for(receipt.message_type)
+    names = [field.name for field in spec.fields]
+    unknown = receipt.fields.keys() - set(names)
+    if unknown:
+        raise ValueError(
+            f"{spec.element} has no field(s) {', '.join(sorted(unknown))}; "
+            f"its fields are {' '.join(names)}"
+        )
+    if fmt == "xml":
+        out = CebXmlWriter(pretty=pretty)
+        out.root(spec.root, receipt.guid, "1.0")
+        out.start(spec.element)
+        out.fields(names, receipt.fields)
+        out.end(spec.element)
+        out.end(spec.root)
+        return out.to_bytes()
+    if fmt == "json":
+        element = {name: receipt.fields.get(name, "") for name in names}
+        body = {"guid": receipt.guid, "version": "1.0", spec.element: [element]}
+        return dump_json({spec.root: body}, pretty)
+    raise ValueError(f"unknown format {fmt!r}; expected 'xml' or 'json'")
+
+
+def decode_receipt(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Receipt:
+    """Read a receipt message back; FormatError if it is not one."""
+    if detect_format(raw, max_bytes=max_bytes) == "xml":
+        return _from_xml(raw, max_bytes)
+    return _from_json(raw, max_bytes)
+
+
+def _from_xml(raw: bytes, max_bytes: int) -> Receipt:
+    root = read_xml(raw, max_bytes=max_bytes)
+    message_type, guid = root_type(root)
+    try:
+        check_root_namespace(root)
+        spec = _spec(root.tag[len(CEB):])
+        fields: dict[str, str] | None = None
+        for child in root:
+            if child.tag == CEB + spec.element and fields is None:
+                fields = read_xml_fields(child, FIELD_TAGS[spec.element], spec.element)
+            elif child.tag != _SIGNATURE:
+                raise unexpected(child, spec.root, 2, f"one {spec.element}")
+        return _receipt(spec, guid, fields)
+    except FormatError as err:
+        raise err.in_context(message_type=message_type, guid=guid, format="xml") from None
+
+
+def _from_json(raw: bytes, max_bytes: int) -> Receipt:
+    root_name, body = single_root(load_json(raw, max_bytes=max_bytes))
+    guid = body.get("guid") if isinstance(body.get("guid"), str) else ""
+    try:
+        spec = _spec(root_name)
+        fields = None
+        index = {field.name: field for field in spec.fields}
+        for key, value in body.items():
+            if key == spec.element:
+                fields = read_json_fields(single_object(value, key), index, key)
+            elif key not in ("guid", "version", "Signature"):
+                reason = f"{spec.root}/{key} is not expected there; expected one {spec.element}"
+                raise FormatError(MALFORMED_STRUCTURE, reason)
+        return _receipt(spec, guid.strip(), fields)
+    except FormatError as err:
+        message_type = message_type_of(root_name)
+        raise err.in_context(message_type=message_type, guid=guid, format="json") from None
+
+
+def _spec(root_name: str) -> ReceiptSpec:
+    spec = receipt_spec_for_root(root_name)
+    if spec is None:
+        raise FormatError(UNKNOWN_MESSAGE_TYPE, f"{root_name} is not a receipt message type")
+    return spec
+
+
+def _receipt(spec: ReceiptSpec, guid: str, fields: dict[str, str] | None) -> Receipt:
+    if fields is None:
+        raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {spec.element}")
+    ordered = {field.name: fields.get(field.name, "") for field in spec.fields}
+    return Receipt(message_type=spec.message_type, guid=guid, fields=ordered)
