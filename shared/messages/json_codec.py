@@ -56,6 +56,8 @@ def load_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> object:
     except json.JSONDecodeError as exc:
         reason = f"not well-formed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise FormatError(NOT_WELL_FORMED, reason, format="json") from None
+    except FormatError:  # from the hooks: a duplicate key, NaN
+        raise
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise FormatError(NOT_WELL_FORMED, f"not readable JSON: {exc}", format="json") from None
     _check_depth(data)
