@@ -57,7 +57,7 @@ down:
 	@deploy/stack.sh down
 
 status:
-	@deploy/stack.sh status
+	@deploy/stack.sh status || true
 
 logs:
 	@deploy/stack.sh logs

@@ -90,10 +90,13 @@ fetch() {
     say "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
     local tmp=$LIBS.tmp.$$ started=$SECONDS
     rm -rf "$tmp"
-    mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" \
+    if ! mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" \
         org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$tmp" \
-        || { rm -rf "$tmp"; die "maven could not fetch the Kafka jars"; }
+        -DincludeScope=runtime -DoutputDirectory="$tmp" >"$CACHE_DIR/fetch.log" 2>&1; then
+        cat "$CACHE_DIR/fetch.log" >&2
+        rm -rf "$tmp"
+        die "maven could not fetch the Kafka jars"
+    fi
     [[ -f $tmp/kafka_2.13-$KAFKA_VERSION.jar ]] || { rm -rf "$tmp"; die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"; }
     rm -rf "$LIBS"
     mv "$tmp" "$LIBS"
