@@ -1,20 +1,57 @@
-"""Notification's composition root."""
+"""Notification's composition root: consumers, relay, webhook dispatcher and HTTP API."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.service_host import ServiceHost
 
+from .adapters.webhook_endpoint import WebhookEndpoint
+from .domain.receipt_rendering import ReceiptRenderer
 from .entrypoints.http import build_app
 from .service_layer.delivery import Delivery
+from .service_layer.webhook_dispatch import WebhookDispatcher
+from .settings import NotificationSettings, load_notification_settings
 
 
-async def bootstrap(settings: Settings | None = None):
+@dataclass
+class NotificationService:
+    """The running parts; ``run`` is what ``shared.runtime.serve`` calls."""
+
+    host: ServiceHost
+    delivery: Delivery
+    dispatcher: WebhookDispatcher
+
+    async def run(self, app) -> int:
+        return await self.host.run(app, extra_tasks={"webhooks": self.dispatcher.run})
+
+    def health(self) -> dict:
+        state = self.host.health()
+        state["webhooks"] = self.dispatcher.stats()
+        return state
+
+
+def renderer_for(own: NotificationSettings) -> ReceiptRenderer:
+    if own.signing_key_path:
+        from .domain.receipt_signing import load_signer
+        return ReceiptRenderer(signer=load_signer(own.signing_key_path, own.signing_cert_path))
+    return ReceiptRenderer()
+
+
+async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None):
     settings = settings or load_settings("notification")
+    own = own or load_notification_settings()
+    renderer = renderer_for(own)
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
-    delivery = Delivery(settings)
+    assert host.pool is not None and host.relay is not None
+    w = own.webhooks
+    dispatcher = WebhookDispatcher(host.pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency))
+    delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
-    assert host.pool is not None
-    return host, build_app(host.pool, host.health)
+    service = NotificationService(host, delivery, dispatcher)
+    app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
+                    on_webhooks=dispatcher.wake)
+    return service, app

@@ -1,16 +1,40 @@
-"""Notification's API: an enterprise's receipts and their delivery status."""
+"""Notification's API: an enterprise's receipts with their delivery status per channel, its
+webhook subscription and deliveries (redelivery), and replay of its receipts to its topic."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
 import asyncpg
-from fastapi import FastAPI, Query, Response
+from fastapi import FastAPI, Header, HTTPException, Query, Response
+from pydantic import BaseModel, Field
+
+from shared.config import Settings
+
+from ..adapters import receipt_store, webhook_store
+from ..domain.receipt_rendering import ReceiptRenderer
+from ..service_layer import subscriptions
+from ..service_layer.replay import replay
+from .views import delivery_view, history_view, subscription_view
 
 
-def build_app(pool: asyncpg.Pool, health: Callable[[], dict]) -> FastAPI:
+class WebhookRequest(BaseModel):
+    url: str
+    secret: str | None = Field(default=None, min_length=16, max_length=256)
+
+
+class ReplayRequest(BaseModel):
+    since: datetime
+    until: datetime | None = None
+
+
+def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
+              renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
+              on_webhooks: Callable[[], None] = lambda: None) -> FastAPI:
     app = FastAPI(title="cbec notification API", version="1.0",
-                  description="Receipts delivered to enterprises, by business key, guid or time.")
+                  description="Receipts delivered to enterprises (history, delivery status per channel), "
+                              "webhook subscriptions and redelivery, replay.")
+    renderer = renderer or ReceiptRenderer()
 
     @app.get("/health")
     async def get_health(response: Response) -> dict:
@@ -22,16 +46,72 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict]) -> FastAPI:
     @app.get("/enterprises/{dxp_id}/receipts")
     async def receipts(dxp_id: str, businessKey: str | None = None, guid: str | None = None,
                        since: datetime | None = None, until: datetime | None = None,
-                       limit: int = Query(default=200, le=5000)) -> list[dict]:
+                       after: int | None = Query(default=None, description="seq of the last receipt of the previous page"),
+                       limit: int = Query(default=200, ge=1, le=5000)) -> list[dict]:
         async with pool.acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT r.receipt_id, r.message_type, r.business_key, r.guid, r.return_status, r.fields, "
-                "r.issued_at, r.issued_by, d.channel, d.format, d.status, d.queued_at "
-                "FROM deliveries d JOIN receipts r USING (receipt_id) WHERE d.dxp_id = $1 "
-                "AND ($2::text IS NULL OR r.business_key = $2) AND ($3::text IS NULL OR r.guid = $3) "
-                "AND ($4::timestamptz IS NULL OR r.issued_at >= $4) AND ($5::timestamptz IS NULL OR r.issued_at < $5) "
-                "ORDER BY d.queued_at, r.issued_at LIMIT $6",
-                dxp_id, businessKey, guid, since, until, limit)
-        return [dict(r) for r in rows]
+            rows = await receipt_store.history(conn, dxp_id, business_key=businessKey, guid=guid, since=since,
+                                               until=until, after=after, limit=limit)
+        return [history_view(r) for r in rows]
+
+    @app.put("/enterprises/{dxp_id}/webhook", status_code=201)
+    async def put_webhook(dxp_id: str, body: WebhookRequest) -> dict:
+        async with pool.acquire() as conn:
+            known = await conn.fetchval("SELECT true FROM enterprises WHERE dxp_id = $1 LIMIT 1", dxp_id)
+        if not known:
+            raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
+        try:
+            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret)
+        except subscriptions.InvalidEndpoint as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return {**subscription_view(sub), "secret": secret}
+
+    @app.get("/enterprises/{dxp_id}/webhook")
+    async def get_webhook(dxp_id: str) -> dict:
+        async with pool.acquire() as conn:
+            sub = await webhook_store.subscription(conn, dxp_id)
+            if sub is None:
+                raise HTTPException(404, f"{dxp_id} has no webhook")
+            return {**subscription_view(sub), "deliveries": await webhook_store.counts(conn, dxp_id)}
+
+    @app.delete("/enterprises/{dxp_id}/webhook")
+    async def delete_webhook(dxp_id: str) -> dict:
+        cancelled = await subscriptions.unsubscribe(pool, dxp_id)
+        if cancelled is None:
+            raise HTTPException(404, f"{dxp_id} has no webhook")
+        return {"dxpId": dxp_id, "active": False, "cancelledDeliveries": cancelled}
+
+    @app.get("/enterprises/{dxp_id}/webhook/deliveries")
+    async def get_deliveries(dxp_id: str, status: str | None = None, after: int | None = None,
+                             limit: int = Query(default=200, ge=1, le=5000)) -> list[dict]:
+        async with pool.acquire() as conn:
+            rows = await webhook_store.deliveries(conn, dxp_id, status, after, limit)
+        return [delivery_view(r) for r in rows]
+
+    @app.post("/enterprises/{dxp_id}/webhook/deliveries/redeliver")
+    async def redeliver_parked(dxp_id: str, x_operator: str = Header(default="api")) -> dict:
+        async with pool.acquire() as conn:
+            ids = await webhook_store.redeliver(conn, dxp_id, None, x_operator)
+        on_webhooks()
+        return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
+
+    @app.post("/enterprises/{dxp_id}/webhook/deliveries/{delivery_id}/redeliver")
+    async def redeliver_one(dxp_id: str, delivery_id: int, x_operator: str = Header(default="api")) -> dict:
+        async with pool.acquire() as conn:
+            ids = await webhook_store.redeliver(conn, dxp_id, delivery_id, x_operator)
+        if not ids:
+            raise HTTPException(409, f"delivery {delivery_id} of {dxp_id} does not exist or is still pending")
+        on_webhooks()
+        return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
+
+    @app.post("/enterprises/{dxp_id}/replay", status_code=202)
+    async def post_replay(dxp_id: str, body: ReplayRequest, x_operator: str | None = Header(default=None)) -> dict:
+        if not x_operator:
+            raise HTTPException(400, "say who replays: header X-Operator")
+        if settings is None:
+            raise HTTPException(503, "replay is not configured")
+        done = await replay(pool, settings, renderer, dxp_id, since=body.since, until=body.until, operator=x_operator)
+        on_outbox()
+        return {"dxpId": dxp_id, "replayId": done.replay_id, "receipts": done.receipts,
+                "since": body.since.isoformat(), "operator": x_operator}
 
     return app

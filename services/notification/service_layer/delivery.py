@@ -3,10 +3,17 @@
 A receipt is recorded by its ``receipt_id`` (so a re-sent copy is dropped, even across restarts)
 and rendered for each recipient onto ``ceb.receipts.<DXP id>`` through the outbox, keyed by the
 business key; a partition of ``cbec.receipts`` is consumed in order and the outbox publishes in
-order, so a document's receipts reach the enterprise in the order they were issued.
+order, so a document's receipts reach the enterprise in the order they were issued. In the same
+transaction a webhook delivery is queued for every recipient with an active subscription; the
+webhook dispatcher POSTs it later, so a slow endpoint never holds up the topic.
+
+A whole consumer batch is written with a handful of statements (receipts, recipients,
+subscriptions, deliveries), whatever its size.
 """
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 
 from aiokafka import ConsumerRecord
 
@@ -15,65 +22,97 @@ from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
-from shared.messages import encode_receipt
-from shared.messages.model import Receipt
+
+from ..adapters import receipt_store, webhook_store
+from ..adapters.receipt_store import KafkaDelivery
+from ..domain.receipt_rendering import ReceiptRenderer
 
 RECEIPT_ID_HEADER = "cbec-receipt-id"
+MESSAGE_TYPE_HEADER = "cbec-message-type"
+RETURN_STATUS_HEADER = "cbec-return-status"
+REPLAY_HEADER = "cbec-replay"
+
+
+def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_status: str) -> dict[str, str]:
+    return {RECEIPT_ID_HEADER: receipt_id, TRACE_ID_HEADER: trace_id, MESSAGE_TYPE_HEADER: message_type,
+            RETURN_STATUS_HEADER: return_status}
 
 
 class Delivery:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, renderer: ReceiptRenderer | None = None,
+                 on_webhooks_queued: Callable[[], None] | None = None) -> None:
         self.settings = settings
+        self.renderer = renderer or ReceiptRenderer()
+        self._on_webhooks_queued = on_webhooks_queued or (lambda: None)
         self.delivered = 0
 
     async def handle_receipts(self, records: list[ConsumerRecord], batch: Batch) -> None:
+        issued: list[ReceiptIssued] = []
         for record in records:
             receipt = ReceiptIssued.model_validate_json(record.value)
-            fresh = await batch.conn.fetchval(
-                "INSERT INTO receipts (receipt_id, message_type, business_key, guid, return_status, fields, "
-                "issued_at, issued_by, trace_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) "
-                "ON CONFLICT (receipt_id) DO NOTHING RETURNING true",
-                receipt.receipt_id, receipt.message_type, receipt.business_key, receipt.fields.get("guid", ""),
-                receipt.fields.get("returnStatus", ""), receipt.fields, receipt.issued_at, receipt.issued_by,
-                receipt.trace_id,
-            )
-            if not fresh:
-                continue
-            for recipient in await self._recipients(batch, receipt):
-                self._deliver(batch, receipt, recipient)
-                await batch.conn.execute(
-                    "INSERT INTO deliveries (receipt_id, dxp_id, channel, format, status) "
-                    "VALUES ($1, $2, 'kafka', $3, 'queued') ON CONFLICT DO NOTHING",
-                    receipt.receipt_id, recipient.dxp_id, recipient.format)
+            issued.append(receipt.model_copy(update={"receipt_id": _canonical(receipt.receipt_id)}))
+        fresh = await receipt_store.record_receipts(batch.conn, _first_of_each(issued))
+        todo = [r for r in _first_of_each(issued) if r.receipt_id in fresh]
+        if not todo:
+            return
+        known = await receipt_store.enterprises_by_code(batch.conn, {c for r in todo for c in r.concerns})
+        plan = [(r, recipients_of(r, known)) for r in todo]
+        with_webhook = await webhook_store.subscribed(batch.conn, {p.dxp_id for _, ps in plan for p in ps})
+        kafka: list[KafkaDelivery] = []
+        webhooks: list[tuple[str, str, str, str]] = []
+        for receipt, recipients in plan:
+            for recipient in recipients:
+                message = self._message(receipt, recipient)
+                batch.emit(message)
+                kafka.append(KafkaDelivery(receipt.receipt_id, recipient.dxp_id, recipient.format, message.message_id))
+                if recipient.dxp_id in with_webhook:
+                    webhooks.append((receipt.receipt_id, recipient.dxp_id, receipt.business_key, recipient.format))
+        await receipt_store.record_kafka_deliveries(batch.conn, kafka)
+        await webhook_store.queue(batch.conn, webhooks)
+        self.delivered += len(kafka)
+        if webhooks:
+            self._on_webhooks_queued()
 
-    async def _recipients(self, batch: Batch, receipt: ReceiptIssued) -> list[Recipient]:
-        out = {r.dxp_id: r for r in receipt.recipients}
-        if receipt.concerns:
-            fmt = receipt.recipients[0].format if receipt.recipients else "xml"
-            rows = await batch.conn.fetch("SELECT dxp_id FROM enterprises WHERE code = ANY($1::text[])", receipt.concerns)
-            for r in rows:
-                out.setdefault(r["dxp_id"], Recipient(dxp_id=r["dxp_id"], format=fmt))
-        return list(out.values())
-
-    def _deliver(self, batch: Batch, receipt: ReceiptIssued, recipient: Recipient) -> None:
-        body = encode_receipt(Receipt(message_type=receipt.message_type, guid=receipt.receipt_id.upper(),
-                                      fields=receipt.fields), recipient.format)
-        batch.emit(OutgoingMessage.of(
+    def _message(self, receipt: ReceiptIssued, recipient: Recipient) -> OutgoingMessage:
+        body = self.renderer.render(receipt.message_type, receipt.receipt_id, receipt.fields, recipient.format)
+        return OutgoingMessage.of(
             self.settings.topic(topics.receipt_topic(recipient.dxp_id)), receipt.business_key, body,
-            {RECEIPT_ID_HEADER: receipt.receipt_id, TRACE_ID_HEADER: receipt.trace_id,
-             "cbec-message-type": receipt.message_type, "cbec-return-status": receipt.fields.get("returnStatus", "")},
-        ))
-        self.delivered += 1
+            receipt_headers(receipt.receipt_id, receipt.trace_id, receipt.message_type,
+                            receipt.fields.get("returnStatus", "")))
 
     async def handle_enterprises(self, records: list[ConsumerRecord], batch: Batch) -> None:
         for record in records:
             if record.value is None:
                 continue
-            e = EnterpriseRegistered.model_validate_json(record.value)
-            await batch.conn.execute(
-                "INSERT INTO enterprises (code, name, dxp_id, roles) VALUES ($1,$2,$3,$4) ON CONFLICT (code) "
-                "DO UPDATE SET name = EXCLUDED.name, dxp_id = EXCLUDED.dxp_id, roles = EXCLUDED.roles, updated_at = now()",
-                e.code, e.name, e.dxp_id, e.roles)
+            await receipt_store.project_enterprise(batch.conn, EnterpriseRegistered.model_validate_json(record.value))
 
 
-__all__ = ["Delivery", "RECEIPT_ID_HEADER"]
+def recipients_of(receipt: ReceiptIssued, known: dict[str, receipt_store.KnownEnterprise]) -> list[Recipient]:
+    """The receipt's named recipients, then the registered enterprises it concerns, each once.
+
+    An enterprise reached through ``concerns`` gets the format it registered, else the format of
+    the answered message (the first recipient's)."""
+    out = {r.dxp_id: r for r in receipt.recipients}
+    fallback = receipt.recipients[0].format if receipt.recipients else "xml"
+    for code in receipt.concerns:
+        e = known.get(code)
+        if e is not None and e.dxp_id not in out:
+            out[e.dxp_id] = Recipient(dxp_id=e.dxp_id, format=e.receipt_format or fallback)
+    return list(out.values())
+
+
+def _canonical(receipt_id: str) -> str:
+    return str(uuid.UUID(receipt_id))
+
+
+def _first_of_each(receipts: list[ReceiptIssued]) -> list[ReceiptIssued]:
+    seen: set[str] = set()
+    out = []
+    for r in receipts:
+        if r.receipt_id not in seen:
+            seen.add(r.receipt_id)
+            out.append(r)
+    return out
+
+
+__all__ = ["Delivery", "RECEIPT_ID_HEADER", "REPLAY_HEADER", "receipt_headers", "recipients_of"]

@@ -1,0 +1,126 @@
+"""Receipts, their Kafka deliveries and the enterprise projection, in notification's schema.
+
+Writes take whole batches (one round trip each) so a consumer batch of hundreds of receipts costs
+a handful of statements.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from shared.contracts import EnterpriseRegistered, ReceiptIssued
+
+
+@dataclass(frozen=True)
+class KnownEnterprise:
+    code: str
+    dxp_id: str
+    receipt_format: str | None
+
+
+@dataclass(frozen=True)
+class KafkaDelivery:
+    receipt_id: str
+    dxp_id: str
+    format: str
+    message_id: uuid.UUID
+
+
+async def record_receipts(conn: asyncpg.Connection, receipts: list[ReceiptIssued]) -> set[str]:
+    """Store receipts not seen before; return the ids of those that are new."""
+    if not receipts:
+        return set()
+    rows = await conn.fetch(
+        "INSERT INTO receipts (receipt_id, message_type, business_key, guid, return_status, fields, "
+        "issued_at, issued_by, trace_id) "
+        "SELECT t.id, t.mt, t.bk, t.guid, t.rs, t.f::jsonb, t.at, t.by, t.trace "
+        "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+        "$7::timestamptz[], $8::text[], $9::text[]) WITH ORDINALITY AS t(id, mt, bk, guid, rs, f, at, by, trace, n) "
+        "ORDER BY t.n ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id",
+        [r.receipt_id for r in receipts], [r.message_type for r in receipts],
+        [r.business_key for r in receipts], [r.fields.get("guid", "") for r in receipts],
+        [r.fields.get("returnStatus", "") for r in receipts],
+        [json.dumps(r.fields, ensure_ascii=False) for r in receipts],
+        [r.issued_at for r in receipts], [r.issued_by for r in receipts], [r.trace_id for r in receipts],
+    )
+    return {str(r["receipt_id"]) for r in rows}
+
+
+async def enterprises_by_code(conn: asyncpg.Connection, codes: set[str]) -> dict[str, KnownEnterprise]:
+    if not codes:
+        return {}
+    rows = await conn.fetch("SELECT code, dxp_id, receipt_format FROM enterprises WHERE code = ANY($1::text[])",
+                            list(codes))
+    return {r["code"]: KnownEnterprise(r["code"], r["dxp_id"], r["receipt_format"]) for r in rows}
+
+
+async def record_kafka_deliveries(conn: asyncpg.Connection, deliveries: list[KafkaDelivery]) -> None:
+    if not deliveries:
+        return
+    await conn.execute(
+        "INSERT INTO deliveries (receipt_id, dxp_id, channel, format, status, message_id) "
+        "SELECT t.id, t.dxp, 'kafka', t.fmt, 'queued', t.mid "
+        "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS t(id, dxp, fmt, mid, n) "
+        "ORDER BY t.n ON CONFLICT DO NOTHING",
+        [d.receipt_id for d in deliveries], [d.dxp_id for d in deliveries],
+        [d.format for d in deliveries], [d.message_id for d in deliveries],
+    )
+
+
+async def project_enterprise(conn: asyncpg.Connection, e: EnterpriseRegistered) -> None:
+    await conn.execute(
+        "INSERT INTO enterprises (code, name, dxp_id, roles, receipt_format) VALUES ($1,$2,$3,$4,$5) "
+        "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, dxp_id = EXCLUDED.dxp_id, "
+        "roles = EXCLUDED.roles, receipt_format = EXCLUDED.receipt_format, updated_at = now()",
+        e.code, e.name, e.dxp_id, e.roles, e.receipt_format)
+
+
+HISTORY_SQL = """
+SELECT r.receipt_id, r.message_type, r.business_key, r.guid, r.return_status, r.fields, r.issued_at,
+       r.issued_by, r.trace_id, d.format, d.queued_at, d.seq,
+       CASE WHEN d.message_id IS NOT NULL AND EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = d.message_id)
+            THEN 'queued' ELSE 'published' END AS kafka_status,
+       w.id AS webhook_id, w.status AS webhook_status, w.attempts AS webhook_attempts,
+       w.last_error AS webhook_last_error, w.last_http_status AS webhook_last_http_status,
+       w.next_attempt_at AS webhook_next_attempt_at, w.delivered_at AS webhook_delivered_at,
+       w.parked_at AS webhook_parked_at, w.redelivered AS webhook_redelivered
+FROM deliveries d
+JOIN receipts r USING (receipt_id)
+LEFT JOIN webhook_deliveries w ON w.receipt_id = d.receipt_id AND w.dxp_id = d.dxp_id
+WHERE d.dxp_id = $1 AND d.channel = 'kafka'
+  AND ($2::text IS NULL OR r.business_key = $2)
+  AND ($3::text IS NULL OR r.guid = $3 OR r.receipt_id::text = lower($3))
+  AND ($4::timestamptz IS NULL OR r.issued_at >= $4)
+  AND ($5::timestamptz IS NULL OR r.issued_at < $5)
+  AND ($6::bigint IS NULL OR d.seq > $6)
+ORDER BY d.seq
+LIMIT $7
+"""
+
+
+async def history(conn: asyncpg.Connection, dxp_id: str, *, business_key: str | None, guid: str | None,
+                  since: datetime | None, until: datetime | None, after: int | None, limit: int) -> list[asyncpg.Record]:
+    """An enterprise's receipts in the order they were queued for it, with each channel's status."""
+    return await conn.fetch(HISTORY_SQL, dxp_id, business_key, guid, since, until, after, limit)
+
+
+async def for_replay(conn: asyncpg.Connection, dxp_id: str, since: datetime, until: datetime | None,
+                     after_seq: int, limit: int) -> list[asyncpg.Record]:
+    """An enterprise's receipts issued in ``[since, until)``, in the order they were first queued."""
+    return await conn.fetch(
+        "SELECT d.seq, d.format, r.receipt_id, r.message_type, r.business_key, r.fields, r.trace_id "
+        "FROM deliveries d JOIN receipts r USING (receipt_id) "
+        "WHERE d.dxp_id = $1 AND d.channel = 'kafka' AND r.issued_at >= $2 "
+        "AND ($3::timestamptz IS NULL OR r.issued_at < $3) AND d.seq > $4 ORDER BY d.seq LIMIT $5",
+        dxp_id, since, until, after_seq, limit)
+
+
+async def record_replay(conn: asyncpg.Connection, dxp_id: str, since: datetime, until: datetime | None,
+                        operator: str, count: int) -> int:
+    return await conn.fetchval(
+        "INSERT INTO replays (dxp_id, since, until, operator, receipts) VALUES ($1,$2,$3,$4,$5) RETURNING id",
+        dxp_id, since, until, operator, count)

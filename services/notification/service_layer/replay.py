@@ -1,0 +1,55 @@
+"""Replaying an enterprise's receipts to its topic (its ERP lost its state).
+
+The receipts issued in ``[since, until)`` are queued again through the outbox, in the order they
+were first delivered, rendered as before, keyed by business key, with their original
+``cbec-receipt-id`` and the header ``cbec-replay: true``. The request is recorded with the operator
+who made it. Large replays are written in chunks, each in a transaction; the outbox keeps order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from shared.config import Settings
+from shared.db.outbox import OutgoingMessage, add_to_outbox
+from shared.kafka import topics
+
+from ..adapters import receipt_store
+from ..domain.receipt_rendering import ReceiptRenderer
+from .delivery import REPLAY_HEADER, receipt_headers
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class ReplayDone:
+    replay_id: int
+    receipts: int
+
+
+async def replay(pool: asyncpg.Pool, settings: Settings, renderer: ReceiptRenderer, dxp_id: str, *,
+                 since: datetime, until: datetime | None, operator: str) -> ReplayDone:
+    topic = settings.topic(topics.receipt_topic(dxp_id))
+    count, after = 0, 0
+    async with pool.acquire() as conn:
+        while True:
+            async with conn.transaction():
+                rows = await receipt_store.for_replay(conn, dxp_id, since, until, after, CHUNK)
+                await add_to_outbox(conn, [_message(topic, renderer, r) for r in rows])
+            count += len(rows)
+            if len(rows) < CHUNK:
+                break
+            after = rows[-1]["seq"]
+        replay_id = await receipt_store.record_replay(conn, dxp_id, since, until, operator, count)
+    return ReplayDone(replay_id, count)
+
+
+def _message(topic: str, renderer: ReceiptRenderer, row: asyncpg.Record) -> OutgoingMessage:
+    receipt_id = str(row["receipt_id"])
+    fields = row["fields"]
+    body = renderer.render(row["message_type"], receipt_id, fields, row["format"])
+    headers = receipt_headers(receipt_id, row["trace_id"], row["message_type"], fields.get("returnStatus", ""))
+    headers[REPLAY_HEADER] = "true"
+    return OutgoingMessage.of(topic, row["business_key"], body, headers)

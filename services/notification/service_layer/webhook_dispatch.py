@@ -1,0 +1,150 @@
+"""The webhook dispatcher: POSTs due deliveries, retries with back-off, parks, never blocks Kafka.
+
+It runs beside the consumers in the notification process and only reads and updates
+``webhook_deliveries``; the Kafka path never waits for it. Each round it claims due deliveries
+that are first in line for their business key, at most ``per_enterprise`` in flight per
+enterprise and ``concurrency`` in all, and POSTs each in a task of its own bounded by the
+timeout, so a slow or dead endpoint holds a few slots of its own enterprise and nothing else.
+
+Webhook delivery is at least once: a process killed after the POST and before recording it sends
+the receipt again when the lease runs out; ``X-CBEC-Receipt-Id`` lets the receiver drop it.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import Counter
+
+import asyncpg
+
+from ..adapters import webhook_store
+from ..adapters.webhook_endpoint import PostOutcome, WebhookEndpoint
+from ..domain import webhook_signature as sig
+from ..domain.receipt_rendering import CONTENT_TYPES, ReceiptRenderer
+from ..settings import WebhookSettings
+
+log = logging.getLogger(__name__)
+
+LEASE_MARGIN_S = 30.0
+
+
+class WebhookDispatcher:
+    def __init__(self, pool: asyncpg.Pool, settings: WebhookSettings, renderer: ReceiptRenderer,
+                 endpoint: WebhookEndpoint, *, rng: random.Random | None = None, clock=time.time) -> None:
+        self._pool = pool
+        self._settings = settings
+        self._renderer = renderer
+        self._endpoint = endpoint
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._in_flight: Counter[str] = Counter()
+        self._tasks: set[asyncio.Task] = set()
+        self._failure: BaseException | None = None
+        self._wake = asyncio.Event()
+        self.delivered = 0
+        self.failed_attempts = 0
+        self.parked = 0
+        self.last_progress = time.monotonic()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stats(self) -> dict:
+        return {"in_flight": sum(self._in_flight.values()), "delivered": self.delivered,
+                "failed_attempts": self.failed_attempts, "parked": self.parked,
+                "seconds_since_round": round(time.monotonic() - self.last_progress, 1)}
+
+    async def run(self) -> None:
+        try:
+            while True:
+                if self._failure is not None:
+                    raise self._failure
+                started = await self.dispatch_once()
+                self.last_progress = time.monotonic()
+                if not started:
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), self._settings.poll_s)
+                    except asyncio.TimeoutError:
+                        pass
+                    self._wake.clear()
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._endpoint.close()
+
+    async def dispatch_once(self) -> int:
+        """Claim what is due and can start now; start a task per delivery. Returns how many."""
+        s = self._settings
+        free = s.concurrency - sum(self._in_flight.values())
+        if free <= 0:
+            return 0
+        busy = [dxp for dxp, n in self._in_flight.items() if n >= s.per_enterprise]
+        async with self._pool.acquire() as conn, conn.transaction():
+            found = await webhook_store.candidates(conn, busy, s.per_enterprise, free)
+            room = {dxp: s.per_enterprise - self._in_flight[dxp] for _, dxp in found}
+            chosen = []
+            for delivery_id, dxp in found:
+                if room[dxp] > 0:
+                    room[dxp] -= 1
+                    chosen.append(delivery_id)
+            due = await webhook_store.claim(conn, chosen, s.timeout_s + LEASE_MARGIN_S)
+        for delivery in due:
+            self._in_flight[delivery.dxp_id] += 1
+            task = asyncio.create_task(self._attempt(delivery), name=f"webhook:{delivery.id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._finished)
+        return len(due)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self._failure is None:
+            self._failure = task.exception()  # the run loop re-raises it: the process restarts
+            self._wake.set()
+
+    async def _attempt(self, d: webhook_store.DueDelivery) -> None:
+        try:
+            outcome = await self._post(d)
+            await self._record(d, outcome)
+        finally:
+            self._in_flight[d.dxp_id] -= 1
+            if self._in_flight[d.dxp_id] <= 0:
+                del self._in_flight[d.dxp_id]
+            self._wake.set()
+
+    async def _post(self, d: webhook_store.DueDelivery) -> PostOutcome:
+        try:
+            body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format)
+        except Exception as exc:  # a receipt that cannot be rendered is parked at once, with the reason
+            return PostOutcome(False, None, f"cannot render receipt: {type(exc).__name__}: {exc}")
+        timestamp = str(int(self._clock()))
+        headers = {
+            "content-type": CONTENT_TYPES.get(d.format, "application/octet-stream"),
+            sig.SIGNATURE_HEADER: sig.signature(d.secret, timestamp, body),
+            sig.TIMESTAMP_HEADER: timestamp,
+            sig.RECEIPT_ID_HEADER: d.receipt_id,
+            sig.DELIVERY_ID_HEADER: str(d.id),
+            sig.ATTEMPT_HEADER: str(d.attempts + 1),
+            "X-CBEC-Message-Type": d.message_type,
+            "X-CBEC-Business-Key": d.business_key,
+            "X-CBEC-Return-Status": str(d.fields.get("returnStatus", "")),
+        }
+        return await self._endpoint.post(d.url, body, headers)
+
+    async def _record(self, d: webhook_store.DueDelivery, outcome: PostOutcome) -> None:
+        async with self._pool.acquire() as conn:
+            if outcome.ok:
+                await webhook_store.delivered(conn, d.id, outcome.http_status or 200)
+                self.delivered += 1
+                return
+            attempts = d.attempts + 1
+            retry_in = None if outcome.error.startswith("cannot render") else \
+                self._settings.retry.delay_after(attempts, self._rng)
+            await webhook_store.failed(conn, d.id, outcome.error, outcome.http_status, retry_in)
+        self.failed_attempts += 1
+        if retry_in is None:
+            self.parked += 1
+            log.warning("webhook delivery %s to %s parked after %d attempts: %s", d.id, d.dxp_id, attempts,
+                        outcome.error)
