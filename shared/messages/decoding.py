@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shared.messages.errors import INVALID_ENCODING, NOT_WELL_FORMED, FormatError, WireFormat
 from shared.messages.json_codec import decode_json
-from shared.messages.limits import DEFAULT_MAX_BYTES, check_bounds
+from shared.messages.limits import DEFAULT_MAX_BYTES, check_bounds, first_significant
 from shared.messages.model import CebMessage
 from shared.messages.transport import DxpTransInfo
 from shared.messages.xml_codec import decode_transport
@@ -18,12 +18,12 @@ _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 def detect_format(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> WireFormat:
     """``"xml"`` or ``"json"`` from the first significant byte; FormatError if neither."""
-    start = check_bounds(raw, max_bytes, "")
+    start = first_significant(raw)
     first = raw[start : start + 1]
-    if first == b"<":
-        return "xml"
-    if first == b"{":
-        return "json"
+    fmt: WireFormat = "xml" if first == b"<" else "json" if first == b"{" else ""
+    check_bounds(raw, max_bytes, fmt)  # a too large message is still answered in its format
+    if fmt:
+        return fmt
     if raw.startswith(_UTF16_32_BOMS) or b"\x00" in raw[:4]:
         raise FormatError(INVALID_ENCODING, "the message is not UTF-8 (UTF-16/32 bytes found)")
     raise FormatError(

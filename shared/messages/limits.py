@@ -12,6 +12,11 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _LEADING = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 
 
+def first_significant(raw: bytes) -> int:
+    """Offset of the first byte after an optional UTF-8 BOM and whitespace."""
+    return _LEADING.match(raw).end()
+
+
 def check_bounds(raw: bytes, max_bytes: int, fmt: WireFormat) -> int:
     """Reject oversized or empty input; return the offset of its first significant byte."""
     if len(raw) > max_bytes:
@@ -20,7 +25,7 @@ def check_bounds(raw: bytes, max_bytes: int, fmt: WireFormat) -> int:
             f"the message is {len(raw)} bytes; at most {max_bytes} bytes are accepted",
             format=fmt,
         )
-    start = _LEADING.match(raw).end()
+    start = first_significant(raw)
     if start == len(raw):
         raise FormatError(
             EMPTY_MESSAGE, "the message is empty (no bytes other than whitespace)", format=fmt

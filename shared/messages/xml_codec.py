@@ -100,6 +100,7 @@ def root_type(root: etree._Element) -> tuple[str, str]:
 
 def check_root_namespace(root: etree._Element) -> None:
     if namespace_of(root.tag) != CEB_NAMESPACE:
+        check_depth(root, 1, local_name(root.tag))  # a deep foreign document: say so first
         raise FormatError(
             WRONG_NAMESPACE,
             f"the root element {local_name(root.tag)} is in namespace "
@@ -114,6 +115,7 @@ def message_from_root(root: etree._Element) -> CebMessage:
         name = root.tag[_CEB_LEN:]
         spec = spec_for_root(name)
         if spec is None:
+            check_depth(root, 1, name)
             raise FormatError(UNKNOWN_MESSAGE_TYPE, _unknown_type(name))
         return _message(root, spec, guid)
     except FormatError as err:
