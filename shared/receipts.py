@@ -5,20 +5,17 @@ import uuid
 from datetime import datetime, timezone, timedelta
 
 from shared.contracts import ReceiptIssued, Recipient
+from shared.messages.catalogue import spec_for
 
 CHINA = timezone(timedelta(hours=8))
 
-# answered message type -> (receipt message type, receipt fields in document order)
-RECEIPT_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "CEB303": ("CEB304", ("guid", "ebpCode", "ebcCode", "orderNo")),
-    "CEB403": ("CEB404", ("guid", "ebpCode", "ebcCode", "orderNo")),
-    "CEB505": ("CEB506", ("guid", "logisticsCode", "logisticsNo")),
-    "CEB603": ("CEB604", ("guid", "customsCode", "ebpCode", "ebcCode", "agentCode", "copNo", "preNo", "invtNo")),
-    "CEB605": ("CEB606", ("guid", "customsCode", "invtNo", "copNo", "preNo", "agentCode", "ebpCode", "ebcCode")),
-    "CEB607": ("CEB608", ("guid", "customsCode", "copNo", "preNo", "agentCode", "billNo", "logisticsCode")),
-    "CEB507": ("CEB508", ("guid", "customsCode", "copNo", "preNo", "operatorCode", "billNo")),
-    "CEB509": ("CEB510", ("guid", "customsCode", "copNo", "preNo", "logisticsCode", "billNo")),
-}
+RETURN_FIELDS = ("returnStatus", "returnTime", "returnInfo")
+
+
+def receipt_fields(answered_type: str) -> tuple[str, tuple[str, ...]]:
+    """(receipt message type, its fields before the return fields), from the catalogue."""
+    spec = spec_for(answered_type).receipt
+    return spec.message_type, tuple(f.name for f in spec.fields if f.name not in RETURN_FIELDS)
 
 
 def return_time(at: datetime | None = None) -> str:
@@ -53,7 +50,7 @@ def receipt_for(
     at: datetime | None = None,
     receipt_id: str | None = None,
 ) -> ReceiptIssued:
-    receipt_type, names = RECEIPT_FIELDS[answered_type]
+    receipt_type, names = receipt_fields(answered_type)
     values = {**head, **(overrides or {})}
     fields = {n: values.get(n, "") or "" for n in names}
     fields["returnStatus"] = status
