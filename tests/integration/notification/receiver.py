@@ -74,7 +74,11 @@ class WebhookReceiver:
 
     async def __aexit__(self, *exc) -> None:
         self._server.should_exit = True
-        await asyncio.wait_for(self._task, 10)
+        self._server.force_exit = True  # do not wait for requests left hanging on purpose
+        try:
+            await asyncio.wait_for(self._task, 5)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            pass
 
     async def wait_for(self, predicate, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,130 @@
+"""Webhooks: signed POSTs, retries through an outage, parking, redelivery, isolation."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from services.notification.domain.retry_schedule import RetrySchedule
+from tests.integration.notification.conftest import FAST_WEBHOOKS, TopicReader, receipt, replace
+from tests.integration.notification.receiver import WebhookReceiver
+
+pytestmark = pytest.mark.integration
+
+AGENT, OTHER = "DXPENT0000000201", "DXPENT0000000202"
+
+
+async def subscribe(n, dxp: str, receiver: WebhookReceiver, code: str) -> None:
+    await n.register(code, dxp)
+    async with httpx.AsyncClient(base_url=n.url) as http:
+        resp = await http.put(f"/enterprises/{dxp}/webhook", json={"url": receiver.url})
+        assert resp.status_code == 201, resp.text
+        receiver.secret = resp.json()["secret"]
+        shown = (await http.get(f"/enterprises/{dxp}/webhook")).json()
+        assert shown["url"] == receiver.url and "secret" not in shown
+
+
+def in_order_per_key(hits) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for h in hits:
+        out.setdefault(h.business_key, []).append(h.return_status)
+    return out
+
+
+async def test_signed_deliveries_survive_an_outage_in_order(notification):
+    n = await notification()
+    async with WebhookReceiver() as hook:
+        await subscribe(n, AGENT, hook, "3301960201")
+        hook.failing = True
+        keys = [f"AGW{i}" for i in range(5)]
+        sent = [receipt(k, s, dxp=AGENT) for s in ("2", "120", "800") for k in keys]
+        await n.publish(sent)
+        async with TopicReader(n.kafka, f"{n.prefix}ceb.receipts.{AGENT}") as topic:
+            # the endpoint being down does not hold up the topic
+            await topic.read_until(lambda rs: len(rs) >= len(sent), 15)
+        await hook.wait_for(lambda h: len(h.hits) >= 10, 15)
+        hook.failing = False
+        await hook.wait_for(lambda h: {x.receipt_id for x in h.accepted} == {r.receipt_id for r in sent}, 30)
+    assert all(h.signed_ok for h in hook.hits)
+    assert any(h.attempt > 1 for h in hook.accepted)
+    assert in_order_per_key(hook.accepted) == {k: ["2", "120", "800"] for k in keys}
+    assert len(hook.accepted) == len(sent)
+    async with httpx.AsyncClient(base_url=n.url) as http:
+        rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": "AGW0"})).json()
+    assert [r["channels"]["webhook"]["status"] for r in rows] == ["delivered"] * 3
+    assert rows[0]["channels"]["webhook"]["attempts"] > 1
+
+
+async def test_parked_after_max_attempts_then_redelivered_in_order(notification):
+    n = await notification(replace(FAST_WEBHOOKS, retry=RetrySchedule(base_s=0.05, cap_s=0.1, max_attempts=3)))
+    async with WebhookReceiver() as hook, httpx.AsyncClient(base_url=n.url) as http:
+        await subscribe(n, AGENT, hook, "3301960201")
+        hook.failing = True
+        sent = [receipt("AGP", s, dxp=AGENT) for s in ("2", "120")] + [receipt("AGQ", "2", dxp=AGENT)]
+        await n.publish(sent)
+        parked: list = []
+        for _ in range(200):
+            parked = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries", params={"status": "parked"})).json()
+            if len(parked) == 2:
+                break
+            await asyncio.sleep(0.1)
+        # the first receipt of each key is parked; AGP's 120 waits behind its 2, never overtaking it
+        assert sorted(p["businessKey"] for p in parked) == ["AGP", "AGQ"]
+        assert all(p["attempts"] == 3 and p["lastHttpStatus"] == 503 and "503" in p["lastError"] for p in parked)
+        assert {h.return_status for h in hook.hits if h.business_key == "AGP"} == {"2"}
+        assert (await http.get(f"/enterprises/{AGENT}/webhook")).json()["deliveries"] == {"parked": 2, "pending": 1}
+
+        hook.failing = False
+        agq = next(p for p in parked if p["businessKey"] == "AGQ")
+        one = await http.post(f"/enterprises/{AGENT}/webhook/deliveries/{agq['deliveryId']}/redeliver",
+                              headers={"X-Operator": "ops"})
+        assert one.status_code == 200 and one.json()["count"] == 1
+        await hook.wait_for(lambda h: len(h.accepted) == 1, 10)
+        bulk = await http.post(f"/enterprises/{AGENT}/webhook/deliveries/redeliver", headers={"X-Operator": "ops"})
+        assert bulk.json()["count"] == 1
+        await hook.wait_for(lambda h: len(h.accepted) == 3, 10)
+        assert in_order_per_key(hook.accepted) == {"AGP": ["2", "120"], "AGQ": ["2"]}
+        again = await http.post(f"/enterprises/{AGENT}/webhook/deliveries/{agq['deliveryId']}/redeliver")
+        assert again.status_code == 200  # a delivered receipt can be sent again on request
+        await hook.wait_for(lambda h: len(h.accepted) == 4, 10)
+        done = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries")).json()
+        assert {d["status"] for d in done} == {"delivered"}
+        assert {d["redeliveredBy"] for d in done if d["redelivered"]} == {"ops", "api"}
+
+
+async def test_a_hanging_endpoint_slows_neither_kafka_nor_other_enterprises(notification):
+    n = await notification(replace(FAST_WEBHOOKS, timeout_s=2.0, per_enterprise=2))
+    async with WebhookReceiver(hang_s=30) as slow, WebhookReceiver() as fast:
+        await subscribe(n, AGENT, slow, "3301960201")
+        await subscribe(n, OTHER, fast, "3301960202")
+        started = time.monotonic()
+        sent = [receipt(f"AGS{i}", "2", dxp=AGENT) for i in range(20)] + \
+               [receipt(f"OT{i}", "2", dxp=OTHER) for i in range(20)]
+        await n.publish(sent)
+        await fast.wait_for(lambda h: len(h.accepted) == 20, 10)
+        async with TopicReader(n.kafka, f"{n.prefix}ceb.receipts.{AGENT}") as topic:
+            await topic.read_until(lambda rs: len(rs) == 20, 10)
+        elapsed = time.monotonic() - started
+        assert elapsed < 8, elapsed
+        assert len(slow.hits) <= 2 * 2  # at most per_enterprise in flight per timeout period so far
+
+
+async def test_unsubscribe_cancels_pending_and_unknown_enterprise_is_refused(notification):
+    n = await notification()
+    async with WebhookReceiver() as hook, httpx.AsyncClient(base_url=n.url) as http:
+        assert (await http.put("/enterprises/DXPNOBODY/webhook", json={"url": hook.url})).status_code == 404
+        await subscribe(n, AGENT, hook, "3301960201")
+        bad = await http.put(f"/enterprises/{AGENT}/webhook", json={"url": "ftp://x"})
+        assert bad.status_code == 422
+        own = await http.put(f"/enterprises/{AGENT}/webhook", json={"url": hook.url, "secret": "s" * 32})
+        assert own.json()["secret"] == "s" * 32
+        hook.secret = "s" * 32
+        hook.failing = True
+        await n.publish([receipt("AGU", "2", dxp=AGENT)])
+        await hook.wait_for(lambda h: len(h.hits) >= 1, 10)
+        gone = await http.delete(f"/enterprises/{AGENT}/webhook")
+        assert gone.json()["cancelledDeliveries"] == 1
+        assert (await http.get(f"/enterprises/{AGENT}/webhook")).status_code == 404
+        assert (await http.delete(f"/enterprises/{AGENT}/webhook")).status_code == 404
