@@ -1,10 +1,14 @@
 """``cbec``: the command line of cbec-clearance.
 
-    cbec enterprise register --code 3301960001 --name "..." --dxp-id DXPENT0000000001 --roles agent,ebc
+    cbec enterprise register --code 3301960001 --name "..." --dxp-id DXPENT0000000001 --roles agent,ebc [--certificate cert.pem]
     cbec enterprise list | cbec enterprise show CODE
     cbec send FILE --sender DXPENT0000000001
     cbec receipts DXPENT0000000001 [--follow]
     cbec demo
+    cbec webhook set DXPENT0000000001 --url https://erp.example/cbec [--secret S]
+    cbec webhook show|remove DXPENT0000000001
+    cbec webhook deliveries DXPENT0000000001 [--status parked]
+    cbec webhook redeliver DXPENT0000000001 [--id N]      (every parked delivery when --id is absent)
 """
 from __future__ import annotations
 
@@ -45,10 +49,36 @@ def enterprise(args: argparse.Namespace) -> int:
     if args.action == "register":
         body = {"code": args.code, "name": args.name, "dxpId": args.dxp_id,
                 "roles": [r.strip() for r in args.roles.split(",") if r.strip()]}
+        if args.certificate:
+            with open(args.certificate, encoding="ascii") as fh:
+                body["certificate"] = fh.read()
         return _print_response(httpx.post(f"{url}/enterprises", json=body, timeout=10))
     if args.action == "list":
         return _print_response(httpx.get(f"{url}/enterprises", timeout=10))
     return _print_response(httpx.get(f"{url}/enterprises/{args.code}", timeout=10))
+
+
+def _notification_url() -> str:
+    return os.environ.get("CBEC_NOTIFICATION_URL",
+                          f"http://127.0.0.1:{os.environ.get('NOTIFICATION_HTTP_PORT', '8082')}")
+
+
+def webhook(args: argparse.Namespace) -> int:
+    """An enterprise's webhook subscription and its deliveries (notification API)."""
+    base = f"{_notification_url()}/enterprises/{args.dxp_id}/webhook"
+    operator = {"X-Operator": os.environ.get("USER", "cbec")}
+    if args.action == "set":
+        body = {"url": args.url, **({"secret": args.secret} if args.secret else {})}
+        return _print_response(httpx.put(base, json=body, timeout=10))
+    if args.action == "show":
+        return _print_response(httpx.get(base, timeout=10))
+    if args.action == "remove":
+        return _print_response(httpx.delete(base, timeout=10))
+    if args.action == "deliveries":
+        params = {"status": args.status} if args.status else {}
+        return _print_response(httpx.get(f"{base}/deliveries", params=params, timeout=10))
+    target = f"{base}/deliveries/{args.id}/redeliver" if args.id else f"{base}/deliveries/redeliver"
+    return _print_response(httpx.post(target, headers=operator, timeout=30))
 
 
 def send_file(args: argparse.Namespace) -> int:
@@ -87,6 +117,9 @@ def parser() -> argparse.ArgumentParser:
     reg.add_argument("--name", required=True)
     reg.add_argument("--dxp-id", required=True)
     reg.add_argument("--roles", required=True, help="comma-separated: agent,ebc,ebp,logistics,operator")
+    reg.add_argument("--certificate", metavar="FILE",
+                     help="PEM X.509 certificate the enterprise signs declared messages with "
+                          "(its serial number in hex is the KeyName of the signatures)")
     esub.add_parser("list", help="list registered enterprises")
     show = esub.add_parser("show", help="show one enterprise")
     show.add_argument("code")
@@ -102,6 +135,23 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--follow", action="store_true", help="keep waiting for new receipts")
     r.add_argument("--raw", action="store_true", help="print each receipt as JSON")
     r.set_defaults(func=receipts)
+
+    w = sub.add_parser("webhook", help="an enterprise's webhook: set, show, remove, deliveries, redeliver")
+    wsub = w.add_subparsers(dest="action", required=True)
+    wset = wsub.add_parser("set", help="subscribe an HTTPS endpoint (prints the signing secret once)")
+    wset.add_argument("dxp_id")
+    wset.add_argument("--url", required=True)
+    wset.add_argument("--secret", help="shared secret for the signature (generated when absent)")
+    for action, text in (("show", "show the subscription and delivery counts"),
+                         ("remove", "unsubscribe; pending deliveries are cancelled")):
+        wsub.add_parser(action, help=text).add_argument("dxp_id")
+    wdel = wsub.add_parser("deliveries", help="list webhook deliveries")
+    wdel.add_argument("dxp_id")
+    wdel.add_argument("--status", choices=["pending", "delivered", "parked", "cancelled"])
+    wre = wsub.add_parser("redeliver", help="send again one delivery (--id) or every parked one")
+    wre.add_argument("dxp_id")
+    wre.add_argument("--id", type=int)
+    w.set_defaults(func=webhook)
 
     d = sub.add_parser("demo", help="register the demo enterprises and run the sample journey")
     d.add_argument("--format", choices=["xml", "json"], default="xml", help="format of the demo list")
