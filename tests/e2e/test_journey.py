@@ -13,11 +13,20 @@ pytestmark = pytest.mark.e2e
 AGENT, EBC, LOGISTICS, OPERATOR = "DXPENT0000000001", "DXPENT0000000002", "DXPENT0000000003", "DXPENT0000000004"
 
 
+async def send_order_and_waybill(stack, j: Journey, reader: ReceiptReader, seen: list) -> None:
+    """The seller's order (CEB303) and the carrier's waybill (CEB505): a 9710 list's audit needs both."""
+    await send(stack.kafka, EBC, j.order_message(), stack.prefix)
+    await reader.wait_for(lambda r: r.key == j.order_no and r.status in ("120", "100"), 60, seen)
+    await send(stack.kafka, LOGISTICS, j.waybill_message(), stack.prefix)
+    await reader.wait_for(lambda r: r.key == j.logistics_no and r.status in ("120", "100"), 60, seen)
+
+
 async def run_journey(stack, j: Journey, fmt: str, reader: ReceiptReader, seen: list) -> None:
+    await send_order_and_waybill(stack, j, reader, seen)
     await send(stack.kafka, AGENT, j.list_message(fmt), stack.prefix)
-    stored = await reader.wait_for(lambda r: r.key == j.cop_no and r.status in ("120", "100"), 60, seen)
-    assert stored.status == "120", stored.receipt.fields
-    await send(stack.kafka, AGENT, j.bill_message(stored.receipt.fields["invtNo"]), stack.prefix)
+    audited = await reader.wait_for(lambda r: r.key == j.cop_no and r.status in ("399", "100"), 60, seen)
+    assert audited.status == "399", audited.receipt.fields
+    await send(stack.kafka, AGENT, j.bill_message(audited.receipt.fields["invtNo"]), stack.prefix)
     await reader.wait_for(lambda r: r.receipt.message_type == "CEB608" and r.status in ("120", "100"), 60, seen)
     await send(stack.kafka, OPERATOR, j.arrival_message(), stack.prefix)
     await reader.wait_for(lambda r: r.key == j.cop_no and r.status in ("800", "500"), 60, seen)
@@ -56,13 +65,16 @@ async def test_sample_journey_receipts_reach_each_enterprise_in_order(stack, fmt
 
     bill, arrival, departure = f"WB{j.stamp}", f"AR{j.stamp}", f"DP{j.stamp}"
     assert by_topic(seen, AGENT) == [
-        ("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "120"),
+        ("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "120"), ("CEB604", j.cop_no, "399"),
         ("CEB608", bill, "2"), ("CEB608", bill, "120"),
         ("CEB604", j.cop_no, "800"), ("CEB604", j.cop_no, "899"),
     ]
     assert by_topic(seen, OPERATOR) == [("CEB508", arrival, "2"), ("CEB508", arrival, "120")]
-    assert by_topic(seen, LOGISTICS) == [("CEB510", departure, "2"), ("CEB510", departure, "120")]
-    assert by_topic(seen, EBC) == [("CEB604", j.cop_no, "800"), ("CEB604", j.cop_no, "899")]
+    assert by_topic(seen, LOGISTICS) == [("CEB506", j.logistics_no, "2"), ("CEB506", j.logistics_no, "120"),
+                                         ("CEB510", departure, "2"), ("CEB510", departure, "120")]
+    assert by_topic(seen, EBC) == [("CEB304", j.order_no, "2"), ("CEB304", j.order_no, "120"),
+                                   ("CEB604", j.cop_no, "399"), ("CEB604", j.cop_no, "800"),
+                                   ("CEB604", j.cop_no, "899")]
 
     agent = [r for r in seen if r.topic.endswith(AGENT) and r.key == j.cop_no]
     accepted, stored = agent[0].receipt.fields, agent[1].receipt.fields

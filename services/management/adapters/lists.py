@@ -1,7 +1,8 @@
-"""Lists, bills and their history in management's schema."""
+"""Lists, their earlier versions and their history in management's schema."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
 
@@ -14,25 +15,59 @@ class StoredList:
     pre_no: str
     invt_no: str
     status: str
+    customs_code: str
+    port_code: str
+    ebc_code: str
+    ebp_code: str
+    logistics_code: str
     logistics_no: str
+    order_no: str
+    trade_mode: str
     bill_no: str | None
+    bill_part: int | None
     declarant_dxp: str
     receipt_format: str
     head: dict
     items: list
+    version: int
+    waiting_for: str
+    arrived_at: datetime | None
+    decision_round: int
+
+    @property
+    def exit_customs(self) -> str:
+        """The customs of the exit port, which reports arrival and departure (customs transit)."""
+        return self.port_code or self.customs_code
+
+    @property
+    def numbered_head(self) -> dict:
+        """The head as customs knows it: with the numbers customs assigned."""
+        return {**self.head, "preNo": self.pre_no, "invtNo": self.invt_no}
 
 
-COLUMNS = ("id, agent_code, cop_no, pre_no, invt_no, status, logistics_no, bill_no, declarant_dxp, "
-           "receipt_format, head, items")
+COLUMNS = ("id, agent_code, cop_no, pre_no, invt_no, status, customs_code, port_code, ebc_code, ebp_code, "
+           "logistics_code, logistics_no, order_no, trade_mode, bill_no, bill_part, declarant_dxp, "
+           "receipt_format, head, items, version, waiting_for, arrived_at, decision_round")
 
 
 def _row(r: asyncpg.Record) -> StoredList:
     return StoredList(**dict(r))
 
 
+async def by_id(conn: asyncpg.Connection, list_id: int) -> StoredList | None:
+    r = await conn.fetchrow(f"SELECT {COLUMNS} FROM lists WHERE id = $1 FOR UPDATE", list_id)
+    return _row(r) if r else None
+
+
 async def live_by_business_key(conn: asyncpg.Connection, agent_code: str, cop_no: str) -> StoredList | None:
     r = await conn.fetchrow(f"SELECT {COLUMNS} FROM lists WHERE agent_code = $1 AND cop_no = $2 "
-                            "AND status <> 'cancelled' FOR UPDATE", agent_code, cop_no)
+                            "AND status NOT IN ('cancelled', '100') FOR UPDATE", agent_code, cop_no)
+    return _row(r) if r else None
+
+
+async def latest_by_business_key(conn: asyncpg.Connection, agent_code: str, cop_no: str) -> StoredList | None:
+    r = await conn.fetchrow(f"SELECT {COLUMNS} FROM lists WHERE agent_code = $1 AND cop_no = $2 "
+                            "ORDER BY id DESC LIMIT 1 FOR UPDATE", agent_code, cop_no)
     return _row(r) if r else None
 
 
@@ -42,14 +77,32 @@ async def by_invt_no(conn: asyncpg.Connection, invt_no: str) -> StoredList | Non
 
 
 async def live_by_logistics_no(conn: asyncpg.Connection, logistics_no: str) -> StoredList | None:
-    r = await conn.fetchrow(f"SELECT {COLUMNS} FROM lists WHERE logistics_no = $1 AND status <> 'cancelled' "
-                            "ORDER BY id DESC LIMIT 1 FOR UPDATE", logistics_no)
+    r = await conn.fetchrow(f"SELECT {COLUMNS} FROM lists WHERE logistics_no = $1 "
+                            "AND status NOT IN ('cancelled', '100') ORDER BY id DESC LIMIT 1 FOR UPDATE", logistics_no)
     return _row(r) if r else None
+
+
+async def waiting_for_order(conn: asyncpg.Connection, ebp_code: str, order_no: str) -> list[StoredList]:
+    rows = await conn.fetch(f"SELECT {COLUMNS} FROM lists WHERE ebp_code = $1 AND order_no = $2 AND status = '120' "
+                            "ORDER BY id FOR UPDATE", ebp_code, order_no)
+    return [_row(r) for r in rows]
+
+
+async def waiting_for_waybill(conn: asyncpg.Connection, logistics_code: str, logistics_no: str) -> list[StoredList]:
+    rows = await conn.fetch(f"SELECT {COLUMNS} FROM lists WHERE logistics_code = $1 AND logistics_no = $2 "
+                            "AND status = '120' ORDER BY id FOR UPDATE", logistics_code, logistics_no)
+    return [_row(r) for r in rows]
 
 
 async def of_bill(conn: asyncpg.Connection, bill_no: str) -> list[StoredList]:
     rows = await conn.fetch(f"SELECT {COLUMNS} FROM lists WHERE bill_no = $1 ORDER BY id FOR UPDATE", bill_no)
     return [_row(r) for r in rows]
+
+
+def _columns_of(head: dict) -> tuple:
+    return (head.get("customsCode", ""), head.get("portCode", ""), head.get("ebcCode", ""), head.get("ebpCode", ""),
+            head.get("logisticsCode", ""), head.get("logisticsNo", ""), head.get("orderNo", ""),
+            head.get("tradeMode", ""))
 
 
 async def insert(conn: asyncpg.Connection, *, head: dict, items: list, pre_no: str, invt_no: str, status: str,
@@ -58,19 +111,44 @@ async def insert(conn: asyncpg.Connection, *, head: dict, items: list, pre_no: s
         "INSERT INTO lists (agent_code, cop_no, pre_no, invt_no, status, customs_code, port_code, ebc_code, "
         "ebp_code, logistics_code, logistics_no, order_no, trade_mode, bill_no, declarant_dxp, receipt_format, "
         "head, items) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,NULLIF($14,''),$15,$16,$17,$18) RETURNING id",
-        head.get("agentCode", ""), head.get("copNo", ""), pre_no, invt_no, status, head.get("customsCode", ""),
-        head.get("portCode", ""), head.get("ebcCode", ""), head.get("ebpCode", ""), head.get("logisticsCode", ""),
-        head.get("logisticsNo", ""), head.get("orderNo", ""), head.get("tradeMode", ""), head.get("billNo", ""),
-        declarant_dxp, receipt_format, head, items,
+        head.get("agentCode", ""), head.get("copNo", ""), pre_no, invt_no, status, *_columns_of(head),
+        head.get("billNo", ""), declarant_dxp, receipt_format, head, items,
     )
 
 
-async def set_status(conn: asyncpg.Connection, list_id: int, status: str) -> None:
-    await conn.execute("UPDATE lists SET status = $2, updated_at = now() WHERE id = $1", list_id, status)
+async def replace_content(conn: asyncpg.Connection, stored: StoredList, head: dict, items: list, by: str) -> int:
+    """Keep the current version, make ``head``/``items`` the list's content; returns the new version."""
+    await conn.execute("INSERT INTO list_versions (list_id, version, head, items, replaced_by) VALUES ($1,$2,$3,$4,$5)",
+                       stored.id, stored.version, stored.head, stored.items, by)
+    return await conn.fetchval(
+        "UPDATE lists SET head = $2, items = $3, customs_code = $4, port_code = $5, ebc_code = $6, ebp_code = $7, "
+        "logistics_code = $8, logistics_no = $9, order_no = $10, trade_mode = $11, version = version + 1, "
+        "updated_at = now() WHERE id = $1 RETURNING version",
+        stored.id, head, items, *_columns_of(head))
 
 
-async def bind_to_bill(conn: asyncpg.Connection, list_id: int, bill_no: str) -> None:
-    await conn.execute("UPDATE lists SET bill_no = $2, updated_at = now() WHERE id = $1", list_id, bill_no)
+async def set_status(conn: asyncpg.Connection, list_id: int, status: str, waiting_for: str = "") -> None:
+    await conn.execute("UPDATE lists SET status = $2, waiting_for = $3, updated_at = now() WHERE id = $1",
+                       list_id, status, waiting_for)
+
+
+async def set_waiting(conn: asyncpg.Connection, list_id: int, waiting_for: str) -> None:
+    await conn.execute("UPDATE lists SET waiting_for = $2, updated_at = now() WHERE id = $1", list_id, waiting_for)
+
+
+async def record_decision(conn: asyncpg.Connection, list_id: int, decision: dict) -> None:
+    await conn.execute("UPDATE lists SET decision = $2, decision_round = decision_round + 1, updated_at = now() "
+                       "WHERE id = $1", list_id, decision)
+
+
+async def mark_arrived(conn: asyncpg.Connection, list_id: int, arrival_guid: str) -> None:
+    await conn.execute("UPDATE lists SET arrived_at = now(), arrival_guid = $2, updated_at = now() WHERE id = $1",
+                       list_id, arrival_guid)
+
+
+async def bind_to_bill(conn: asyncpg.Connection, list_id: int, bill_no: str | None, part: int | None = None) -> None:
+    await conn.execute("UPDATE lists SET bill_no = $2, bill_part = $3, updated_at = now() WHERE id = $1",
+                       list_id, bill_no, part)
 
 
 async def add_history(conn: asyncpg.Connection, list_id: int, event: str, status: str, detail: dict,
@@ -83,19 +161,6 @@ async def next_invt_serial(conn: asyncpg.Connection) -> int:
     return await conn.fetchval("SELECT nextval('invt_no_seq')")
 
 
-async def upsert_bill(conn: asyncpg.Connection, head: dict, declarant_dxp: str, receipt_format: str) -> None:
-    await conn.execute(
-        "INSERT INTO bills (bill_no, cop_no, agent_code, logistics_code, customs_code, status, declarant_dxp, "
-        "receipt_format, head) VALUES ($1,$2,$3,$4,$5,'120',$6,$7,$8) ON CONFLICT (bill_no) DO UPDATE SET "
-        "cop_no = EXCLUDED.cop_no, head = EXCLUDED.head, updated_at = now()",
-        head.get("billNo", ""), head.get("copNo", ""), head.get("agentCode", ""), head.get("logisticsCode", ""),
-        head.get("customsCode", ""), declarant_dxp, receipt_format, head,
-    )
-
-
-async def bill_exists(conn: asyncpg.Connection, bill_no: str) -> bool:
-    return bool(await conn.fetchval("SELECT 1 FROM bills WHERE bill_no = $1", bill_no))
-
-
-async def set_bill_status(conn: asyncpg.Connection, bill_no: str, status: str) -> None:
-    await conn.execute("UPDATE bills SET status = $2, updated_at = now() WHERE bill_no = $1", bill_no, status)
+async def recent_rejections(conn: asyncpg.Connection, ebc_code: str, days: int) -> int:
+    return await conn.fetchval("SELECT count(*) FROM lists WHERE ebc_code = $1 AND status = '100' "
+                               "AND updated_at > now() - make_interval(days => $2)", ebc_code, days)

@@ -1,11 +1,19 @@
-"""The states of an export list and the transitions between them (handbook: receipt statuses)."""
+"""The states of an export list and the transitions between them (handbook: receipt statuses).
+
+The table ``TRANSITIONS`` is the whole machine: a list moves only along an edge named here, and
+:func:`next_status` refuses anything else with a reason the enterprise can read. The diagram in
+``docs/list-lifecycle.md`` is generated from this table (:func:`mermaid`) and a test compares them.
+"""
 from __future__ import annotations
 
 from enum import Enum
 
 
 class ListStatus(str, Enum):
-    STORED = "120"        # stored by customs: logic checks passed
+    ACCEPTED = "2"        # accepted by the platform, being declared
+    STORED = "120"        # stored by customs: logic checks passed; audit waits for order and waybill
+    REVIEW = "300"        # manual review: the audit needs an officer
+    AUDITED = "399"       # audit concluded: waiting for the goods to arrive
     INSPECTION = "500"    # goods held for inspection
     RELEASED = "800"      # released
     CLOSED = "899"        # goods have left the country
@@ -13,23 +21,117 @@ class ListStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
-TRANSITIONS: dict[ListStatus, frozenset[ListStatus]] = {
-    ListStatus.STORED: frozenset({ListStatus.RELEASED, ListStatus.INSPECTION, ListStatus.CANCELLED, ListStatus.REJECTED}),
-    ListStatus.INSPECTION: frozenset({ListStatus.RELEASED, ListStatus.REJECTED, ListStatus.CANCELLED}),
-    ListStatus.RELEASED: frozenset({ListStatus.CLOSED, ListStatus.CANCELLED}),
-    ListStatus.CLOSED: frozenset(),
-    ListStatus.REJECTED: frozenset(),
-    ListStatus.CANCELLED: frozenset(),
+class Event(str, Enum):
+    STORE = "store"                          # logic checks passed
+    CONCLUDE_AUDIT = "conclude audit"        # order and waybill present and agree
+    REFER_TO_REVIEW = "refer to review"      # a difference an officer must judge
+    REJECT = "reject"                        # disagreement, refused review, failed inspection
+    APPROVE_REVIEW = "approve review"
+    RELEASE = "release"                      # risk decision on arrival
+    INSPECT = "inspect"                      # risk decision on arrival
+    PASS_INSPECTION = "pass inspection"
+    FAIL_INSPECTION = "fail inspection"
+    DEPART = "depart"                        # CEB509 for the list's bill
+    CANCEL = "cancel"                        # CEB605 approved
+    MODIFY = "modify"                        # CEB603 appType 2 that changes goods, value or weight
+
+
+S, E = ListStatus, Event
+
+TRANSITIONS: dict[tuple[ListStatus, Event], ListStatus] = {
+    (S.ACCEPTED, E.STORE): S.STORED,
+    (S.STORED, E.CONCLUDE_AUDIT): S.AUDITED,
+    (S.STORED, E.REFER_TO_REVIEW): S.REVIEW,
+    (S.STORED, E.REJECT): S.REJECTED,
+    (S.STORED, E.MODIFY): S.STORED,
+    (S.STORED, E.CANCEL): S.CANCELLED,
+    (S.REVIEW, E.APPROVE_REVIEW): S.AUDITED,
+    (S.REVIEW, E.REJECT): S.REJECTED,
+    (S.REVIEW, E.MODIFY): S.STORED,
+    (S.REVIEW, E.CANCEL): S.CANCELLED,
+    (S.AUDITED, E.RELEASE): S.RELEASED,
+    (S.AUDITED, E.INSPECT): S.INSPECTION,
+    (S.AUDITED, E.MODIFY): S.STORED,
+    (S.AUDITED, E.CANCEL): S.CANCELLED,
+    (S.INSPECTION, E.PASS_INSPECTION): S.RELEASED,
+    (S.INSPECTION, E.FAIL_INSPECTION): S.REJECTED,
+    (S.INSPECTION, E.MODIFY): S.STORED,
+    (S.INSPECTION, E.CANCEL): S.CANCELLED,
+    (S.RELEASED, E.DEPART): S.CLOSED,
+    (S.RELEASED, E.MODIFY): S.STORED,
+    (S.RELEASED, E.CANCEL): S.CANCELLED,
+}
+
+TERMINAL = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED})
+# before release the goods are still under customs' control: cancellation needs no officer
+RELEASED_OR_LATER = frozenset({S.RELEASED, S.CLOSED})
+# before audit conclusion a modification is applied at once
+BEFORE_AUDIT_CONCLUSION = frozenset({S.ACCEPTED, S.STORED, S.REVIEW})
+
+MEANING = {
+    S.ACCEPTED: "accepted by the platform",
+    S.STORED: "stored, audit waiting",
+    S.REVIEW: "manual review",
+    S.AUDITED: "audit concluded, waiting for arrival",
+    S.INSPECTION: "held for inspection",
+    S.RELEASED: "released",
+    S.CLOSED: "closed: goods left the country",
+    S.REJECTED: "rejected",
+    S.CANCELLED: "cancelled",
 }
 
 
 class TransitionRefused(Exception):
-    pass
+    """A message or action asked for a move the machine does not have; nothing changes."""
+
+    def __init__(self, current: ListStatus, event: Event, reason: str) -> None:
+        super().__init__(reason)
+        self.current = current
+        self.event = event
+        self.reason = reason
 
 
-def guard(current: ListStatus, target: ListStatus) -> None:
-    if target not in TRANSITIONS[current]:
-        raise TransitionRefused(f"a list in status {current.value} cannot become {target.value}")
+def _why_not(current: ListStatus, event: Event) -> str:
+    name = f"{current.value} ({MEANING[current]})"
+    if current in TERMINAL:
+        return f"the list is {MEANING[current]}; nothing can happen to it any more (asked: {event.value})"
+    if event is E.DEPART:
+        return f"the list was never released (status {name}); it cannot depart"
+    if event in (E.RELEASE, E.INSPECT):
+        return f"the list's audit is not concluded (status {name}); no release or inspection decision yet"
+    if event in (E.PASS_INSPECTION, E.FAIL_INSPECTION):
+        return f"the list is not held for inspection (status {name})"
+    return f"a list in status {name} cannot {event.value}"
+
+
+def next_status(current: ListStatus | str, event: Event) -> ListStatus:
+    current = ListStatus(current)
+    target = TRANSITIONS.get((current, event))
+    if target is None:
+        raise TransitionRefused(current, event, _why_not(current, event))
+    return target
+
+
+def allowed(current: ListStatus | str, event: Event) -> bool:
+    return (ListStatus(current), event) in TRANSITIONS
+
+
+def _node(status: ListStatus) -> str:
+    return "cancelled" if status is S.CANCELLED else f"s{status.value}"
+
+
+def mermaid() -> str:
+    """The machine as a Mermaid state diagram (what docs/list-lifecycle.md must contain)."""
+    lines = ["stateDiagram-v2"]
+    for status in ListStatus:
+        label = MEANING[status] if status is S.CANCELLED else f"{status.value} {MEANING[status]}"
+        lines.append(f'    state "{label}" as {_node(status)}')
+    lines.append(f"    [*] --> {_node(S.ACCEPTED)}: CEB603 passes the platform")
+    for (source, event), target in TRANSITIONS.items():
+        lines.append(f"    {_node(source)} --> {_node(target)}: {event.value}")
+    for status in sorted(TERMINAL, key=lambda s: s.value):
+        lines.append(f"    {_node(status)} --> [*]")
+    return "\n".join(lines)
 
 
 def invt_no(customs_code: str, year: int, serial: int) -> str:

@@ -1,12 +1,12 @@
 """The customs decision on arrival: release (800) or inspection (500).
 
-``ReleaseEverything`` is the policy of the foundation release: every arrived list whose audit is
-done is released. The risk engine (sampling, HS watchlist, credit classes, anomalies) replaces it.
+The service uses :class:`~.risk.RiskEngine` (rules in ``config/risk_rules.json``);
+``ReleaseEverything`` remains for tests and for a deployment that wants no risk control.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,9 @@ class Decision:
 
 
 class ReleasePolicy(Protocol):
-    def decide(self, list_head: dict[str, str], items: list[dict[str, str]]) -> Decision: ...
+    def decide(self, list_head: dict[str, str], items: list[dict[str, str]], context: Any = None) -> Decision: ...
 
 
 class ReleaseEverything:
-    def decide(self, list_head: dict[str, str], items: list[dict[str, str]]) -> Decision:
+    def decide(self, list_head: dict[str, str], items: list[dict[str, str]], context: Any = None) -> Decision:
         return Decision(release=True, rules_fired=[], reason="released: no risk rule applies (release-everything policy)")

@@ -1,45 +1,132 @@
-"""Management's operator API: what customs knows about lists and bills."""
+"""Management's operator API: what customs knows about lists and bills, and what officers do.
+
+Reading needs nothing; every action needs the officer's identity in the ``X-Operator`` header,
+which the list's history records. An action runs in one transaction with the receipts it causes
+(written to the outbox), so the enterprise hears of it exactly once.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import asyncpg
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, Header, HTTPException, Query, Response
+from pydantic import BaseModel, Field
+
+from shared.db.outbox import add_to_outbox
+
+from ..adapters import applications, inspections
+from ..service_layer import officer
+from ..service_layer.declarations import Declarations
+from .views import bill_view, find_lists, list_view
+
+OPERATOR = Header(..., alias="X-Operator", min_length=1, max_length=100,
+                  description="who does this: recorded in the list's history")
 
 
-def build_app(pool: asyncpg.Pool, health: Callable[[], dict]) -> FastAPI:
-    app = FastAPI(title="cbec management operator API", version="1.0",
-                  description="Export lists, master bills and customs decisions.")
+class InspectionResult(BaseModel):
+    result: Literal["pass", "fail"]
+    finding: str = Field("", description="what the inspection found (required to fail)")
 
-    @app.get("/health")
+
+class Approval(BaseModel):
+    note: str = ""
+
+
+class Refusal(BaseModel):
+    reason: str = Field(..., min_length=1)
+
+
+class ActionOutcome(BaseModel):
+    outcome: str
+    list_status: str
+    detail: str = ""
+
+
+def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Declarations,
+              wake: Callable[[], None] = lambda: None) -> FastAPI:
+    app = FastAPI(title="cbec management operator API", version="2.0",
+                  description="Export lists, master bills, customs decisions, the inspection queue and the "
+                              "applications waiting for an officer.")
+
+    async def act(operator: str, action) -> ActionOutcome:
+        async with pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    cl = declarations.clearance(conn, actor=operator)
+                    outcome = await action(cl)
+                    await add_to_outbox(conn, cl.outgoing)
+            except officer.NotFound as err:
+                raise HTTPException(404, str(err)) from err
+            except officer.ActionRefused as err:
+                raise HTTPException(409, str(err)) from err
+        wake()
+        return ActionOutcome(**outcome.__dict__)
+
+    @app.get("/health", tags=["service"])
     async def get_health(response: Response) -> dict:
         state = health()
         if not state["ok"]:
             response.status_code = 503
         return state
 
-    @app.get("/lists/{agent_code}/{cop_no}")
+    @app.get("/lists/{agent_code}/{cop_no}", tags=["lists"],
+             summary="A list's current state, its versions and its full history (messages, decisions, receipts)")
     async def get_list(agent_code: str, cop_no: str) -> dict:
         async with pool.acquire() as conn:
-            row = await conn.fetchrow(
-                "SELECT id, agent_code, cop_no, pre_no, invt_no, status, bill_no, logistics_no, trade_mode, "
-                "created_at, updated_at FROM lists WHERE agent_code = $1 AND cop_no = $2 ORDER BY id DESC LIMIT 1",
-                agent_code, cop_no)
-            if row is None:
-                raise HTTPException(status_code=404, detail=f"no list {cop_no} of agent {agent_code}")
-            history = await conn.fetch("SELECT event, status, detail, actor, at FROM list_history "
-                                       "WHERE list_id = $1 ORDER BY id", row["id"])
-        return {**dict(row), "history": [dict(h) for h in history]}
+            view = await list_view(conn, agent_code, cop_no)
+        if view is None:
+            raise HTTPException(404, f"no list {cop_no} of agent {agent_code}")
+        return view
 
-    @app.get("/bills/{bill_no}")
+    @app.get("/lists", tags=["lists"], summary="Find lists by any business key")
+    async def search_lists(invt_no: str | None = Query(None, alias="invtNo"),
+                           logistics_no: str | None = Query(None, alias="logisticsNo"),
+                           order_no: str | None = Query(None, alias="orderNo"),
+                           cop_no: str | None = Query(None, alias="copNo"),
+                           bill_no: str | None = Query(None, alias="billNo"),
+                           status: str | None = None, limit: int = Query(100, le=1000)) -> list[dict]:
+        async with pool.acquire() as conn:
+            return await find_lists(conn, {"invt_no": invt_no, "logistics_no": logistics_no, "order_no": order_no,
+                                           "cop_no": cop_no, "bill_no": bill_no, "status": status}, limit)
+
+    @app.get("/bills/{bill_no}", tags=["bills"], summary="A master bill with its parts and its lists")
     async def get_bill(bill_no: str) -> dict:
         async with pool.acquire() as conn:
-            bill = await conn.fetchrow("SELECT bill_no, cop_no, agent_code, status, created_at, updated_at "
-                                       "FROM bills WHERE bill_no = $1", bill_no)
-            if bill is None:
-                raise HTTPException(status_code=404, detail=f"no bill {bill_no}")
-            rows = await conn.fetch("SELECT cop_no, invt_no, logistics_no, status FROM lists WHERE bill_no = $1 "
-                                    "ORDER BY id", bill_no)
-        return {**dict(bill), "lists": [dict(r) for r in rows]}
+            view = await bill_view(conn, bill_no)
+        if view is None:
+            raise HTTPException(404, f"no bill {bill_no}")
+        return view
+
+    @app.get("/inspections", tags=["inspection"], summary="The open inspection queue, B2B exports (9710, 9810) first")
+    async def get_inspections(limit: int = Query(100, le=1000)) -> list[dict]:
+        async with pool.acquire() as conn:
+            return await inspections.queue(conn, limit)
+
+    @app.post("/inspections/{task_id}/result", tags=["inspection"], response_model=ActionOutcome,
+              summary="Record an inspection's result: pass → released (800), fail → rejected (100)")
+    async def post_inspection_result(task_id: int, body: InspectionResult, x_operator: str = OPERATOR) -> ActionOutcome:
+        if body.result == "fail" and not body.finding.strip():
+            raise HTTPException(422, "a failed inspection needs its finding")
+        return await act(x_operator, lambda cl: officer.record_inspection(cl, task_id, body.result == "pass",
+                                                                          body.finding))
+
+    @app.get("/applications", tags=["applications"],
+             summary="Applications waiting for an officer: cancellations, modifications, manual reviews")
+    async def get_applications(limit: int = Query(100, le=1000)) -> list[dict]:
+        async with pool.acquire() as conn:
+            return await applications.pending(conn, limit)
+
+    @app.post("/applications/{application_id}/approve", tags=["applications"], response_model=ActionOutcome)
+    async def post_approve(application_id: int, body: Approval | None = None, x_operator: str = OPERATOR) -> ActionOutcome:
+        return await act(x_operator, lambda cl: officer.approve(cl, application_id, body.note if body else ""))
+
+    @app.post("/applications/{application_id}/refuse", tags=["applications"], response_model=ActionOutcome)
+    async def post_refuse(application_id: int, body: Refusal, x_operator: str = OPERATOR) -> ActionOutcome:
+        return await act(x_operator, lambda cl: officer.refuse(cl, application_id, body.reason))
+
+    @app.get("/risk-rules", tags=["risk"], summary="The risk rules in force (edit the file named by MANAGEMENT_RISK_RULES)")
+    async def get_risk_rules() -> dict:
+        return declarations.rules.raw
 
     return app

@@ -1,0 +1,56 @@
+"""Read models of the operator API: a list's timeline, a bill with its lists, searches."""
+from __future__ import annotations
+
+import asyncpg
+
+LIST_FIELDS = ("id, agent_code, cop_no, pre_no, invt_no, status, waiting_for, customs_code, port_code, ebc_code, "
+               "ebp_code, order_no, logistics_code, logistics_no, trade_mode, bill_no, bill_part, version, "
+               "arrived_at, decision, created_at, updated_at")
+
+
+async def list_view(conn: asyncpg.Connection, agent_code: str, cop_no: str) -> dict | None:
+    row = await conn.fetchrow(f"SELECT {LIST_FIELDS}, head, items FROM lists WHERE agent_code = $1 AND cop_no = $2 "
+                              "ORDER BY id DESC LIMIT 1", agent_code, cop_no)
+    if row is None:
+        return None
+    list_id = row["id"]
+    history = await conn.fetch("SELECT event, status, detail, actor, at FROM list_history WHERE list_id = $1 "
+                               "ORDER BY id", list_id)
+    versions = await conn.fetch("SELECT version, head, items, replaced_at, replaced_by FROM list_versions "
+                                "WHERE list_id = $1 ORDER BY version", list_id)
+    apps = await conn.fetch("SELECT id, kind, status, reason, submitted_at, decided_by, decided_at, decision_note "
+                            "FROM applications WHERE list_id = $1 ORDER BY id", list_id)
+    tasks = await conn.fetch("SELECT id, priority, status, rules, opened_at, finding, operator, closed_at "
+                             "FROM inspections WHERE list_id = $1 ORDER BY id", list_id)
+    earlier = await conn.fetch("SELECT id, invt_no, status, created_at FROM lists WHERE agent_code = $1 AND cop_no = $2 "
+                               "AND id <> $3 ORDER BY id", agent_code, cop_no, list_id)
+    return {**dict(row), "history": [dict(h) for h in history], "versions": [dict(v) for v in versions],
+            "applications": [dict(a) for a in apps], "inspections": [dict(t) for t in tasks],
+            "earlier_declarations": [dict(e) for e in earlier]}
+
+
+async def bill_view(conn: asyncpg.Connection, bill_no: str) -> dict | None:
+    bill = await conn.fetchrow("SELECT bill_no, cop_no, agent_code, customs_code, status, msg_count, created_at, "
+                               "updated_at FROM bills WHERE bill_no = $1", bill_no)
+    if bill is None:
+        return None
+    parts = await conn.fetch("SELECT msg_seq_no, guid, received_at FROM bill_parts WHERE bill_no = $1 "
+                             "ORDER BY msg_seq_no", bill_no)
+    rows = await conn.fetch("SELECT cop_no, invt_no, logistics_no, status, waiting_for, bill_part, arrived_at "
+                            "FROM lists WHERE bill_no = $1 ORDER BY id", bill_no)
+    return {**dict(bill), "parts": [dict(p) for p in parts], "lists": [dict(r) for r in rows]}
+
+
+SEARCHABLE = ("invt_no", "logistics_no", "order_no", "cop_no", "bill_no", "status")
+
+
+async def find_lists(conn: asyncpg.Connection, criteria: dict[str, str | None], limit: int) -> list[dict]:
+    where, args = [], []
+    for name in SEARCHABLE:
+        if criteria.get(name):
+            args.append(criteria[name])
+            where.append(f"{name} = ${len(args)}")
+    args.append(limit)
+    sql = (f"SELECT {LIST_FIELDS} FROM lists" + (" WHERE " + " AND ".join(where) if where else "")
+           + f" ORDER BY id DESC LIMIT ${len(args)}")
+    return [dict(r) for r in await conn.fetch(sql, *args)]

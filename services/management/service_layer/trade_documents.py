@@ -1,0 +1,48 @@
+"""CEB303 orders, CEB403 payment receipts and CEB505 waybills: stored, then the lists that wait
+for them are audited again.
+
+appType 1 stores a new document (a second one with the same business key is refused), appType 2
+replaces the stored one.
+"""
+from __future__ import annotations
+
+from shared.contracts import Declaration, ReceiptIssued
+from shared.messages.model import Document
+from shared.receipts import info
+
+from ..adapters import lists as repo
+from ..adapters import trade_documents as documents
+from .clearance import Clearance
+from .list_flow import audit
+
+WHAT = {"CEB303": "order", "CEB403": "payment receipt", "CEB505": "waybill"}
+
+
+async def handle_trade_document(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
+    kind = d.message.message_type
+    head = {**doc.head}
+    replace = doc.get("appType", "1") == "2"
+    cl.emit(acceptance)
+    if kind == "CEB303":
+        saved = await documents.save_order(cl.conn, head, doc.items, d.sender_dxp_id, replace)
+        key = f"{head.get('ebpCode')}+{head.get('orderNo')}"
+    elif kind == "CEB505":
+        saved = await documents.save_waybill(cl.conn, head, d.sender_dxp_id, replace)
+        key = f"{head.get('logisticsCode')}+{head.get('logisticsNo')}"
+    else:
+        saved = await documents.save_payment(cl.conn, head, d.sender_dxp_id, replace)
+        key = f"{head.get('ebcCode')}+{head.get('orderNo')}"
+    if not saved:
+        why = "no such document to change" if replace else "already declared; send appType 2 to change it"
+        cl.answer(d, doc, "100", info("2202", f"{doc.name}: {WHAT[kind]} {key} {why}"), acceptance)
+        return
+    cl.answer(d, doc, "120", info("0000", f"{WHAT[kind]} {key} stored"), acceptance)
+    if kind == "CEB303":
+        waiting = await repo.waiting_for_order(cl.conn, head.get("ebpCode", ""), head.get("orderNo", ""))
+    elif kind == "CEB505":
+        waiting = await repo.waiting_for_waybill(cl.conn, head.get("logisticsCode", ""), head.get("logisticsNo", ""))
+    else:
+        waiting = []
+    for stored in waiting:
+        await cl.history(stored, f"{WHAT[kind]} received", stored.status, {"guid": doc.get("guid"), "message": kind})
+        await audit(cl, stored)
