@@ -25,7 +25,10 @@ class Settings(BaseModel):
     consumer_batch: int = 500
     relay_batch: int = 1000
     max_message_bytes: int = 4 * 1024 * 1024
-    signature_mode: str = "optional"
+    # "required": a declared message (appStatus 2) must be signed; "optional": unsigned ones pass
+    # (a signature that is present is always verified). The local demo runs with "optional".
+    signature_mode: str = "required"
+    parts_timeout_s: float = 600.0  # a split bill's parts must all arrive within this time
 
     def topic(self, name: str) -> str:
         """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
@@ -55,5 +58,6 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
         relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
-        signature_mode=env.get("CBEC_SIGNATURE_MODE", "optional"),
+        signature_mode=env.get("CBEC_SIGNATURE_MODE", "required"),
+        parts_timeout_s=float(env.get("GATEWAY_PARTS_TIMEOUT_S", "600")),
     )

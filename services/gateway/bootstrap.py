@@ -1,20 +1,43 @@
 """The gateway's composition root."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.service_host import ServiceHost
 
+from .domain.signature_check import MODES
 from .entrypoints.http import build_app
 from .service_layer.intake import Intake
+from .service_layer.part_deadline import PartDeadline
 
 
-async def bootstrap(settings: Settings | None = None) -> tuple[ServiceHost, object]:
+@dataclass
+class Gateway:
+    host: ServiceHost
+    app: object
+    intake: Intake
+    # long-lived tasks besides the consumers and the relay: host.run(app, extra_tasks=...)
+    extra_tasks: dict[str, Callable[[], Awaitable[None]]]
+
+
+async def build(settings: Settings | None = None) -> Gateway:
     settings = settings or load_settings("gateway")
+    if settings.signature_mode not in MODES:
+        raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
     intake = Intake(settings)
     host.consumer("gateway-intake", [topics.INBOUND], intake.handle, topics.INBOUND_DLQ)
     assert host.pool is not None and host.relay is not None
+    deadline = PartDeadline(settings, host.pool, host.relay.wake)
     app = build_app(host.pool, settings, host.health, host.relay.wake)
-    return host, app
+    return Gateway(host, app, intake, {"part-deadline": deadline.run})
+
+
+async def bootstrap(settings: Settings | None = None) -> tuple[ServiceHost, object]:
+    """(host, app) like the other services; ``__main__`` uses :func:`build` for the extra tasks."""
+    gateway = await build(settings)
+    return gateway.host, gateway.app

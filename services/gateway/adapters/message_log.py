@@ -1,20 +1,33 @@
-"""Every message the gateway has seen, by guid: a retransmission is answered once."""
+"""Every message the gateway has read, by guid: a retransmission is answered once."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import asyncpg
 
+FORMAT_ERROR = "format-error"  # a guid whose message was unreadable may be used again
+RECEIVED = "received"
 
-async def record(conn: asyncpg.Connection, guid: str, content_hash: bytes, sender: str,
-                 message_type: str, outcome: str) -> bytes | None:
-    """Record the guid; return None when it is new, else the hash of the earlier message."""
-    row = await conn.fetchrow(
-        "WITH ins AS (INSERT INTO messages (guid, content_hash, sender_dxp_id, message_type, outcome) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (guid) DO NOTHING RETURNING 1) "
-        "SELECT (SELECT count(*) FROM ins) AS inserted, "
-        "(SELECT content_hash FROM messages WHERE guid = $1) AS earlier",
+
+@dataclass(frozen=True)
+class Seen:
+    content_hash: bytes
+    outcome: str
+
+
+async def earlier(conn: asyncpg.Connection, guid: str) -> Seen | None:
+    row = await conn.fetchrow("SELECT content_hash, outcome FROM messages WHERE guid = $1 FOR UPDATE", guid)
+    return Seen(bytes(row["content_hash"]), row["outcome"]) if row else None
+
+
+async def record(conn: asyncpg.Connection, guid: str, content_hash: bytes, sender: str, message_type: str,
+                 outcome: str) -> None:
+    await conn.execute(
+        "INSERT INTO messages (guid, content_hash, sender_dxp_id, message_type, outcome) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (guid) DO UPDATE SET content_hash = EXCLUDED.content_hash, sender_dxp_id = EXCLUDED.sender_dxp_id, "
+        "message_type = EXCLUDED.message_type, outcome = EXCLUDED.outcome, received_at = now()",
         guid, content_hash, sender, message_type, outcome,
     )
-    return None if row["inserted"] else row["earlier"]
 
 
 async def next_pre_nos(conn: asyncpg.Connection, count: int) -> list[int]:

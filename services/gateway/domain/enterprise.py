@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, computed_field, field_validator
+
+from shared.messages.signature import certificate_number, load_certificate
 
 Role = Literal["agent", "ebc", "ebp", "logistics", "operator"]
 
@@ -26,6 +28,8 @@ class Enterprise(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     dxpId: str = Field(description="the DXP id its messages come from and its receipts go to")
     roles: list[Role] = Field(min_length=1)
+    certificate: str | None = Field(
+        default=None, description="PEM X.509 certificate the enterprise signs declared messages with")
 
     @field_validator("code")
     @classmethod
@@ -45,6 +49,22 @@ class Enterprise(BaseModel):
     @classmethod
     def _roles(cls, v: list[str]) -> list[str]:
         return sorted(set(v))
+
+    @field_validator("certificate")
+    @classmethod
+    def _certificate(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        try:
+            load_certificate(v.strip())
+        except ValueError as exc:
+            raise ValueError(f"certificate must be one PEM X.509 certificate: {exc}") from None
+        return v.strip() + "\n"
+
+    @computed_field(description="the certificate's number (serial, lower-case hex): KeyName of signatures")
+    @property
+    def certificateNumber(self) -> str | None:
+        return certificate_number(load_certificate(self.certificate)) if self.certificate else None
 
     def may_send(self, message_type: str) -> bool:
         return any(message_type in MESSAGES_BY_ROLE[r] for r in self.roles)

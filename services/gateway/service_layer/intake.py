@@ -1,125 +1,211 @@
 """Intake of enterprise messages from ``ceb.inbound``: authenticate, verify, answer or forward.
 
-Outcomes, per message:
-- no key, or a key that is not a registered DXP id → dead letter (no sender to answer);
-- unreadable or malformed → CEB900 to the sender;
-- same guid and same bytes as an earlier message → a retransmission: dropped, answered once;
-- a failed logic check → 100 receipt naming the check and the field;
-- otherwise → forwarded to management as a Declaration carrying the acceptance (2) receipts.
+The pipeline, per message (codes in docs/verification.md):
+
+1. no key, or a key that is not a registered DXP id → dead letter (no sender to answer);
+2. unreadable (size, DTD/entities, encoding, depth, structure, namespace, type) → CEB900;
+3. the same guid and the same bytes as an earlier message → a retransmission: dropped, answered
+   once; a guid used by another readable message → 100 (2201);
+4. field formats (required, length, code formats) → CEB900;
+5. signature (24xx) → 100, naming the step that failed;
+6. logic checks: sender, content, agreement with orders/waybills seen before → 100;
+7. a part of a split bill → collected; the complete bill is checked as a whole and forwarded;
+8. otherwise → forwarded to management as a Declaration carrying the acceptance (2) receipts.
+
+A batch is decoded first (CPU only), then what the checks need from the registry and the known
+documents is read with one query each, then each message is answered in order.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from aiokafka import ConsumerRecord
 
 from shared.config import Settings
-from shared.contracts import Declaration, Recipient
-from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
-from shared.kafka import topics
-from shared.kafka.consumer import Batch, dead_letter_to, header
+from shared.db.outbox import TRACE_ID_HEADER
+from shared.kafka.consumer import Batch, header
 from shared.messages import FormatError, check_fields, decode_message
-from shared.messages.model import CebMessage
-from shared.receipts import business_key, format_error_receipt, info, receipt_for
+from shared.messages.field_formats import GUID
+from shared.messages.model import CebMessage, Document
+from shared.messages.transport import DxpTransInfo, open_envelope
+from shared.messages.xml_reading import read_xml
 
-from ..adapters import message_log, registry
+from ..adapters import bill_parts, known_documents, message_log, registry
+from ..domain.bill_assembly import combine, disagreement, missing, part_numbers
 from ..domain.enterprise import Enterprise
-from ..domain.verification import verify
+from ..domain.sender_checks import party_codes_named
+from ..domain.signature_check import signature_problem
+from ..domain.verification import Context, Problem, head_path, verify
+from .answers import Answers
 
 log = logging.getLogger(__name__)
 
+# checks about the whole of a split bill: run once all its parts are in
+WHOLE_BILL_CHECKS = frozenset({"2101", "2111"})
 
-def pre_no(serial: int, at: datetime) -> str:
-    """Platform number: "B" + yyyyMMdd + 9-digit serial."""
-    return f"B{at:%Y%m%d}{serial % 10**9:09d}"
+
+@dataclass
+class Arrival:
+    record: ConsumerRecord
+    key: str
+    raw: bytes
+    trace: str
+    message: CebMessage | None = None
+    transport: DxpTransInfo | None = None
+    error: FormatError | None = None
+
+
+@dataclass
+class World:
+    """What the checks of one batch know: registered parties, orders and waybills seen before."""
+
+    parties: dict[str, Enterprise] = field(default_factory=dict)
+    orders: dict[tuple[str, str], Document] = field(default_factory=dict)
+    waybills: dict[tuple[str, str], Document] = field(default_factory=dict)
 
 
 class Intake:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._dlq = dead_letter_to(settings.topic(topics.INBOUND_DLQ))
-        self.accepted = 0
-        self.rejected = 0
+        self.answers = Answers(settings)
 
+    @property
+    def accepted(self) -> int:
+        return self.answers.accepted
+
+    @property
+    def rejected(self) -> int:
+        return self.answers.rejected
+
+    # --- the batch ------------------------------------------------------------------------------
     async def handle(self, records: list[ConsumerRecord], batch: Batch) -> None:
-        keys = sorted({r.key.decode("utf-8", "replace") for r in records if r.key})
+        arrivals = [self._read(r) for r in records]
+        keys = sorted({a.key for a in arrivals if a.key})
         senders = await registry.by_dxp_ids(batch.conn, keys) if keys else {}
-        for record in records:
-            await self._one(record, senders, batch)
+        world = await self._world(batch, [a.message for a in arrivals if a.message is not None])
+        for arrival in arrivals:
+            await self._one(arrival, senders, world, batch)
 
-    async def _one(self, record: ConsumerRecord, senders: dict[str, Enterprise], batch: Batch) -> None:
+    def _read(self, record: ConsumerRecord) -> Arrival:
         trace = header(record, TRACE_ID_HEADER) or f"{record.topic}-{record.partition}-{record.offset}"
-        if not record.key:
-            return self._dead_letter(record, "missing key: the Kafka key must be the sender's DXP id", batch)
-        dxp_id = record.key.decode("utf-8", "replace")
-        sender = senders.get(dxp_id)
+        key = record.key.decode("utf-8", "replace") if record.key else ""
+        arrival = Arrival(record, key, record.value or b"", trace)
+        if key:
+            try:
+                arrival.message, arrival.transport = decode_message(arrival.raw, max_bytes=self.settings.max_message_bytes)
+            except FormatError as err:
+                arrival.error = err
+        return arrival
+
+    async def _world(self, batch: Batch, messages: list[CebMessage]) -> World:
+        codes = sorted(set().union(*(party_codes_named(m) for m in messages))) if messages else []
+        orders, waybills = set(), set()
+        for m in messages:
+            if m.message_type in ("CEB603", "CEB403"):
+                orders |= {(d.get("ebpCode"), d.get("orderNo")) for d in m.documents}
+            if m.message_type == "CEB603":
+                waybills |= {(d.get("logisticsCode"), d.get("logisticsNo")) for d in m.documents}
+        return World(
+            parties=await registry.by_codes(batch.conn, codes) if codes else {},
+            orders=await known_documents.find(batch.conn, "order", orders),
+            waybills=await known_documents.find(batch.conn, "waybill", waybills),
+        )
+
+    # --- one message ----------------------------------------------------------------------------
+    async def _one(self, a: Arrival, senders: dict[str, Enterprise], world: World, batch: Batch) -> None:
+        if not a.key:
+            return self.answers.dead_letter(batch, a.record, "missing key: the Kafka key must be the sender's DXP id")
+        sender = senders.get(a.key)
         if sender is None:
-            return self._dead_letter(record, f"unregistered sender: no enterprise is registered with DXP id {dxp_id!r}", batch)
-        raw = record.value or b""
-        try:
-            message, transport = decode_message(raw, max_bytes=self.settings.max_message_bytes)
-        except FormatError as err:
-            return self._format_error(batch, sender, err.format or "xml", err.message_type, err.guid, str(err), trace)
+            return self.answers.dead_letter(
+                batch, a.record, f"unregistered sender: no enterprise is registered with DXP id {a.key[:64]!r}")
+        if a.error is not None:
+            err = a.error
+            return self.answers.format_error(batch, sender, err.format or "xml", err.message_type, err.guid,
+                                             str(err), a.trace)
+        message = a.message
+        assert message is not None
         fmt = message.format
-        if transport is not None and transport.SenderId != dxp_id:
-            return self._format_error(batch, sender, fmt, message.message_type, message.guid,
-                                      info("9020", f"DxpMsg/TransInfo/SenderId: {transport.SenderId} does not match the Kafka key {dxp_id}"), trace)
         problems = check_fields(message)
+        digest = hashlib.sha256(a.raw).digest()
+        if GUID.accepts(message.guid):
+            seen = await message_log.earlier(batch.conn, message.guid)
+            if seen is not None and seen.content_hash == digest:
+                log.info("retransmission of %s from %s dropped (answered once)", message.guid, a.key)
+                return None
+            if seen is not None and seen.outcome != message_log.FORMAT_ERROR:
+                return self.answers.reject(batch, message, sender, [Problem(
+                    "2201", f"{message.message_type}Message/@guid",
+                    f"{message.guid} was already used by an earlier message; every message needs a new guid")],
+                    a.trace)
+            outcome = message_log.FORMAT_ERROR if problems else message_log.RECEIVED
+            await message_log.record(batch.conn, message.guid, digest, a.key, message.message_type, outcome)
         if problems:
-            text = "".join(info(p.code, f"{p.path}: {p.description}") for p in problems[:20])
-            return self._format_error(batch, sender, fmt, message.message_type, message.guid, text, trace)
-
-        earlier = await message_log.record(batch.conn, message.guid, hashlib.sha256(raw).digest(), dxp_id,
-                                           message.message_type, "received")
-        if earlier is not None and earlier == hashlib.sha256(raw).digest():
-            log.info("retransmission of %s from %s dropped (answered once)", message.guid, dxp_id)
-            return None
-        recipients = [Recipient(dxp_id=dxp_id, format=fmt)]
-        if earlier is not None:
-            return self._reject(batch, message, recipients, info("2201", f"{message.message_type}/@guid: {message.guid} was already used by an earlier message; every message needs a new guid"), trace)
-        problems = verify(message, sender)
-        if problems:
-            return self._reject(batch, message, recipients, "".join(p.render() for p in problems[:20]), trace)
-        await self._forward(batch, message, sender, recipients, trace)
-
-    async def _forward(self, batch: Batch, message: CebMessage, sender: Enterprise,
-                       recipients: list[Recipient], trace: str) -> None:
+            return self.answers.format_error(batch, sender, fmt, message.message_type, message.guid,
+                                             "".join(str(p) for p in problems[:20]), a.trace)
         now = datetime.now(timezone.utc)
-        serials = await message_log.next_pre_nos(batch.conn, len(message.documents))
-        pre_nos = [pre_no(s, now) for s in serials]
-        acceptance = [
-            receipt_for(message.message_type, doc.head, status="2",
-                        return_info=info("0000", "accepted by the clearance service platform"),
-                        recipients=recipients, issued_by="gateway", overrides={"preNo": p}, trace_id=trace, at=now)
-            for doc, p in zip(message.documents, pre_nos)
-        ]
-        declaration = Declaration(message=message, sender_dxp_id=sender.dxpId, sender_code=sender.code,
-                                  received_at=now, acceptance=acceptance, pre_nos=pre_nos, trace_id=trace)
-        key = business_key(message.message_type, message.document.head)
-        batch.emit(OutgoingMessage.of(self.settings.topic(topics.DECLARATIONS), key, declaration,
-                                      {TRACE_ID_HEADER: trace}))
-        self.accepted += 1
+        signed = self._signed_bytes(a) if message.signed else b""
+        problem = signature_problem(message, signed, sender.certificate, self.settings.signature_mode, now)
+        if problem is not None:
+            return self.answers.reject(batch, message, sender, [problem], a.trace)
+        context = Context(sender=sender, kafka_key=a.key,
+                          transport_sender=a.transport.SenderId if a.transport is not None else None,
+                          parties=world.parties, orders=world.orders, waybills=world.waybills, now=now)
+        part = part_numbers(message)
+        problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset())
+        if problems:
+            return self.answers.reject(batch, message, sender, problems, a.trace)
+        if part is not None:
+            return await self._collect(batch, message, sender, context, part, a.trace)
+        await self.answers.forward(batch, message, sender, a.trace)
+        await self._remember(batch, message, world)
 
-    def _reject(self, batch: Batch, message: CebMessage, recipients: list[Recipient], text: str, trace: str) -> None:
+    def _signed_bytes(self, a: Arrival) -> bytes:
+        """The CEB message as signed: the bytes received, or the ``Data`` of a DXP envelope."""
+        if a.transport is None:
+            return a.raw
+        return open_envelope(read_xml(a.raw, max_bytes=self.settings.max_message_bytes))[1]
+
+    async def _remember(self, batch: Batch, message: CebMessage, world: World) -> None:
+        if message.message_type not in known_documents.KINDS:
+            return
+        _, party, number = known_documents.KINDS[message.message_type]
+        known = world.orders if message.message_type == "CEB303" else world.waybills
         for doc in message.documents:
-            receipt = receipt_for(message.message_type, doc.head, status="100", return_info=text,
-                                  recipients=recipients, issued_by="gateway", trace_id=trace)
-            batch.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
-                                          {TRACE_ID_HEADER: trace}))
-        self.rejected += 1
+            await known_documents.remember(batch.conn, message.message_type, doc)
+            key = (doc.get(party), doc.get(number))
+            if doc.get("appType") == "3":
+                known.pop(key, None)
+            else:
+                known[key] = doc
 
-    def _format_error(self, batch: Batch, sender: Enterprise, fmt: str, message_type: str, guid: str,
-                      text: str, trace: str) -> None:
-        receipt = format_error_receipt(original_type=message_type, guid=guid, return_info=text,
-                                       recipients=[Recipient(dxp_id=sender.dxpId, format=fmt if fmt in ("xml", "json") else "xml")],
-                                       trace_id=trace)
-        batch.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
-                                      {TRACE_ID_HEADER: trace}))
-        self.rejected += 1
-
-    def _dead_letter(self, record: ConsumerRecord, reason: str, batch: Batch) -> None:
-        for m in self._dlq(record, reason):
-            batch.emit(m)
-        self.rejected += 1
+    # --- split bills ----------------------------------------------------------------------------
+    async def _collect(self, batch: Batch, message: CebMessage, sender: Enterprise, context: Context,
+                       part: tuple[str, int, int], trace: str) -> None:
+        cop_no, seq, count = part
+        key = bill_parts.GroupKey(sender.dxpId, message.message_type, cop_no)
+        group = await bill_parts.load(batch.conn, key, lock=True)
+        if group is not None:
+            first_seq = min(group.parts)
+            problem = disagreement(group.parts[first_seq], first_seq, message, seq)
+            if problem is not None:
+                return self.answers.reject(batch, message, sender, [problem], trace)
+        if not await bill_parts.add_part(batch.conn, key, seq, count, message, trace):
+            return self.answers.reject(batch, message, sender, [Problem(
+                "2503", f"{head_path(message, 1)}/msgSeqNo",
+                f"part {seq} of copNo {cop_no} was already received; the bill still misses parts "
+                f"{','.join(map(str, missing(group.parts, count))) if group else '?'}")], trace)
+        group = await bill_parts.load(batch.conn, key)
+        assert group is not None
+        if missing(group.parts, count):
+            log.info("part %d/%d of %s %s from %s collected", seq, count, message.message_type, cop_no, sender.dxpId)
+            return None
+        await bill_parts.remove(batch.conn, key)
+        whole = combine(group.parts)
+        problems = verify(whole, context)
+        if problems:
+            return self.answers.reject(batch, whole, sender, problems, trace)
+        await self.answers.forward(batch, whole, sender, trace)

@@ -1,0 +1,52 @@
+"""Whether a message's signature is required, and what a failed verification is answered with."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.messages.model import CebMessage
+from shared.messages.signature import SignatureError, Step, load_certificate, verify_json, verify_xml
+
+from .verification import Problem
+
+REQUIRED = "required"
+OPTIONAL = "optional"
+MODES = (REQUIRED, OPTIONAL)
+
+CODE_OF_STEP = {
+    Step.CANONICALISATION: "2402",
+    Step.DIGEST: "2403",
+    Step.SIGNATURE_VALUE: "2404",
+    Step.UNKNOWN_CERTIFICATE: "2405",
+    Step.EXPIRED_CERTIFICATE: "2406",
+    Step.ALGORITHM: "2407",
+}
+
+
+def declared(message: CebMessage) -> bool:
+    """appStatus 2: declared (not a draft); such a message must be signed."""
+    return any(doc.get("appStatus") == "2" for doc in message.documents)
+
+
+def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem: str | None, mode: str,
+                      now: datetime) -> Problem | None:
+    """None when the message may go on; else the problem naming the failed step.
+
+    ``signed_bytes``: the CEB message itself (the ``Data`` of a DXP envelope), as received.
+    """
+    root = f"{message.message_type}Message"
+    if not message.signed:
+        if declared(message) and mode == REQUIRED:
+            return Problem("2401", f"{root}/Signature",
+                           "a declared message (appStatus 2) must be signed with the enterprise's registered "
+                           "certificate (enveloped XML-DSig; for JSON see docs/verification.md); send "
+                           "appStatus 1 to store a draft")
+        return None
+    certificate = load_certificate(certificate_pem) if certificate_pem else None
+    try:
+        if message.format == "xml":
+            verify_xml(signed_bytes, certificate, now=now)
+        else:
+            verify_json(signed_bytes, certificate, now=now)
+    except SignatureError as err:
+        return Problem(CODE_OF_STEP[err.step], err.path, f"{err.step.value}: {err.detail}")
+    return None

@@ -1,0 +1,81 @@
+"""What the gateway sends back or on: acceptance inside a Declaration, 100 receipts, CEB900s,
+dead letters. Everything goes through the caller's batch (the outbox, in its transaction)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from aiokafka import ConsumerRecord
+
+from shared.config import Settings
+from shared.contracts import Declaration, Recipient
+from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.kafka import topics
+from shared.kafka.consumer import Batch, dead_letter_to
+from shared.messages.model import CebMessage
+from shared.receipts import business_key, format_error_receipt, info, receipt_for
+
+from ..adapters import message_log
+from ..domain.enterprise import Enterprise
+from ..domain.verification import Problem
+
+MAX_PROBLEMS = 20
+
+
+def pre_no(serial: int, at: datetime) -> str:
+    """Platform number: "B" + yyyyMMdd + 9-digit serial."""
+    return f"B{at:%Y%m%d}{serial % 10**9:09d}"
+
+
+class Answers:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._dlq = dead_letter_to(settings.topic(topics.INBOUND_DLQ))
+        self.accepted = 0
+        self.rejected = 0
+
+    def _receipt_out(self, batch: Batch, receipt, trace: str) -> None:
+        batch.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
+                                      {TRACE_ID_HEADER: trace}))
+
+    async def forward(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str) -> None:
+        now = datetime.now(timezone.utc)
+        recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
+        serials = await message_log.next_pre_nos(batch.conn, len(message.documents))
+        pre_nos = [pre_no(s, now) for s in serials]
+        acceptance = [
+            receipt_for(message.message_type, doc.head, status="2",
+                        return_info=info("0000", "accepted by the clearance service platform"),
+                        recipients=recipients, issued_by="gateway", overrides={"preNo": p}, trace_id=trace, at=now)
+            for doc, p in zip(message.documents, pre_nos)
+        ]
+        declaration = Declaration(message=message, sender_dxp_id=sender.dxpId, sender_code=sender.code,
+                                  received_at=now, acceptance=acceptance, pre_nos=pre_nos, trace_id=trace)
+        key = business_key(message.message_type, message.document.head)
+        batch.emit(OutgoingMessage.of(self.settings.topic(topics.DECLARATIONS), key, declaration,
+                                      {TRACE_ID_HEADER: trace}))
+        self.accepted += 1
+
+    def reject(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
+               trace: str) -> None:
+        """A 100 receipt per document, listing the problems (at most 20)."""
+        text = "".join(p.render() for p in problems[:MAX_PROBLEMS])
+        recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
+        for doc in message.documents:
+            self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="100", return_info=text,
+                                                 recipients=recipients, issued_by="gateway", trace_id=trace), trace)
+        self.rejected += 1
+
+    def format_error(self, batch: Batch, sender: Enterprise, fmt: str, message_type: str, guid: str,
+                     text: str, trace: str) -> None:
+        """A CEB900 to the sender, in the format it used (XML when that is unknown)."""
+        receipt = format_error_receipt(
+            original_type=message_type, guid=guid[:64], return_info=text,
+            recipients=[Recipient(dxp_id=sender.dxpId, format=fmt if fmt in ("xml", "json") else "xml")],
+            trace_id=trace)
+        self._receipt_out(batch, receipt, trace)
+        self.rejected += 1
+
+    def dead_letter(self, batch: Batch, record: ConsumerRecord, reason: str) -> None:
+        for m in self._dlq(record, reason):
+            batch.emit(m)
+        self.rejected += 1

@@ -1,0 +1,62 @@
+"""Split bills whose parts never all arrive: answered with 100 (2501) naming the missing parts."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import asyncpg
+
+from shared.config import Settings
+from shared.contracts import Recipient
+from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.kafka import topics
+from shared.receipts import receipt_for
+
+from ..adapters import bill_parts
+from ..domain.bill_assembly import missing
+from ..domain.verification import Problem, head_path
+
+log = logging.getLogger(__name__)
+
+
+class PartDeadline:
+    def __init__(self, settings: Settings, pool: asyncpg.Pool, on_emitted: Callable[[], None]) -> None:
+        self.settings = settings
+        self.pool = pool
+        self.on_emitted = on_emitted
+        self.interval = max(0.5, min(10.0, settings.parts_timeout_s / 4))
+        self.expired = 0
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.sweep()
+
+    async def sweep(self) -> int:
+        """Answer every overdue group once; return how many."""
+        timeout = self.settings.parts_timeout_s
+        out: list[OutgoingMessage] = []
+        async with self.pool.acquire() as conn, conn.transaction():
+            for key in await bill_parts.overdue(conn, timeout):
+                group = await bill_parts.load(conn, key)
+                await bill_parts.remove(conn, key)
+                if group is None or not group.parts:
+                    continue
+                first = group.parts[min(group.parts)]
+                absent = missing(group.parts, group.msg_count)
+                problem = Problem("2501", f"{head_path(first, 1)}/msgSeqNo",
+                                  f"parts {','.join(map(str, absent))} of {group.msg_count} of copNo {key.cop_no} "
+                                  f"did not arrive within {timeout:g} s (received {','.join(map(str, sorted(group.parts)))}); "
+                                  "send the whole bill again, with new guids")
+                receipt = receipt_for(key.message_type, first.document.head, status="100", return_info=problem.render(),
+                                      recipients=[Recipient(dxp_id=key.sender_dxp_id, format=first.format)],
+                                      issued_by="gateway", trace_id=group.trace_id)
+                out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
+                                              {TRACE_ID_HEADER: group.trace_id}))
+            await add_to_outbox(conn, out)
+        if out:
+            self.expired += len(out)
+            log.info("answered %d incomplete split bill(s) after %g s", len(out), timeout)
+            self.on_emitted()
+        return len(out)

@@ -1,0 +1,134 @@
+"""The intake pipeline on a real database: variants accepted, format errors, dead letters,
+retransmissions, and the world the logic checks see (parties, orders, waybills)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.gateway import FILES, HERE, message, raw, sender
+from tests.fixtures.gateway.make_variants import VARIANTS, dxp
+
+from .conftest import record
+
+pytestmark = pytest.mark.integration
+
+MESSAGE_TYPES = sorted(FILES)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("message_type", MESSAGE_TYPES)
+async def test_sample_variants_are_accepted(rig, message_type, variant):
+    body = (HERE / "variants" / f"{message_type}_{variant}").read_bytes()
+    out = await rig.send(sender(message_type).dxpId, body)
+    assert out.receipts == [] and out.dead_letters == []
+    (declaration,) = out.declarations
+    assert declaration.message.message_type == message_type
+    assert declaration.message.format == ("json" if variant.endswith("json") else "xml")
+    assert [r.fields["returnStatus"] for r in declaration.acceptance] == ["2"]
+    assert declaration.acceptance[0].recipients[0].format == declaration.message.format
+
+
+async def test_missing_key_and_unregistered_sender_are_dead_lettered(rig):
+    out = await rig.feed(record(None, raw("CEB603")), record("DXPNOBODY0000001", raw("CEB603")))
+    assert out.receipts == [] and out.declarations == []
+    reasons = [dict(m.headers)["dlq-reason"] for m in out.dead_letters]
+    assert reasons[0].startswith("missing key")
+    assert reasons[1].startswith("unregistered sender") and "DXPNOBODY0000001" in reasons[1]
+    assert dict(out.dead_letters[0].headers)["dlq-source-topic"] == "ceb.inbound"
+
+
+@pytest.mark.parametrize("body,code", [
+    (None, "9012"),
+    (b"", "9012"),
+    (b"   \n", "9012"),
+    (b"hello", "9001"),
+    (b"<ceb:CEB603Message", "9001"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', "9007"),
+    (b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://127.0.0.1:1/evil.dtd"><x/>', "9007"),
+    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>', "9007"),
+    (b"<a>" * 300 + b"</a>" * 300, "9009"),
+    (b"<ceb:CEB603Message xmlns:ceb='http://www.chinaport.gov.cn/ceb' guid='x'>\xff\xfe</ceb:CEB603Message>", "9010"),
+    (b'{"CEB999Message": {"guid": "x"}}', "9002"),
+    (b'<CEB603Message xmlns="urn:other" guid="A"/>', "9003"),
+])
+async def test_unreadable_messages_get_ceb900(rig, body, code):
+    out = await rig.send("DXPENT0000000001", body)
+    (receipt,) = out.receipts
+    assert receipt.message_type == "CEB900"
+    assert receipt.fields["returnStatus"] == "-1"
+    assert receipt.fields["returnInfo"].startswith(f"[Code:{code};")
+    assert out.declarations == []
+
+
+async def test_ceb900_names_the_original_type_guid_and_field(rig):
+    m = message("CEB603")
+    body = raw("CEB603").replace(b"<ceb:gcode>6214100090</ceb:gcode>", b"<ceb:gcode>62141</ceb:gcode>")
+    out = await rig.send("DXPENT0000000001", body)
+    (receipt,) = out.receipts
+    assert receipt.fields["oriMessageType"] == "CEB603"
+    assert receipt.fields["guid"] == m.guid
+    assert "Inventory[1]/InventoryList[1]/gcode" in receipt.fields["returnInfo"]
+    assert receipt.fields["returnInfo"].startswith("[Code:9006;")
+
+
+async def test_oversized_message_is_answered_without_parsing(rig_factory):
+    rig = rig_factory(CBEC_MAX_MESSAGE_BYTES="1024")
+    out = await rig.send("DXPENT0000000001", raw("CEB603"))
+    assert out.receipts[0].fields["returnInfo"].startswith("[Code:9008;")
+
+
+async def test_retransmission_is_answered_once(rig):
+    first = await rig.send("DXPENT0000000001", raw("CEB603"))
+    again = await rig.send("DXPENT0000000001", raw("CEB603"))
+    assert len(first.declarations) == 1
+    assert again.declarations == [] and again.receipts == []
+
+
+async def test_retransmission_in_one_batch_is_answered_once(rig):
+    out = await rig.feed(record("DXPENT0000000001", raw("CEB603")), record("DXPENT0000000001", raw("CEB603")))
+    assert len(out.declarations) == 1 and out.receipts == []
+
+
+async def test_a_guid_used_again_for_other_content_is_rejected(rig):
+    await rig.send("DXPENT0000000001", raw("CEB603"))
+    out = await rig.send("DXPENT0000000001", raw("CEB603").replace(b"Silk scarf</ceb:gname>", b"Silk shawl</ceb:gname>"))
+    assert out.declarations == []
+    assert out.codes() == ["2201"]
+    assert out.receipts[0].fields["returnStatus"] == "100"
+
+
+async def test_a_guid_of_an_unreadable_message_may_be_used_again(rig):
+    bad = raw("CEB603").replace(b"<ceb:gcode>6214100090</ceb:gcode>", b"<ceb:gcode>62141</ceb:gcode>")
+    assert (await rig.send("DXPENT0000000001", bad)).codes() == ["9006"]
+    assert len((await rig.send("DXPENT0000000001", raw("CEB603"))).declarations) == 1
+
+
+async def test_dxp_sender_must_be_the_kafka_key(rig):
+    body = dxp(raw("CEB603"), "DXPENT0000000009", "CEB603")
+    out = await rig.send("DXPENT0000000001", body)
+    assert out.codes() == ["2004"]
+
+
+async def test_sender_role_and_own_codes(rig):
+    out = await rig.send("DXPENT0000000004", raw("CEB603"))  # the operator sends a list
+    assert "2001" in out.codes() and "2002" in out.codes() and "2003" in out.codes()
+
+
+async def test_list_is_checked_against_the_order_seen_before(rig):
+    assert len((await rig.send("DXPENT0000000002", raw("CEB303"))).declarations) == 1
+    body = raw("CEB603").replace(b"<ceb:qty>200</ceb:qty>", b"<ceb:qty>250</ceb:qty>").replace(
+        b"<ceb:totalPrice>17100.00</ceb:totalPrice>", b"<ceb:totalPrice>21375.00</ceb:totalPrice>")
+    out = await rig.send("DXPENT0000000001", body)
+    assert out.codes() == ["2121", "2121"]  # qty and totalPrice
+    assert "Inventory[1]/InventoryList[1]/qty" in out.infos[0]
+
+
+async def test_order_and_list_in_one_batch(rig):
+    body = raw("CEB603").replace(b"<ceb:grossWeight>41.500</ceb:grossWeight>", b"<ceb:grossWeight>45.000</ceb:grossWeight>")
+    out = await rig.feed(record("DXPENT0000000003", raw("CEB505")), record("DXPENT0000000001", body))
+    assert len(out.declarations) == 1
+    assert out.codes() == ["2122"]
+
+
+async def test_unregistered_ebc_is_named(rig):
+    out = await rig.send("DXPENT0000000001", raw("CEB603").replace(b"3301960002", b"3301969999"))
+    assert set(out.codes()) == {"2005"}
