@@ -24,7 +24,6 @@ class StoredList:
     order_no: str
     trade_mode: str
     bill_no: str | None
-    bill_part: int | None
     declarant_dxp: str
     receipt_format: str
     head: dict
@@ -46,7 +45,7 @@ class StoredList:
 
 
 COLUMNS = ("id, agent_code, cop_no, pre_no, invt_no, status, customs_code, port_code, ebc_code, ebp_code, "
-           "logistics_code, logistics_no, order_no, trade_mode, bill_no, bill_part, declarant_dxp, "
+           "logistics_code, logistics_no, order_no, trade_mode, bill_no, declarant_dxp, "
            "receipt_format, head, items, version, waiting_for, arrived_at, decision_round")
 
 
@@ -146,9 +145,8 @@ async def mark_arrived(conn: asyncpg.Connection, list_id: int, arrival_guid: str
                        list_id, arrival_guid)
 
 
-async def bind_to_bill(conn: asyncpg.Connection, list_id: int, bill_no: str | None, part: int | None = None) -> None:
-    await conn.execute("UPDATE lists SET bill_no = $2, bill_part = $3, updated_at = now() WHERE id = $1",
-                       list_id, bill_no, part)
+async def bind_to_bill(conn: asyncpg.Connection, list_id: int, bill_no: str | None) -> None:
+    await conn.execute("UPDATE lists SET bill_no = $2, updated_at = now() WHERE id = $1", list_id, bill_no)
 
 
 async def add_history(conn: asyncpg.Connection, list_id: int, event: str, status: str, detail: dict,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncpg
 
 LIST_FIELDS = ("id, agent_code, cop_no, pre_no, invt_no, status, waiting_for, customs_code, port_code, ebc_code, "
-               "ebp_code, order_no, logistics_code, logistics_no, trade_mode, bill_no, bill_part, version, "
+               "ebp_code, order_no, logistics_code, logistics_no, trade_mode, bill_no, version, "
                "arrived_at, decision, created_at, updated_at")
 
 
@@ -30,15 +30,15 @@ async def list_view(conn: asyncpg.Connection, agent_code: str, cop_no: str) -> d
 
 
 async def bill_view(conn: asyncpg.Connection, bill_no: str) -> dict | None:
-    bill = await conn.fetchrow("SELECT bill_no, cop_no, agent_code, customs_code, status, msg_count, created_at, "
+    bill = await conn.fetchrow("SELECT bill_no, cop_no, agent_code, customs_code, status, created_at, "
                                "updated_at FROM bills WHERE bill_no = $1", bill_no)
     if bill is None:
         return None
-    parts = await conn.fetch("SELECT msg_seq_no, guid, received_at FROM bill_parts WHERE bill_no = $1 "
-                             "ORDER BY msg_seq_no", bill_no)
-    rows = await conn.fetch("SELECT cop_no, invt_no, logistics_no, status, waiting_for, bill_part, arrived_at "
+    revisions = await conn.fetch("SELECT revision, guid, app_type, received_at FROM bill_revisions WHERE bill_no = $1 "
+                                 "ORDER BY revision", bill_no)
+    rows = await conn.fetch("SELECT cop_no, invt_no, logistics_no, status, waiting_for, arrived_at "
                             "FROM lists WHERE bill_no = $1 ORDER BY id", bill_no)
-    return {**dict(bill), "parts": [dict(p) for p in parts], "lists": [dict(r) for r in rows]}
+    return {**dict(bill), "revisions": [dict(r) for r in revisions], "lists": [dict(r) for r in rows]}
 
 
 SEARCHABLE = ("invt_no", "logistics_no", "order_no", "cop_no", "bill_no", "status")

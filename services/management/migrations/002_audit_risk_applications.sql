@@ -1,11 +1,10 @@
 -- The full life of a list: audit against orders and waybills, risk decisions, inspection tasks,
--- cancellation and modification applications, earlier versions, bills in several parts.
+-- cancellation and modification applications, earlier versions, bill amendments.
 ALTER TABLE lists ADD COLUMN waiting_for    text NOT NULL DEFAULT '';
 ALTER TABLE lists ADD COLUMN arrived_at     timestamptz;
 ALTER TABLE lists ADD COLUMN arrival_guid   text;
 ALTER TABLE lists ADD COLUMN decision_round int NOT NULL DEFAULT 0;
 ALTER TABLE lists ADD COLUMN decision       jsonb;
-ALTER TABLE lists ADD COLUMN bill_part      int;
 
 -- a cancelled or rejected list may be declared again under the same copNo
 DROP INDEX lists_live_business_key;
@@ -59,15 +58,16 @@ CREATE TABLE waybills (
     PRIMARY KEY (logistics_code, logistics_no)
 );
 
-ALTER TABLE bills ADD COLUMN msg_count int NOT NULL DEFAULT 1;
-CREATE TABLE bill_parts (
-    bill_no    text NOT NULL REFERENCES bills (bill_no),
-    msg_seq_no int NOT NULL,
-    guid       text NOT NULL,
-    head       jsonb NOT NULL,
-    items      jsonb NOT NULL,
+-- every CEB607 that declared or amended a bill (the gateway assembles split bills into one)
+CREATE TABLE bill_revisions (
+    bill_no     text NOT NULL REFERENCES bills (bill_no),
+    revision    int NOT NULL,
+    guid        text NOT NULL,
+    app_type    text NOT NULL,
+    head        jsonb NOT NULL,
+    items       jsonb NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (bill_no, msg_seq_no)
+    PRIMARY KEY (bill_no, revision)
 );
 
 CREATE TABLE inspections (

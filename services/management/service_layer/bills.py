@@ -1,9 +1,9 @@
 """CEB607: the master/sub bill binds lists to a master air waybill ``billNo``.
 
-A large bill comes in several parts (msgSeqNo of msgCount); each part binds its own lists and the
-bill is complete when every part is in. A part is amended (appType 2: its lists replace the ones
-it bound before) only while none of the bill's goods has arrived. Nothing changes when any list
-of a part cannot be bound.
+The gateway assembles a bill sent in several parts (msgSeqNo of msgCount) and forwards it whole,
+so each CEB607 here is a complete bill. appType 1 declares it; appType 2 amends it (its lists
+replace the ones bound before) only while none of the bill's goods has arrived. Nothing changes
+when any list named cannot be bound.
 """
 from __future__ import annotations
 
@@ -17,29 +17,24 @@ from ..domain.list_lifecycle import TERMINAL, ListStatus
 from .clearance import Clearance
 
 
-def _number(value: str, default: int = 1) -> int:
-    return int(value) if value.isdigit() else default
-
-
 async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
     bill_no = doc.get("billNo")
-    count, seq = _number(doc.get("msgCount")), _number(doc.get("msgSeqNo"))
     amend = doc.get("appType", "1") == "2"
     cl.emit(acceptance)
-    refuse = lambda code, text: cl.answer(d, doc, "100", info(code, text), acceptance)  # noqa: E731
     bill = await bills.by_bill_no(cl.conn, bill_no)
-    received = await bills.parts(cl.conn, bill_no) if bill else []
     bound = await repo.of_bill(cl.conn, bill_no) if bill else []
-    if amend:
-        if bill is None:
-            return refuse("2303", f"WayBillHead/billNo: no master bill {bill_no} to amend")
-        arrived = [s.cop_no for s in bound if s.arrived_at is not None]
-        if arrived:
-            return refuse("2304", f"WayBillHead/billNo: goods of bill {bill_no} have arrived ({', '.join(arrived)}); "
-                                  "the bill can no longer be amended")
-    elif seq in received:
-        return refuse("2305", f"WayBillHead/msgSeqNo: part {seq} of bill {bill_no} was already received; "
-                              "send appType 2 to amend it")
+    problem = ""
+    if amend and bill is None:
+        problem = info("2303", f"WayBillHead/billNo: no master bill {bill_no} to amend")
+    elif amend and any(s.arrived_at is not None for s in bound):
+        arrived = ", ".join(s.cop_no for s in bound if s.arrived_at is not None)
+        problem = info("2304", f"WayBillHead/billNo: goods of bill {bill_no} have arrived ({arrived}); "
+                               "the bill can no longer be amended")
+    elif not amend and bill is not None:
+        problem = info("2305", f"WayBillHead/billNo: bill {bill_no} is already declared; send appType 2 to amend it")
+    if problem:
+        cl.answer(d, doc, "100", problem, acceptance)
+        return
     found: list[repo.StoredList] = []
     missing: list[str] = []
     for i, item in enumerate(doc.items, start=1):
@@ -57,18 +52,15 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
     if missing:
         cl.answer(d, doc, "100", "".join(missing[:20]), acceptance)
         return
-    await bills.upsert(cl.conn, doc.head, count, d.sender_dxp_id, d.message.format)
-    await bills.save_part(cl.conn, bill_no, seq, d.message.guid, doc.head, doc.items)
+    revision = await bills.save(cl.conn, doc.head, doc.items, d.message.guid, d.sender_dxp_id, d.message.format)
     keep = {s.id for s in found}
     for stored in bound:
-        if amend and stored.bill_part == seq and stored.id not in keep:
+        if stored.id not in keep:
             await repo.bind_to_bill(cl.conn, stored.id, None)
             await cl.history(stored, "unbound from bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     for stored in found:
-        await repo.bind_to_bill(cl.conn, stored.id, bill_no, seq)
-        await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "part": seq, "guid": d.message.guid})
-    parts = sorted(set(received) | {seq})
-    left = [p for p in range(1, count + 1) if p not in parts]
-    text = f"bill {bill_no} part {seq} of {count} {'amended' if amend else 'stored'} with {len(found)} list(s)"
-    text += f"; waiting for part(s) {', '.join(map(str, left))}" if left else "; the bill is complete"
-    cl.answer(d, doc, "120", info("0000", text), acceptance)
+        if stored.bill_no != bill_no:
+            await repo.bind_to_bill(cl.conn, stored.id, bill_no)
+            await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
+    verb = f"amended (revision {revision})" if amend else "stored"
+    cl.answer(d, doc, "120", info("0000", f"bill {bill_no} {verb} with {len(found)} list(s)"), acceptance)

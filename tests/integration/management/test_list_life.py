@@ -1,0 +1,184 @@
+"""The whole life of lists through management's handlers on the real PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+
+from services.cli.journey import Journey
+
+from .conftest import statuses
+
+pytestmark = pytest.mark.integration
+
+
+async def stored_and_audited(desk, j: Journey, **list_changes) -> str:
+    await desk.send(j.order_message(list_item_changes=list_changes.get("item_changes")))
+    await desk.send(j.waybill_message())
+    seen = await desk.send(j.list_message(**list_changes))
+    assert statuses(seen) == [("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "120"), ("CEB604", j.cop_no, "399")]
+    return seen[1].fields["invtNo"]
+
+
+async def test_happy_path_from_order_to_departure(desk):
+    j = Journey()
+    assert statuses(await desk.send(j.order_message())) == [("CEB304", j.order_no, "2"), ("CEB304", j.order_no, "120")]
+    assert statuses(await desk.send(j.waybill_message())) == [("CEB506", j.logistics_no, "2"), ("CEB506", j.logistics_no, "120")]
+    seen = await desk.send(j.list_message())
+    assert statuses(seen) == [("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "120"), ("CEB604", j.cop_no, "399")]
+    invt = seen[1].fields["invtNo"]
+    assert all(s.fields["invtNo"] == invt for s in seen[1:])
+    bill = f"WB{j.stamp}"
+    assert statuses(await desk.send(j.bill_message(invt))) == [("CEB608", bill, "2"), ("CEB608", bill, "120")]
+    arrival = await desk.send(j.arrival_message())
+    assert statuses(arrival) == [("CEB508", f"AR{j.stamp}", "2"), ("CEB508", f"AR{j.stamp}", "120"),
+                                 ("CEB604", j.cop_no, "800")]
+    assert "sampling" in arrival[-1].info
+    departure = await desk.send(j.departure_message())
+    assert statuses(departure) == [("CEB510", f"DP{j.stamp}", "2"), ("CEB510", f"DP{j.stamp}", "120"),
+                                   ("CEB604", j.cop_no, "899")]
+    assert await desk.fetchval("SELECT status FROM bills WHERE bill_no = $1", j.bill_no) == "899"
+    events = await desk.fetchval("SELECT array_agg(event ORDER BY h.id) FROM list_history h JOIN lists l ON l.id = h.list_id "
+                                 "WHERE l.cop_no = $1", j.cop_no)
+    assert events[:3] == ["declared", "receipt", "store"] and "release" in events and events[-1] == "receipt"
+
+
+async def test_list_waits_for_order_and_waybill_and_says_so(desk):
+    j = Journey()
+    seen = await desk.send(j.list_message())
+    assert [s.status for s in seen] == ["2", "120"]
+    waiting = await desk.fetchval("SELECT waiting_for FROM lists WHERE cop_no = $1", j.cop_no)
+    assert f"order {j.order_no}" in waiting and f"waybill {j.logistics_no}" in waiting
+    assert statuses(await desk.send(j.order_message()))[-1][2] == "120"
+    assert "order" not in await desk.fetchval("SELECT waiting_for FROM lists WHERE cop_no = $1", j.cop_no)
+    seen = await desk.send(j.waybill_message())
+    assert statuses(seen) == [("CEB506", j.logistics_no, "2"), ("CEB506", j.logistics_no, "120"),
+                              ("CEB604", j.cop_no, "399")]
+
+
+async def test_an_order_that_disagrees_rejects_the_waiting_list(desk):
+    j = Journey()
+    await desk.send(j.list_message())
+    seen = await desk.send(j.order_message(item_changes={1: {"qty": "190", "totalPrice": "16245.00"}}))
+    assert statuses(seen)[-1] == ("CEB604", j.cop_no, "100")
+    assert "InventoryList[1]/qty" in seen[-1].info and "Order/goodsValue" in seen[-1].info
+    # a rejected copNo may be declared again; corrected, it agrees with the order and waits for the waybill
+    again = await desk.send(j.list_message(item_changes={1: {"qty": "190", "totalPrice": "16245.00"}}))
+    assert [s.status for s in again] == ["2", "120"]
+
+
+async def test_arrival_before_audit_conclusion_is_decided_when_the_audit_concludes(desk):
+    j = Journey()
+    await desk.send(j.order_message())
+    seen = await desk.send(j.list_message())
+    invt = seen[1].fields["invtNo"]
+    await desk.send(j.bill_message(invt))
+    arrival = await desk.send(j.arrival_message())
+    assert [s.status for s in arrival] == ["2", "120"] and "decided later" in arrival[-1].info
+    seen = await desk.send(j.waybill_message())
+    assert [(s.key, s.status) for s in seen[2:]] == [(j.cop_no, "399"), (j.cop_no, "800")]
+
+
+async def test_inspection_pass_and_fail_through_the_officer(desk):
+    passed, failed = Journey(), Journey()
+    watch = {"item_changes": {1: {"gcode": "5001000000"}}}
+    for j in (passed, failed):
+        invt = await stored_and_audited(desk, j, **watch)
+        await desk.send(j.bill_message(invt))
+        arrival = await desk.send(j.arrival_message())
+        assert arrival[-1].status == "500" and "hs-watchlist" in arrival[-1].info
+    tasks = await desk.fetchval("SELECT array_agg(id ORDER BY id) FROM inspections WHERE status = 'open'")
+    outcome, seen = await desk.inspect(tasks[0], True, "goods match the declaration")
+    assert statuses(seen) == [("CEB604", passed.cop_no, "800")] and outcome.list_status == "800"
+    outcome, seen = await desk.inspect(tasks[1], False, "cocoons without a quarantine certificate")
+    assert statuses(seen) == [("CEB604", failed.cop_no, "100")] and "quarantine certificate" in seen[0].info
+    actor = await desk.fetchval("SELECT actor FROM list_history h JOIN lists l ON l.id = h.list_id "
+                                "WHERE l.cop_no = $1 AND event = 'fail inspection'", failed.cop_no)
+    assert actor == "officer-7"
+
+
+async def test_cancellation_before_release_then_declared_again(desk):
+    j = Journey()
+    invt = await stored_and_audited(desk, j)
+    seen = await desk.send(j.cancel_message(invt))
+    assert statuses(seen) == [("CEB606", j.cop_no, "2"), ("CEB606", j.cop_no, "399")]
+    assert await desk.fetchval("SELECT status FROM lists WHERE invt_no = $1", invt) == "cancelled"
+    again = await desk.send(j.list_message())
+    assert [s.status for s in again] == ["2", "120", "399"] and again[1].fields["invtNo"] != invt
+
+
+async def test_cancellation_after_release_waits_for_the_officer(desk):
+    j = Journey()
+    invt = await stored_and_audited(desk, j)
+    await desk.send(j.bill_message(invt))
+    await desk.send(j.arrival_message())
+    seen = await desk.send(j.cancel_message(invt))
+    assert statuses(seen) == [("CEB606", j.cop_no, "2"), ("CEB606", j.cop_no, "300")]
+    app_id = await desk.fetchval("SELECT id FROM applications WHERE status = 'pending' AND kind = 'cancellation'")
+    _, seen = await desk.approve(app_id)
+    assert statuses(seen) == [("CEB606", j.cop_no, "399")]
+    assert await desk.fetchval("SELECT bill_no FROM lists WHERE invt_no = $1", invt) is None
+
+
+async def test_cancellation_of_a_closed_list_is_refused_and_changes_nothing(desk):
+    j = Journey()
+    invt = await stored_and_audited(desk, j)
+    await desk.send(j.bill_message(invt))
+    await desk.send(j.arrival_message())
+    await desk.send(j.departure_message())
+    seen = await desk.send(j.cancel_message(invt))
+    assert statuses(seen) == [("CEB606", j.cop_no, "2"), ("CEB606", j.cop_no, "100")]
+    assert "closed" in seen[-1].info
+    assert await desk.fetchval("SELECT status FROM lists WHERE invt_no = $1", invt) == "899"
+
+
+async def test_modification_before_audit_and_after_release(desk):
+    j = Journey()
+    seen = await desk.send(j.list_message())
+    invt = seen[1].fields["invtNo"]
+    change = {1: {"qty": "190", "totalPrice": "16245.00"}}
+    seen = await desk.send(j.list_message(app_type="2", item_changes=change))
+    assert statuses(seen) == [("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "120")]
+    assert seen[0].fields["invtNo"] == invt and "version 2" in seen[1].info
+    await desk.send(j.order_message(list_item_changes=change))
+    seen = await desk.send(j.waybill_message())
+    assert seen[-1].status == "399"
+    await desk.send(j.bill_message(invt))
+    assert (await desk.send(j.arrival_message()))[-1].status == "800"
+    change2 = {1: {"qty": "180", "totalPrice": "15390.00"}}
+    seen = await desk.send(j.list_message(app_type="2", item_changes=change2))
+    assert statuses(seen) == [("CEB604", j.cop_no, "2"), ("CEB604", j.cop_no, "300")]
+    app_id = await desk.fetchval("SELECT id FROM applications WHERE status = 'pending' AND kind = 'modification'")
+    # the order must agree with the new content, else the new audit rejects it
+    await desk.send(j.order_message(app_type="2", list_item_changes=change2))
+    _, seen = await desk.approve(app_id)
+    assert [s.status for s in seen] == ["120", "399", "800"]
+    assert await desk.fetchval("SELECT count(*) FROM list_versions v JOIN lists l ON l.id = v.list_id "
+                               "WHERE l.invt_no = $1", invt) == 2
+
+
+async def test_partial_arrival_and_departure_with_an_unreleased_list(desk):
+    first, second = Journey(), Journey()
+    invt1 = await stored_and_audited(desk, first)
+    invt2 = await stored_and_audited(desk, second)
+    await desk.send(first.bill_message(invt1, [(invt2, second.logistics_no)]))
+    arrival = await desk.send(first.arrival_message([first.logistics_no]))
+    assert [(s.key, s.status) for s in arrival][2:] == [(first.cop_no, "800")]
+    assert f"not arrived yet: {second.cop_no}" in arrival[1].info
+    departure = await desk.send(first.departure_message())
+    assert statuses(departure)[1:] == [("CEB510", f"DP{first.stamp}", "120"), ("CEB604", first.cop_no, "899")]
+    assert f"still open: {second.cop_no} (399)" in departure[1].info
+    assert await desk.fetchval("SELECT status FROM bills WHERE bill_no = $1", first.bill_no) == "120"
+    # a departure with no released list left is refused and changes nothing
+    again = await desk.send(first.departure_message())
+    assert [s.status for s in again] == ["2", "100"] and "no list of bill" in again[1].info
+
+
+async def test_transit_list_is_reported_by_the_exit_port(desk):
+    j = Journey()
+    invt = await stored_and_audited(desk, j, head={"portCode": "2244"})
+    await desk.send(j.bill_message(invt))
+    wrong = await desk.send(j.arrival_message())
+    assert [s.status for s in wrong] == ["2", "100"] and "port 2244" in wrong[1].info
+    right = await desk.send(j.arrival_message(customs_code="2244"))
+    assert [s.status for s in right] == ["2", "120", "800"]
+    closed = await desk.send(j.departure_message(customs_code="2244"))
+    assert [s.status for s in closed] == ["2", "120", "899"]
