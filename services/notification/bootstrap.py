@@ -1,6 +1,7 @@
 """Notification's composition root: consumers, relay, webhook dispatcher and HTTP API."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from shared.config import Settings, load_settings
@@ -41,6 +42,7 @@ def renderer_for(own: NotificationSettings) -> ReceiptRenderer:
 
 async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None):
     settings = settings or load_settings("notification")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
     own = own or load_notification_settings()
     renderer = renderer_for(own)
     host = ServiceHost(settings, "services.notification.migrations")

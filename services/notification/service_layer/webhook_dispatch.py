@@ -27,7 +27,7 @@ from ..settings import WebhookSettings
 
 log = logging.getLogger(__name__)
 
-LEASE_MARGIN_S = 30.0
+LEASE_MARGIN_S = 5.0
 
 
 class WebhookDispatcher:
@@ -90,7 +90,7 @@ class WebhookDispatcher:
                 if room[dxp] > 0:
                     room[dxp] -= 1
                     chosen.append(delivery_id)
-            due = await webhook_store.claim(conn, chosen, s.timeout_s + LEASE_MARGIN_S)
+            due = await webhook_store.claim(conn, chosen, 2 * s.timeout_s + LEASE_MARGIN_S)
         for delivery in due:
             self._in_flight[delivery.dxp_id] += 1
             task = asyncio.create_task(self._attempt(delivery), name=f"webhook:{delivery.id}")
