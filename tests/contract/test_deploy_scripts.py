@@ -1,0 +1,73 @@
+"""The native deploy scripts stay consistent with each other (parsed, never run: no services needed)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+SCRIPTS = [DEPLOY / "kafka" / "kafka.sh", DEPLOY / "postgres" / "postgres.sh", DEPLOY / "stack.sh", ROOT / ".ci" / "run"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shell_scripts_parse(script):
+    bash = shutil.which("bash")
+    assert bash
+    subprocess.run([bash, "-n", str(script)], check=True)
+    assert script.read_text().startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in script.read_text()
+
+
+def test_kafka_version_is_the_same_in_pom_and_script():
+    pom = (DEPLOY / "kafka" / "pom.xml").read_text()
+    script = (DEPLOY / "kafka" / "kafka.sh").read_text()
+    pom_version = re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom).group(1)
+    script_version = re.search(r"^KAFKA_VERSION=(\S+)$", script, re.M).group(1)
+    assert pom_version == script_version
+    assert pom_version.startswith("4.1.")
+
+
+def test_every_server_properties_placeholder_is_rendered():
+    props = (DEPLOY / "kafka" / "server.properties").read_text()
+    script = (DEPLOY / "kafka" / "kafka.sh").read_text()
+    placeholders = set(re.findall(r"@[A-Z_]+@", props))
+    assert placeholders == {"@KAFKA_PORT@", "@KAFKA_CONTROLLER_PORT@", "@LOG_DIR@"}
+    for placeholder in placeholders:
+        assert f"s|{placeholder}|" in script
+
+
+def test_server_properties_is_a_single_kraft_node():
+    props = dict(
+        line.split("=", 1)
+        for line in (DEPLOY / "kafka" / "server.properties").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    assert set(props["process.roles"].split(",")) == {"broker", "controller"}
+    for key in ("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                "share.coordinator.state.topic.replication.factor"):
+        assert props[key] == "1"
+    assert "zookeeper.connect" not in props
+
+
+def test_postgres_sh_and_compose_share_init_sql():
+    assert '"$HERE/init.sql"' in (DEPLOY / "postgres" / "postgres.sh").read_text()
+    assert "./deploy/postgres/init.sql:" in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_makefile_targets_are_phony():
+    makefile = (ROOT / "Makefile").read_text()
+    phony = set(re.search(r"^\.PHONY:(.*)$", makefile, re.M).group(1).split())
+    wanted = {"setup", "up", "demo", "down", "status", "logs", "test", "infra", "infra-down"}
+    assert wanted <= phony
+    for target in wanted:
+        assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
+
+
+def test_ci_runs_make_test():
+    run = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", run, re.M)
+    assert "docker" not in run.lower().replace("no docker engine", "")
