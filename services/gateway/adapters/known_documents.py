@@ -1,4 +1,4 @@
-"""Orders and waybills the platform forwarded: what lists and payments are checked against."""
+"""Orders (CEB303) the platform forwarded: what payment receipts are checked against (2123)."""
 from __future__ import annotations
 
 import json
@@ -7,32 +7,29 @@ import asyncpg
 
 from shared.messages.model import Document
 
-KINDS = {"CEB303": ("order", "ebpCode", "orderNo"), "CEB505": ("waybill", "logisticsCode", "logisticsNo")}
 
-
-async def remember(conn: asyncpg.Connection, message_type: str, doc: Document) -> None:
-    """Keep (appType 1 new, 2 change) or forget (appType 3 delete) an order or waybill."""
-    kind, party, number = KINDS[message_type]
+async def remember_order(conn: asyncpg.Connection, doc: Document) -> None:
+    """Keep (appType 1 new, 2 change) or forget (appType 3 delete) an order."""
     if doc.get("appType") == "3":
-        await conn.execute("DELETE FROM known_documents WHERE kind = $1 AND party_code = $2 AND number = $3",
-                           kind, doc.get(party), doc.get(number))
+        await conn.execute("DELETE FROM known_documents WHERE kind = 'order' AND party_code = $1 AND number = $2",
+                           doc.get("ebpCode"), doc.get("orderNo"))
         return
     await conn.execute(
-        "INSERT INTO known_documents (kind, party_code, number, head, items) VALUES ($1, $2, $3, $4, $5) "
+        "INSERT INTO known_documents (kind, party_code, number, head, items) VALUES ('order', $1, $2, $3, $4) "
         "ON CONFLICT (kind, party_code, number) DO UPDATE SET head = EXCLUDED.head, items = EXCLUDED.items, "
         "updated_at = now()",
-        kind, doc.get(party), doc.get(number), json.dumps(doc.head), json.dumps(doc.items))
+        doc.get("ebpCode"), doc.get("orderNo"), json.dumps(doc.head), json.dumps(doc.items))
 
 
-async def find(conn: asyncpg.Connection, kind: str, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Document]:
+async def find_orders(conn: asyncpg.Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Document]:
+    """Orders by (ebpCode, orderNo)."""
     if not keys:
         return {}
     parties, numbers = zip(*keys)
     rows = await conn.fetch(
         "SELECT k.party_code, k.number, k.head, k.items FROM known_documents k "
-        "JOIN unnest($2::text[], $3::text[]) AS want(party_code, number) "
-        "ON k.party_code = want.party_code AND k.number = want.number WHERE k.kind = $1",
-        kind, list(parties), list(numbers))
-    name = "Order" if kind == "order" else "Logistics"
-    return {(r["party_code"], r["number"]): Document(name=name, head=json.loads(r["head"]), items=json.loads(r["items"]))
+        "JOIN unnest($1::text[], $2::text[]) AS want(party_code, number) "
+        "ON k.party_code = want.party_code AND k.number = want.number WHERE k.kind = 'order'",
+        list(parties), list(numbers))
+    return {(r["party_code"], r["number"]): Document(name="Order", head=json.loads(r["head"]), items=json.loads(r["items"]))
             for r in rows}

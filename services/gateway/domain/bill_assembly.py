@@ -24,11 +24,11 @@ def part_numbers(message: CebMessage) -> tuple[str, int, int] | None:
 
 
 def disagreement(first: CebMessage, first_seq: int, part: CebMessage, seq: int) -> Problem | None:
-    """2502 when ``part`` disagrees with an earlier part of the same bill on a shared head field."""
+    """2602 when ``part`` disagrees with an earlier part of the same bill on a shared head field."""
     for name in SHARED_HEAD_FIELDS:
         mine, theirs = part.document.get(name), first.document.get(name)
         if mine != theirs:
-            return Problem("2502", f"{head_path(part, 1)}/{name}",
+            return Problem("2602", f"{head_path(part, 1)}/{name}",
                            f"part {seq} says {name} {mine or '(empty)'}, part {first_seq} said {theirs or '(empty)'}")
     return None
 

@@ -21,6 +21,11 @@ def _of(*types: str) -> frozenset[str]:
     return frozenset(types)
 
 
+def _management(code: str, meaning: str, applies_to: frozenset[str], example: str) -> Check:
+    """A check the clearance management system makes (after the acceptance receipt 2)."""
+    return Check(code, meaning, applies_to, example, by="management", stage="management")
+
+
 CATALOGUE: list[Check] = [
     # --- the sender (20xx) -------------------------------------------------------------------
     Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607; ebc: CEB303/403; "
@@ -76,16 +81,8 @@ CATALOGUE: list[Check] = [
           "[Code:2111;Desc:WayBill[1]/WayBillList[2]/logisticsNo: QT2026112800001 already appears in item 1]",
           docs.packages_once),
     # --- agreement with documents seen before (212x) -----------------------------------------
-    Check("2121", "a 9610/9710 list agrees with its order (ebcCode, item count, itemNo, qty, totalPrice) "
-          "when the platform has seen the order (CEB303, ebpCode + orderNo)", _of("CEB603"),
-          "[Code:2121;Desc:Inventory[1]/InventoryList[1]/qty: 250 differs from item 1 of the order B2B-ORD-1: 200]",
-          agree.list_matches_order),
-    Check("2122", "a list agrees with its waybill (grossWeight, ebcCode) when the platform has seen the "
-          "waybill (CEB505, logisticsCode + logisticsNo)", _of("CEB603"),
-          "[Code:2122;Desc:Inventory[1]/InventoryHead/grossWeight: 41.500 differs from waybill QT1's grossWeight 40.000]",
-          agree.list_matches_waybill),
     Check("2123", "a payment receipt agrees with its order (ebcCode, currency, charge = goodsValue + freight) "
-          "when the platform has seen the order", _of("CEB403"),
+          "when the platform has seen the order (CEB303, ebpCode + orderNo)", _of("CEB403"),
           "[Code:2123;Desc:Receipts[1]/charge: 100.00 is not the order B2B-ORD-1's goodsValue + freight 29820.00]",
           agree.payment_matches_order),
     # --- duplicates (22xx) -------------------------------------------------------------------
@@ -93,54 +90,93 @@ CATALOGUE: list[Check] = [
           "retransmission: answered once, processed once)", ALL,
           "[Code:2201;Desc:CEB603Message/@guid: 4CDE1CFD-... was already used by an earlier message; every message needs a new guid]",
           stage="duplicates"),
-    Check("2202", "the business key (e.g. agentCode + copNo of a list) is not already declared, unless the "
-          "earlier document was cancelled", _of("CEB603"),
-          "[Code:2202;Desc:Inventory/InventoryHead/copNo: list AG1 of agent 3301960001 is already declared (...)]",
-          by="management", stage="duplicates"),
-    # --- references to documents customs holds (23xx, checked by management) ------------------
-    Check("2301", "a master/sub bill binds only lists that exist and are not cancelled or rejected", _of("CEB607"),
-          "[Code:2301;Desc:WayBill/WayBillList[1]/invtNo: no live list 29922026E000000001]",
-          by="management", stage="references"),
-    Check("2302", "an arrival or departure refers to a known master bill (billNo)", _of("CEB507", "CEB509"),
-          "[Code:2302;Desc:ArrivalHead/billNo: no master bill 784-20261128]",
-          by="management", stage="references"),
-    # --- signatures (24xx) -------------------------------------------------------------------
-    Check("2401", "a declared message (appStatus 2) is signed, when signatures are required", DECLARED,
-          "[Code:2401;Desc:CEB603Message/Signature: a declared message (appStatus 2) must be signed (...)]",
+    _management("2202", "the business key (list: agentCode + copNo; order, payment, waybill: theirs) is not "
+                "already declared, unless the earlier document was cancelled", _of("CEB303", "CEB403", "CEB505", "CEB603"),
+                "[Code:2202;Desc:Inventory/InventoryHead/copNo: list AG1 of agent 3301960001 is already declared (...)]"),
+    # --- references to documents customs holds (23xx) -----------------------------------------
+    _management("2301", "a master/sub bill binds only lists that exist and are live (not cancelled or rejected)",
+                _of("CEB607"), "[Code:2301;Desc:WayBill/WayBillList[1]/invtNo: list 29922026E000000001 ...]"),
+    _management("2302", "an arrival or departure refers to a known master bill (billNo)", _of("CEB507", "CEB509"),
+                "[Code:2302;Desc:ArrivalHead/billNo: no master bill 784-20261128]"),
+    _management("2303", "a bill amendment (appType 2) refers to a bill already declared", _of("CEB607"),
+                "[Code:2303;Desc:WayBillHead/billNo: no master bill 784-1 to amend]"),
+    _management("2304", "a bill is not amended once its goods have arrived", _of("CEB607"),
+                "[Code:2304;Desc:WayBillHead/billNo: goods of bill 784-1 have arrived (...)]"),
+    _management("2305", "a new bill (appType 1) is not declared twice; amend it with appType 2", _of("CEB607"),
+                "[Code:2305;Desc:WayBillHead/billNo: bill 784-1 is already declared; send appType 2 to amend it]"),
+    _management("2306", "a list is bound to one bill only", _of("CEB607"),
+                "[Code:2306;Desc:WayBill/WayBillList[1]/invtNo: list AG1 is bound to bill 784-0]"),
+    _management("2307", "an arrival names only packages (logisticsNo) of its bill", _of("CEB507"),
+                "[Code:2307;Desc:ArrivalList/logisticsNo: package QT9 is not in bill 784-1]"),
+    _management("2308", "a departure's bill has released lists", _of("CEB509"),
+                "[Code:2308;Desc:DepartureHead/billNo: no list of bill 784-1 is released]"),
+    _management("2310", "arrival and departure are declared at the customs of the lists' exit port",
+                _of("CEB507", "CEB509"), "[Code:2310;Desc:ArrivalHead/customsCode: list AG1 leaves through port ...]"),
+    _management("2401", "a cancellation refers to a list (copNo, invtNo) that exists", _of("CEB605"),
+                "[Code:2401;Desc:InvtCancel/invtNo: no list 29922026E000000001 with copNo AG1 ...]"),
+    _management("2402", "a cancellation refers to a list of the same agent that is not closed", _of("CEB605"),
+                "[Code:2402;Desc:cancellation refused: the list is closed]"),
+    # --- audit against the order and the waybill (31xx, 32xx) ---------------------------------
+    _management("3101", "a 9610/9710 list names the order's seller (ebcCode)", _of("CEB603"),
+                "[Code:3101;Desc:Order/ebcCode: order's seller 3301960009 is not the list's 3301960002]"),
+    _management("3102", "a 9610/9710 list has as many items as its order", _of("CEB603"),
+                "[Code:3102;Desc:Order/OrderList: order has 1 item(s), the list 2]"),
+    _management("3103", "list items agree with the order's items (itemNo, gcode, qty, ...)", _of("CEB603"),
+                "[Code:3103;Desc:InventoryList[1]/qty: list says 250, order says 200]"),
+    _management("3104", "list item totalPrice agrees with the order's", _of("CEB603"),
+                "[Code:3104;Desc:InventoryList[1]/totalPrice: list says 21375.00, order says 17100.00]"),
+    _management("3105", "the order's goodsValue is the list's total", _of("CEB603"),
+                "[Code:3105;Desc:Order/goodsValue: order's goods value 100.00 is not the list's total 29700.00]"),
+    _management("3201", "list and waybill agree on logisticsNo", _of("CEB603"),
+                "[Code:3201;Desc:InventoryHead/logisticsNo: list says QT1, waybill says QT2]"),
+    _management("3202", "list and waybill agree on the number of packages", _of("CEB603"),
+                "[Code:3202;Desc:InventoryHead/packNo: list says 3 package(s), waybill 4]"),
+    _management("3203", "list and waybill gross weights differ by at most 5 %", _of("CEB603"),
+                "[Code:3203;Desc:InventoryHead/grossWeight: list says 41.5 kg, waybill 50 kg (20.5% apart)]"),
+    _management("3204", "a weight gap between 0.5 % and 5 % goes to manual review (300)", _of("CEB603"),
+                "[Code:3204;Desc:InventoryHead/grossWeight: ... an officer reviews it]"),
+    # --- modification applications (40xx) -----------------------------------------------------
+    _management("4001", "a list is withdrawn with a cancellation (CEB605), not with appType 3", _of("CEB603"),
+                "[Code:4001;Desc:InventoryHead/appType: a list is withdrawn with a cancellation ...]"),
+    _management("4002", "a modification (appType 2) refers to a declared list of the same agent", _of("CEB603"),
+                "[Code:4002;Desc:InventoryHead/copNo: list AG1 of agent 3301960001 ...]"),
+    # --- signatures (25xx) -------------------------------------------------------------------
+    Check("2501", "a declared message (appStatus 2) is signed, when signatures are required", DECLARED,
+          "[Code:2501;Desc:CEB603Message/Signature: a declared message (appStatus 2) must be signed (...)]",
           stage="signature"),
-    Check("2402", "canonicalisation: the signature's structure, canonicalisation and transforms are ones "
+    Check("2502", "canonicalisation: the signature's structure, canonicalisation and transforms are ones "
           "the platform supports (C14N 1.0, exclusive C14N, enveloped-signature, Reference URI=\"\")", DECLARED,
-          "[Code:2402;Desc:Signature/SignedInfo/CanonicalizationMethod: canonicalisation failed: ...]",
+          "[Code:2502;Desc:Signature/SignedInfo/CanonicalizationMethod: canonicalisation failed: ...]",
           stage="signature"),
-    Check("2403", "digest: the digest of the canonicalised message (without its Signature) matches "
+    Check("2503", "digest: the digest of the canonicalised message (without its Signature) matches "
           "DigestValue — the message was not changed after signing", DECLARED,
-          "[Code:2403;Desc:Signature/SignedInfo/Reference/DigestValue: digest mismatch: ...]",
+          "[Code:2503;Desc:Signature/SignedInfo/Reference/DigestValue: digest mismatch: ...]",
           stage="signature"),
-    Check("2404", "signature value: SignatureValue verifies over the canonical SignedInfo with the "
+    Check("2504", "signature value: SignatureValue verifies over the canonical SignedInfo with the "
           "certificate's public key", DECLARED,
-          "[Code:2404;Desc:Signature/SignatureValue: signature value does not verify with certificate 1a2b3c: ...]",
+          "[Code:2504;Desc:Signature/SignatureValue: signature value does not verify with certificate 1a2b3c: ...]",
           stage="signature"),
-    Check("2405", "certificate: KeyInfo/KeyName is the number of the certificate registered for the sender",
+    Check("2505", "certificate: KeyInfo/KeyName is the number of the certificate registered for the sender",
           DECLARED,
-          "[Code:2405;Desc:Signature/KeyInfo/KeyName: unknown certificate 1a2b3c: the certificate registered for 3301960001 is 4d5e6f]",
+          "[Code:2505;Desc:Signature/KeyInfo/KeyName: unknown certificate 1a2b3c: the certificate registered for 3301960001 is 4d5e6f]",
           stage="signature"),
-    Check("2406", "certificate: the registered certificate is valid now (not expired, not yet valid)", DECLARED,
-          "[Code:2406;Desc:Signature/KeyInfo/KeyName: certificate 1a2b3c expired on 2025-01-01T00:00:00+00:00; ...]",
+    Check("2506", "certificate: the registered certificate is valid now (not expired, not yet valid)", DECLARED,
+          "[Code:2506;Desc:Signature/KeyInfo/KeyName: certificate 1a2b3c expired on 2025-01-01T00:00:00+00:00; ...]",
           stage="signature"),
-    Check("2407", "the signature and digest methods are supported (RSA-SHA256, RSA-SHA1, RSA-SHA512; "
+    Check("2507", "the signature and digest methods are supported (RSA-SHA256, RSA-SHA1, RSA-SHA512; "
           "SM2-SM3 is not yet supported)", DECLARED,
-          "[Code:2407;Desc:Signature/SignedInfo/SignatureMethod: unsupported signature method http://...#sm2-sm3]",
+          "[Code:2507;Desc:Signature/SignedInfo/SignatureMethod: unsupported signature method http://...#sm2-sm3]",
           stage="signature"),
-    # --- multi-part bills (25xx) -------------------------------------------------------------
-    Check("2501", "every part of a split bill (msgSeqNo 1..msgCount) arrives within the parts timeout", SPLIT,
-          "[Code:2501;Desc:WayBill/WayBillHead/msgSeqNo: parts 2,3 of 3 of copNo WB1 did not arrive within 600 s]",
+    # --- multi-part bills (26xx) -------------------------------------------------------------
+    Check("2601", "every part of a split bill (msgSeqNo 1..msgCount) arrives within the parts timeout", SPLIT,
+          "[Code:2601;Desc:WayBill/WayBillHead/msgSeqNo: parts 2,3 of 3 of copNo WB1 did not arrive within 600 s]",
           stage="parts"),
-    Check("2502", "the parts of a split bill agree on msgCount and the head fields (billNo, customsCode, ...)",
+    Check("2602", "the parts of a split bill agree on msgCount and the head fields (billNo, customsCode, ...)",
           SPLIT,
-          "[Code:2502;Desc:WayBill[1]/WayBillHead/msgCount: part 2 says msgCount 4, part 1 said 3]",
+          "[Code:2602;Desc:WayBill[1]/WayBillHead/msgCount: part 2 says msgCount 4, part 1 said 3]",
           stage="parts"),
-    Check("2503", "a part number (msgSeqNo) of a split bill is sent once", SPLIT,
-          "[Code:2503;Desc:WayBill[1]/WayBillHead/msgSeqNo: part 2 of copNo WB1 was already received]",
+    Check("2603", "a part number (msgSeqNo) of a split bill is sent once", SPLIT,
+          "[Code:2603;Desc:WayBill[1]/WayBillHead/msgSeqNo: part 2 of copNo WB1 was already received]",
           stage="parts"),
 ]
 

@@ -13,12 +13,12 @@ OPTIONAL = "optional"
 MODES = (REQUIRED, OPTIONAL)
 
 CODE_OF_STEP = {
-    Step.CANONICALISATION: "2402",
-    Step.DIGEST: "2403",
-    Step.SIGNATURE_VALUE: "2404",
-    Step.UNKNOWN_CERTIFICATE: "2405",
-    Step.EXPIRED_CERTIFICATE: "2406",
-    Step.ALGORITHM: "2407",
+    Step.CANONICALISATION: "2502",
+    Step.DIGEST: "2503",
+    Step.SIGNATURE_VALUE: "2504",
+    Step.UNKNOWN_CERTIFICATE: "2505",
+    Step.EXPIRED_CERTIFICATE: "2506",
+    Step.ALGORITHM: "2507",
 }
 
 
@@ -36,7 +36,7 @@ def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem:
     root = f"{message.message_type}Message"
     if not message.signed:
         if declared(message) and mode == REQUIRED:
-            return Problem("2401", f"{root}/Signature",
+            return Problem("2501", f"{root}/Signature",
                            "a declared message (appStatus 2) must be signed with the enterprise's registered "
                            "certificate (enveloped XML-DSig; for JSON see docs/verification.md); send "
                            "appStatus 1 to store a draft")

@@ -4,7 +4,7 @@ Each check has a 4-digit code and is listed once, in :mod:`.check_catalogue`; a 
 answered with a 100 receipt whose ``returnInfo`` reads ``[Code:NNNN;Desc:<field path>: <what is
 wrong>]``. Format-level checks (required fields, lengths, code formats) are in
 :mod:`shared.messages` and answered with CEB900. Checks are pure: what they need to know about the
-world (the sender, the registered parties, orders and waybills seen before) comes in a
+world (the sender, the registered parties, orders seen before) comes in a
 :class:`Context` the service layer fills.
 """
 from __future__ import annotations
@@ -39,7 +39,6 @@ class Context:
     transport_sender: str | None = None  # DxpMsg/TransInfo/SenderId when the message had one
     parties: Mapping[str, Enterprise] = field(default_factory=dict)  # registered, by code
     orders: Mapping[tuple[str, str], Document] = field(default_factory=dict)  # (ebpCode, orderNo)
-    waybills: Mapping[tuple[str, str], Document] = field(default_factory=dict)  # (logisticsCode, logisticsNo)
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 

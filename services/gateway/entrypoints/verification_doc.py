@@ -32,8 +32,8 @@ Its answer, when the message cannot go on, is a receipt whose `returnInfo` reads
 
 Field paths name the document by position (`Inventory[1]`), then the head or item
 (`InventoryHead`, `InventoryList[2]`), then the field. Checks run in this order: format (9xxx),
-sender and signature (20xx, 24xx), duplicates (2201), content (21xx, 212x); a split bill's parts
-are collected first (25xx) and the whole bill is checked once complete. Codes marked
+sender and signature (20xx, 25xx), duplicates (2201), content (21xx, 2123); a split bill's parts
+are collected first (26xx) and the whole bill is checked once complete. Codes marked
 *management* are answered by the clearance management system after the acceptance receipt (2).
 """
 
@@ -55,7 +55,7 @@ against the certificate registered for it (`POST /enterprises` with `certificate
 `cbec enterprise register --certificate FILE`). The certificate's number — its serial number in
 lower-case hexadecimal, shown as `certificateNumber` by `GET /enterprises/{code}` — is the
 `KeyName`. `CBEC_SIGNATURE_MODE=required` (the default) rejects unsigned declared messages with
-2401; `optional` accepts them. A signature that is present is always verified.
+2501; `optional` accepts them. A signature that is present is always verified.
 
 **XML**: an enveloped XML-DSig `Signature` (namespace `http://www.w3.org/2000/09/xmldsig#`) as the
 last child of the `CEB...Message` root, after `BaseTransfer`: one `Reference URI=""` with the
@@ -83,9 +83,9 @@ The canonical form is the whole message **without** the `Signature` member, seri
 RFC 8785 (JSON Canonicalization Scheme): object keys sorted, no whitespace, UTF-8, strings escaped
 minimally. Every value of a signed JSON message must be a string (numbers would need RFC 8785's
 number formatting; send `"120.00"`, not `120.00`). `algorithm`: `rsa-sha256` or `rsa-sha1`. The
-steps fail with the same codes as XML: 2402 (canonical form cannot be made, e.g. a number value,
-or a malformed `Signature` member), 2403 (`digestValue` differs: content changed after signing),
-2404 (`signatureValue`), 2405/2406 (certificate), 2407 (algorithm).
+steps fail with the same codes as XML: 2502 (canonical form cannot be made, e.g. a number value,
+or a malformed `Signature` member), 2503 (`digestValue` differs: content changed after signing),
+2504 (`signatureValue`), 2505/2506 (certificate), 2507 (algorithm).
 """
 
 

@@ -1,6 +1,5 @@
--- Orders (CEB303) and waybills (CEB505) the platform forwarded, so that a list or payment can be
--- checked against them (codes 2121-2123). kind: 'order' keyed by ebpCode + orderNo, 'waybill'
--- keyed by logisticsCode + logisticsNo.
+-- Orders (CEB303) the platform forwarded, keyed by ebpCode + orderNo, so that a payment receipt
+-- (CEB403) can be checked against its order (code 2123). kind is 'order'.
 CREATE TABLE known_documents (
     kind        text NOT NULL,
     party_code  text NOT NULL,

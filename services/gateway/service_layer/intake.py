@@ -7,8 +7,8 @@ The pipeline, per message (codes in docs/verification.md):
 3. the same guid and the same bytes as an earlier message → a retransmission: dropped, answered
    once; a guid used by another readable message → 100 (2201);
 4. field formats (required, length, code formats) → CEB900;
-5. signature (24xx) → 100, naming the step that failed;
-6. logic checks: sender, content, agreement with orders/waybills seen before → 100;
+5. signature (25xx) → 100, naming the step that failed;
+6. logic checks: sender, content, a payment's agreement with its order → 100;
 7. a part of a split bill → collected; the complete bill is checked as a whole and forwarded;
 8. otherwise → forwarded to management as a Declaration carrying the acceptance (2) receipts.
 
@@ -60,11 +60,10 @@ class Arrival:
 
 @dataclass
 class World:
-    """What the checks of one batch know: registered parties, orders and waybills seen before."""
+    """What the checks of one batch know: registered parties, orders seen before."""
 
     parties: dict[str, Enterprise] = field(default_factory=dict)
     orders: dict[tuple[str, str], Document] = field(default_factory=dict)
-    waybills: dict[tuple[str, str], Document] = field(default_factory=dict)
 
 
 class Intake:
@@ -102,16 +101,11 @@ class Intake:
 
     async def _world(self, batch: Batch, messages: list[CebMessage]) -> World:
         codes = sorted(set().union(*(party_codes_named(m) for m in messages))) if messages else []
-        orders, waybills = set(), set()
-        for m in messages:
-            if m.message_type in ("CEB603", "CEB403"):
-                orders |= {(d.get("ebpCode"), d.get("orderNo")) for d in m.documents}
-            if m.message_type == "CEB603":
-                waybills |= {(d.get("logisticsCode"), d.get("logisticsNo")) for d in m.documents}
+        orders = {(d.get("ebpCode"), d.get("orderNo")) for m in messages if m.message_type == "CEB403"
+                  for d in m.documents}
         return World(
             parties=await registry.by_codes(batch.conn, codes) if codes else {},
-            orders=await known_documents.find(batch.conn, "order", orders),
-            waybills=await known_documents.find(batch.conn, "waybill", waybills),
+            orders=await known_documents.find_orders(batch.conn, orders),
         )
 
     # --- one message ----------------------------------------------------------------------------
@@ -153,7 +147,7 @@ class Intake:
             return self.answers.reject(batch, message, sender, [problem], a.trace)
         context = Context(sender=sender, kafka_key=a.key,
                           transport_sender=a.transport.SenderId if a.transport is not None else None,
-                          parties=world.parties, orders=world.orders, waybills=world.waybills, now=now)
+                          parties=world.parties, orders=world.orders, now=now)
         part = part_numbers(message)
         problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset())
         if problems:
@@ -170,17 +164,15 @@ class Intake:
         return open_envelope(read_xml(a.raw, max_bytes=self.settings.max_message_bytes))[1]
 
     async def _remember(self, batch: Batch, message: CebMessage, world: World) -> None:
-        if message.message_type not in known_documents.KINDS:
+        if message.message_type != "CEB303":
             return
-        _, party, number = known_documents.KINDS[message.message_type]
-        known = world.orders if message.message_type == "CEB303" else world.waybills
         for doc in message.documents:
-            await known_documents.remember(batch.conn, message.message_type, doc)
-            key = (doc.get(party), doc.get(number))
+            await known_documents.remember_order(batch.conn, doc)
+            key = (doc.get("ebpCode"), doc.get("orderNo"))
             if doc.get("appType") == "3":
-                known.pop(key, None)
+                world.orders.pop(key, None)
             else:
-                known[key] = doc
+                world.orders[key] = doc
 
     # --- split bills ----------------------------------------------------------------------------
     async def _collect(self, batch: Batch, message: CebMessage, sender: Enterprise, context: Context,
@@ -195,7 +187,7 @@ class Intake:
                 return self.answers.reject(batch, message, sender, [problem], trace)
         if not await bill_parts.add_part(batch.conn, key, seq, count, message, trace):
             return self.answers.reject(batch, message, sender, [Problem(
-                "2503", f"{head_path(message, 1)}/msgSeqNo",
+                "2603", f"{head_path(message, 1)}/msgSeqNo",
                 f"part {seq} of copNo {cop_no} was already received; the bill still misses parts "
                 f"{','.join(map(str, missing(group.parts, count))) if group else '?'}")], trace)
         group = await bill_parts.load(batch.conn, key)

@@ -1,4 +1,4 @@
-"""Split bills whose parts never all arrive: answered with 100 (2501) naming the missing parts."""
+"""Split bills whose parts never all arrive: answered with 100 (2601) naming the missing parts."""
 from __future__ import annotations
 
 import asyncio
@@ -45,7 +45,7 @@ class PartDeadline:
                     continue
                 first = group.parts[min(group.parts)]
                 absent = missing(group.parts, group.msg_count)
-                problem = Problem("2501", f"{head_path(first, 1)}/msgSeqNo",
+                problem = Problem("2601", f"{head_path(first, 1)}/msgSeqNo",
                                   f"parts {','.join(map(str, absent))} of {group.msg_count} of copNo {key.cop_no} "
                                   f"did not arrive within {timeout:g} s (received {','.join(map(str, sorted(group.parts)))}); "
                                   "send the whole bill again, with new guids")

@@ -113,20 +113,23 @@ async def test_sender_role_and_own_codes(rig):
     assert "2001" in out.codes() and "2002" in out.codes() and "2003" in out.codes()
 
 
-async def test_list_is_checked_against_the_order_seen_before(rig):
+async def test_payment_is_checked_against_the_order_seen_before(rig):
     assert len((await rig.send("DXPENT0000000002", raw("CEB303"))).declarations) == 1
-    body = raw("CEB603").replace(b"<ceb:qty>200</ceb:qty>", b"<ceb:qty>250</ceb:qty>").replace(
-        b"<ceb:totalPrice>17100.00</ceb:totalPrice>", b"<ceb:totalPrice>21375.00</ceb:totalPrice>")
-    out = await rig.send("DXPENT0000000001", body)
-    assert out.codes() == ["2121", "2121"]  # qty and totalPrice
-    assert "Inventory[1]/InventoryList[1]/qty" in out.infos[0]
+    out = await rig.send("DXPENT0000000002", raw("CEB403").replace(b"29820.00", b"29700.00"))
+    assert out.codes() == ["2123"]
+    assert "Receipts[1]/charge" in out.infos[0]
 
 
-async def test_order_and_list_in_one_batch(rig):
-    body = raw("CEB603").replace(b"<ceb:grossWeight>41.500</ceb:grossWeight>", b"<ceb:grossWeight>45.000</ceb:grossWeight>")
-    out = await rig.feed(record("DXPENT0000000003", raw("CEB505")), record("DXPENT0000000001", body))
+async def test_order_and_payment_in_one_batch(rig):
+    bad = raw("CEB403").replace(b"29820.00", b"29700.00")
+    out = await rig.feed(record("DXPENT0000000002", raw("CEB303")), record("DXPENT0000000002", bad))
     assert len(out.declarations) == 1
-    assert out.codes() == ["2122"]
+    assert out.codes() == ["2123"]
+
+
+async def test_payment_before_its_order_passes(rig):
+    out = await rig.send("DXPENT0000000002", raw("CEB403").replace(b"29820.00", b"29700.00"))
+    assert len(out.declarations) == 1
 
 
 async def test_unregistered_ebc_is_named(rig):
