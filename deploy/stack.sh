@@ -22,7 +22,7 @@ SVC_DIR=$RUN_DIR/services
 PY=${CBEC_PYTHON:-$REPO/.venv/bin/python}
 HEALTH_TIMEOUT=${CBEC_HEALTH_TIMEOUT:-60}
 STOP_TIMEOUT=15
-SERVICES=(gateway management notification)
+SERVICES=(gateway management notification monitor)
 
 : "${KAFKA_PORT:=9092}"
 : "${PGPORT:=5432}"
@@ -36,9 +36,12 @@ export KAFKA_PORT PGPORT
 : "${GATEWAY_HTTP_PORT:=8080}"
 : "${MANAGEMENT_HTTP_PORT:=8081}"
 : "${NOTIFICATION_HTTP_PORT:=8082}"
+: "${MONITOR_HTTP_PORT:=8083}"
+# the local demo accepts unsigned declared messages; elsewhere signatures are required
+: "${CBEC_SIGNATURE_MODE:=optional}"
 export KAFKA_BOOTSTRAP_SERVERS
 export GATEWAY_DATABASE_URL MANAGEMENT_DATABASE_URL NOTIFICATION_DATABASE_URL
-export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT
+export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT MONITOR_HTTP_PORT CBEC_SIGNATURE_MODE
 
 say() { echo "stack: $*"; }
 die() { echo "stack: ERROR: $*" >&2; exit 1; }
@@ -48,6 +51,7 @@ http_port() {
         gateway) echo "$GATEWAY_HTTP_PORT" ;;
         management) echo "$MANAGEMENT_HTTP_PORT" ;;
         notification) echo "$NOTIFICATION_HTTP_PORT" ;;
+        monitor) echo "$MONITOR_HTTP_PORT" ;;
     esac
 }
 
@@ -161,7 +165,7 @@ cmd_up() {
     for svc in "${SERVICES[@]}"; do start_service "$svc"; done
     wait_healthy
     say "up: gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
-        "notification :$NOTIFICATION_HTTP_PORT, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
+        "notification :$NOTIFICATION_HTTP_PORT, flow monitor :$MONITOR_HTTP_PORT/flows/, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
 }
 
 cmd_down() {
@@ -222,5 +226,5 @@ case ${1:-} in
     down) cmd_down ;;
     status) cmd_status ;;
     logs) shift; cmd_logs "$@" ;;
-    *) echo "usage: $0 up|down|status|logs [-f] [kafka|postgres|gateway|management|notification]" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|logs [-f] [kafka|postgres|gateway|management|notification|monitor]" >&2; exit 2 ;;
 esac

@@ -67,6 +67,11 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
     async def flows(web, request):
         return web.json(snapshot(totals, receipts, dead_letters))
 
+    @app.page("/health")
+    async def health(web, request):
+        assigned = bool(app.consumer.assignment()) if app.consumer is not None else False
+        return web.json({"ok": assigned, "service": "monitor"}, status=200 if assigned else 503)
+
     app.flow_tables = (totals, receipts, dead_letters)  # type: ignore[attr-defined]
     return app
 
