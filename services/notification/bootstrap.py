@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from shared.config import Settings, load_settings
 from shared.kafka import topics
+from shared.messages.signature import load_certificate
 from shared.service_host import ServiceHost
 
 from .adapters.webhook_endpoint import WebhookEndpoint
 from .domain.receipt_rendering import ReceiptRenderer
+from .domain.receipt_signing import PlatformSigner
 from .entrypoints.http import build_app
 from .service_layer.delivery import Delivery
 from .service_layer.webhook_dispatch import WebhookDispatcher
@@ -34,10 +37,12 @@ class NotificationService:
 
 
 def renderer_for(own: NotificationSettings) -> ReceiptRenderer:
-    if own.signing_key_path:
-        from .domain.receipt_signing import load_signer
-        return ReceiptRenderer(signer=load_signer(own.signing_key_path, own.signing_cert_path))
-    return ReceiptRenderer()
+    """Receipts are signed when ``CBEC_PLATFORM_SIGNING_KEY`` names the platform's PEM key."""
+    if not own.signing_key_path:
+        return ReceiptRenderer()
+    key = Path(own.signing_key_path).read_bytes()
+    cert = load_certificate(Path(own.signing_cert_path).read_bytes()) if own.signing_cert_path else None
+    return ReceiptRenderer(signer=PlatformSigner.of(key, cert))
 
 
 async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None):

@@ -134,8 +134,8 @@ class TopicReader:
 async def notification(kafka_bootstrap, database_url, topic_prefix):
     services: list[Notification] = []
 
-    async def start(webhooks: WebhookSettings = FAST_WEBHOOKS) -> Notification:
-        n = Notification(kafka_bootstrap, database_url, topic_prefix, NotificationSettings(webhooks=webhooks))
+    async def start(webhooks: WebhookSettings = FAST_WEBHOOKS, **own) -> Notification:
+        n = Notification(kafka_bootstrap, database_url, topic_prefix, NotificationSettings(webhooks=webhooks, **own))
         await n.start()
         services.append(n)
         return n

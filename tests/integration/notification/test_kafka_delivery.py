@@ -1,6 +1,7 @@
 """Receipts reach the enterprise's topic once, in order, with their headers; history and replay."""
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -43,7 +44,6 @@ async def test_history_by_business_key_guid_and_time_with_kafka_status(notificat
             rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": "AG2"})).json()
             if len(rows) == 2 and all(r["channels"]["kafka"]["status"] == "published" for r in rows):
                 break
-            import asyncio
             await asyncio.sleep(0.1)
         assert [r["returnStatus"] for r in rows] == ["2", "120"]
         assert rows[0]["channels"]["webhook"] is None
@@ -56,7 +56,9 @@ async def test_history_by_business_key_guid_and_time_with_kafka_status(notificat
         assert later == []
         page = (await http.get(f"/enterprises/{AGENT}/receipts", params={"limit": 2})).json()
         rest = (await http.get(f"/enterprises/{AGENT}/receipts", params={"after": page[-1]["seq"]})).json()
-        assert [r["receiptId"] for r in page + rest] == [r.receipt_id for r in sent]
+        ids = [r["receiptId"] for r in page + rest]  # every receipt once, AG2's in their order
+        assert sorted(ids) == sorted(r.receipt_id for r in sent)
+        assert ids.index(sent[0].receipt_id) < ids.index(sent[1].receipt_id)
 
 
 async def test_replay_re_emits_in_original_order_marked_as_replayed(notification):
@@ -79,3 +81,23 @@ async def test_replay_re_emits_in_original_order_marked_as_replayed(notification
     assert [h.get("cbec-replay") for _, h, _ in replayed] == ["true"] * 3
     assert [h["cbec-receipt-id"] for _, h, _ in replayed] == [h["cbec-receipt-id"] for _, h, _ in original]
     assert [v for _, _, v in replayed] == [v for _, _, v in original]
+
+
+async def test_receipts_are_signed_with_the_platform_key_when_configured(notification, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+
+    from shared.messages.signature import verify_json, verify_xml
+    from tests.unit.notification.test_receipt_signing import platform_key
+
+    pem, cert = platform_key()
+    (tmp_path / "platform.key").write_bytes(pem)
+    (tmp_path / "platform.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    n = await notification(signing_key_path=str(tmp_path / "platform.key"),
+                           signing_cert_path=str(tmp_path / "platform.crt"))
+    await n.publish([receipt("AGS", "2", dxp=AGENT), receipt("AGS", "120", dxp=AGENT, fmt="json")])
+    async with TopicReader(n.kafka, f"{n.prefix}ceb.receipts.{AGENT}") as topic:
+        await topic.read_until(lambda rs: len(rs) >= 2)
+    xml, js = topic.records[0][2], topic.records[1][2]
+    verify_xml(xml, cert)
+    verify_json(js, cert)
+    assert decode_receipt(xml).fields["returnStatus"] == "2"
