@@ -33,6 +33,7 @@ class NotificationService:
     def health(self) -> dict:
         state = self.host.health()
         state["webhooks"] = self.dispatcher.stats()
+        state["ok"] = state["ok"] and not self.dispatcher.stalled()
         return state
 
 

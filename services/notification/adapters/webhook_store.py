@@ -2,8 +2,8 @@
 
 A delivery is ``pending`` until its endpoint answers 2xx (``delivered``) or it has failed the
 allowed number of attempts (``parked``); removing the subscription ``cancel``s what is pending.
-A claimed delivery stays ``pending`` with its ``next_attempt_at`` pushed past the attempt (a
-lease): if the process dies mid-attempt the delivery becomes due again by itself.
+A claimed delivery stays ``pending`` with ``claimed_until`` set past the attempt's end (a lease):
+if the process dies mid-attempt the delivery becomes due again by itself when the lease ends.
 """
 from __future__ import annotations
 
@@ -89,6 +89,7 @@ SELECT id, dxp_id FROM (
     FROM webhook_deliveries d
     JOIN webhook_subscriptions s ON s.dxp_id = d.dxp_id AND s.active
     WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+      AND (d.claimed_until IS NULL OR d.claimed_until < now())
       AND NOT (d.dxp_id = ANY($1::text[]))
       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
                       WHERE e.dxp_id = d.dxp_id AND e.business_key = d.business_key AND e.id < d.id
@@ -100,9 +101,10 @@ CLAIM_SQL = """
 WITH locked AS (
     SELECT id FROM webhook_deliveries
     WHERE id = ANY($1::bigint[]) AND status = 'pending' AND next_attempt_at <= now()
+      AND (claimed_until IS NULL OR claimed_until < now())
     FOR UPDATE SKIP LOCKED
 )
-UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $2)
+UPDATE webhook_deliveries d SET claimed_until = now() + make_interval(secs => $2)
 FROM locked, receipts r, webhook_subscriptions s
 WHERE d.id = locked.id AND r.receipt_id = d.receipt_id AND s.dxp_id = d.dxp_id AND s.active
 RETURNING d.id, d.receipt_id, d.dxp_id, d.business_key, d.format, d.attempts, s.url, s.secret,
@@ -127,7 +129,17 @@ async def claim(conn: asyncpg.Connection, ids: list[int], lease_s: float) -> lis
 async def delivered(conn: asyncpg.Connection, delivery_id: int, http_status: int) -> None:
     await conn.execute(
         "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), "
-        "last_http_status = $2, last_error = NULL WHERE id = $1 AND status = 'pending'", delivery_id, http_status)
+        "last_http_status = $2, last_error = NULL, claimed_until = NULL WHERE id = $1 AND status = 'pending'",
+        delivery_id, http_status)
+
+
+async def endpoint_recovered(conn: asyncpg.Connection, dxp_id: str) -> int:
+    """The endpoint answered again after failures: its deliveries waiting out a back-off are due now
+    (not minutes later, when each one's own back-off would end)."""
+    status = await conn.execute(
+        "UPDATE webhook_deliveries SET next_attempt_at = now() WHERE dxp_id = $1 AND status = 'pending' "
+        "AND attempts > 0 AND next_attempt_at > now() AND (claimed_until IS NULL OR claimed_until < now())", dxp_id)
+    return int(status.split()[-1])
 
 
 async def failed(conn: asyncpg.Connection, delivery_id: int, error: str, http_status: int | None,
@@ -135,6 +147,7 @@ async def failed(conn: asyncpg.Connection, delivery_id: int, error: str, http_st
     """Record a failed attempt: due again in ``retry_in_s`` seconds, or parked when ``None``."""
     await conn.execute(
         "UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2, last_http_status = $3, "
+        "claimed_until = NULL, "
         "status = CASE WHEN $4::float8 IS NULL THEN 'parked' ELSE status END, "
         "parked_at = CASE WHEN $4::float8 IS NULL THEN now() ELSE parked_at END, "
         "next_attempt_at = CASE WHEN $4::float8 IS NULL THEN next_attempt_at "
@@ -145,7 +158,7 @@ async def failed(conn: asyncpg.Connection, delivery_id: int, error: str, http_st
 async def redeliver(conn: asyncpg.Connection, dxp_id: str, delivery_id: int | None, operator: str) -> list[int]:
     """Make deliveries due again with a fresh set of attempts: one (any final state) or every parked one."""
     rows = await conn.fetch(
-        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), "
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = NULL, "
         "parked_at = NULL, redelivered = redelivered + 1, redelivered_by = $3 "
         "WHERE dxp_id = $1 AND (CASE WHEN $2::bigint IS NULL THEN status = 'parked' "
         "ELSE id = $2 AND status IN ('parked', 'delivered', 'cancelled') END) RETURNING id",

@@ -19,6 +19,8 @@ from collections import Counter
 
 import asyncpg
 
+from shared.kafka.consumer import TRANSIENT
+
 from ..adapters import webhook_store
 from ..adapters.webhook_endpoint import PostOutcome, WebhookEndpoint
 from ..domain import webhook_signature as sig
@@ -28,6 +30,8 @@ from ..settings import WebhookSettings
 log = logging.getLogger(__name__)
 
 LEASE_MARGIN_S = 5.0
+MAX_TRANSIENT = 20
+STALL_SECONDS = 60.0
 
 
 class WebhookDispatcher:
@@ -42,6 +46,7 @@ class WebhookDispatcher:
         self._in_flight: Counter[str] = Counter()
         self._tasks: set[asyncio.Task] = set()
         self._failure: BaseException | None = None
+        self._transient = 0
         self._wake = asyncio.Event()
         self.delivered = 0
         self.failed_attempts = 0
@@ -50,6 +55,9 @@ class WebhookDispatcher:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def stalled(self) -> bool:
+        return time.monotonic() - self.last_progress > STALL_SECONDS
 
     def stats(self) -> dict:
         return {"in_flight": sum(self._in_flight.values()), "delivered": self.delivered,
@@ -61,7 +69,16 @@ class WebhookDispatcher:
             while True:
                 if self._failure is not None:
                     raise self._failure
-                started = await self.dispatch_once()
+                try:
+                    started = await self.dispatch_once()
+                except TRANSIENT as exc:  # the database is away: back off, give up after a bound
+                    self._transient += 1
+                    log.warning("webhooks: transient failure %d/%d: %r", self._transient, MAX_TRANSIENT, exc)
+                    if self._transient >= MAX_TRANSIENT:
+                        raise
+                    await asyncio.sleep(min(0.2 * 2 ** self._transient, 5.0))
+                    continue
+                self._transient = 0
                 self.last_progress = time.monotonic()
                 if not started:
                     try:
@@ -100,9 +117,16 @@ class WebhookDispatcher:
 
     def _finished(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None and self._failure is None:
-            self._failure = task.exception()  # the run loop re-raises it: the process restarts
-            self._wake.set()
+        exc = None if task.cancelled() else task.exception()
+        if exc is None:
+            return
+        if isinstance(exc, TRANSIENT):
+            # the outcome could not be recorded: the lease ends and the delivery is tried again
+            log.warning("webhooks: could not record an attempt: %r", exc)
+            self._transient += 1
+        elif self._failure is None:
+            self._failure = exc  # the run loop re-raises it: the process restarts
+        self._wake.set()
 
     async def _attempt(self, d: webhook_store.DueDelivery) -> None:
         try:
@@ -137,6 +161,8 @@ class WebhookDispatcher:
         async with self._pool.acquire() as conn:
             if outcome.ok:
                 await webhook_store.delivered(conn, d.id, outcome.http_status or 200)
+                if d.attempts > 0:
+                    await webhook_store.endpoint_recovered(conn, d.dxp_id)
                 self.delivered += 1
                 return
             attempts = d.attempts + 1

@@ -128,3 +128,20 @@ async def test_unsubscribe_cancels_pending_and_unknown_enterprise_is_refused(not
         assert gone.json()["cancelledDeliveries"] == 1
         assert (await http.get(f"/enterprises/{AGENT}/webhook")).status_code == 404
         assert (await http.delete(f"/enterprises/{AGENT}/webhook")).status_code == 404
+
+
+async def test_when_the_endpoint_answers_again_its_backed_off_deliveries_are_due_at_once(notification):
+    n = await notification(replace(FAST_WEBHOOKS, retry=RetrySchedule(base_s=60, cap_s=300, max_attempts=10)))
+    async with WebhookReceiver() as hook:
+        await subscribe(n, AGENT, hook, "3301960201")
+        hook.failing = True
+        sent = [receipt(f"AGR{i}", "2", dxp=AGENT) for i in range(5)]
+        await n.publish(sent)
+        await hook.wait_for(lambda h: len(h.hits) == 5, 10)  # each failed once, now backing off for minutes
+        hook.failing = False
+        async with n.service.host.pool.acquire() as conn:
+            await conn.execute("UPDATE webhook_deliveries SET next_attempt_at = now() "
+                               "WHERE id = (SELECT min(id) FROM webhook_deliveries)")
+        started = time.monotonic()
+        await hook.wait_for(lambda h: len(h.accepted) == 5, 10)
+    assert time.monotonic() - started < 5
