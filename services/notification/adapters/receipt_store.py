@@ -124,3 +124,8 @@ async def record_replay(conn: asyncpg.Connection, dxp_id: str, since: datetime, 
     return await conn.fetchval(
         "INSERT INTO replays (dxp_id, since, until, operator, receipts) VALUES ($1,$2,$3,$4,$5) RETURNING id",
         dxp_id, since, until, operator, count)
+
+
+async def replays(conn: asyncpg.Connection, dxp_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT id, since, until, operator, receipts, requested_at FROM replays "
+                            "WHERE dxp_id = $1 ORDER BY id DESC LIMIT 100", dxp_id)

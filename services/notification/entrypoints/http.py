@@ -114,4 +114,12 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         return {"dxpId": dxp_id, "replayId": done.replay_id, "receipts": done.receipts,
                 "since": body.since.isoformat(), "operator": x_operator}
 
+    @app.get("/enterprises/{dxp_id}/replays")
+    async def get_replays(dxp_id: str) -> list[dict]:
+        async with pool.acquire() as conn:
+            rows = await receipt_store.replays(conn, dxp_id)
+        return [{"replayId": r["id"], "since": r["since"].isoformat(),
+                 "until": r["until"].isoformat() if r["until"] else None, "operator": r["operator"],
+                 "receipts": r["receipts"], "requestedAt": r["requested_at"].isoformat()} for r in rows]
+
     return app

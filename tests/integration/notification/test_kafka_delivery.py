@@ -75,6 +75,8 @@ async def test_replay_re_emits_in_original_order_marked_as_replayed(notification
                                    headers={"X-Operator": "ops@example"})
             assert done.status_code == 202, done.text
             assert done.json()["receipts"] == 3
+            logged = (await http.get(f"/enterprises/{AGENT}/replays")).json()
+            assert [(r["operator"], r["receipts"]) for r in logged] == [("ops@example", 3)]
         await topic.read_until(lambda rs: len(rs) >= 6)
     original, replayed = topic.records[:3], topic.records[3:]
     assert all("cbec-replay" not in h for _, h, _ in original)
