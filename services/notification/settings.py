@@ -5,8 +5,8 @@ Nothing is read at import time: :func:`load_notification_settings` is called by 
 | variable | default | what |
 |---|---|---|
 | ``CBEC_WEBHOOK_TIMEOUT_S`` | 5 | seconds one POST may take (connect + answer) |
-| ``CBEC_WEBHOOK_MAX_ATTEMPTS`` | 10 | attempts before a delivery is parked |
-| ``CBEC_WEBHOOK_BACKOFF_BASE_S`` / ``CBEC_WEBHOOK_BACKOFF_MAX_S`` | 1 / 300 | back-off base and cap |
+| ``CBEC_WEBHOOK_MAX_ATTEMPTS`` | 20 | attempts before a delivery is parked |
+| ``CBEC_WEBHOOK_BACKOFF_BASE_S`` / ``CBEC_WEBHOOK_BACKOFF_MAX_S`` | 1 / 900 | back-off base and cap |
 | ``CBEC_WEBHOOK_CONCURRENCY`` | 32 | POSTs in flight, all enterprises together |
 | ``CBEC_WEBHOOK_PER_ENTERPRISE`` | 4 | POSTs in flight to one enterprise |
 | ``CBEC_WEBHOOK_POLL_S`` | 0.2 | how often the dispatcher looks for due deliveries when idle |
@@ -44,8 +44,8 @@ def load_notification_settings(env: Mapping[str, str] | None = None) -> Notifica
         return float(env.get(name, default))
 
     retry = RetrySchedule(base_s=num("CBEC_WEBHOOK_BACKOFF_BASE_S", 1.0),
-                          cap_s=num("CBEC_WEBHOOK_BACKOFF_MAX_S", 300.0),
-                          max_attempts=int(num("CBEC_WEBHOOK_MAX_ATTEMPTS", 10)))
+                          cap_s=num("CBEC_WEBHOOK_BACKOFF_MAX_S", 900.0),
+                          max_attempts=int(num("CBEC_WEBHOOK_MAX_ATTEMPTS", 20)))
     webhooks = WebhookSettings(timeout_s=num("CBEC_WEBHOOK_TIMEOUT_S", 5.0), retry=retry,
                                concurrency=int(num("CBEC_WEBHOOK_CONCURRENCY", 32)),
                                per_enterprise=int(num("CBEC_WEBHOOK_PER_ENTERPRISE", 4)),

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class RetrySchedule:
     base_s: float = 1.0
-    cap_s: float = 300.0
-    max_attempts: int = 10
+    cap_s: float = 900.0
+    max_attempts: int = 20
 
     def ceiling(self, attempts: int) -> float:
         """The longest wait after the ``attempts``-th failure."""
