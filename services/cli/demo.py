@@ -36,9 +36,14 @@ async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> i
                 raise SystemExit(f"no answer within 60 s to: {title}; is the stack up? (make status)")
             return found
 
-        stored = await step(f"CEB603 export list {j.cop_no} ({fmt})", j.agent_dxp, j.list_message(fmt),
-                            lambda rr: rr.key == j.cop_no and rr.status in ("120", "100"))
-        if stored.status != "120":
+        await step(f"CEB303 export order {j.order_no}", j.ebc_dxp, j.order_message(),
+                   lambda rr: rr.key == j.order_no and rr.status in ("120", "100"))
+        await step(f"CEB505 waybill {j.logistics_no}", j.logistics_dxp, j.waybill_message(),
+                   lambda rr: rr.key == j.logistics_no and rr.status in ("120", "100"))
+        stored = await step(f"CEB603 export list {j.cop_no} ({fmt}): audited against the order and the waybill",
+                            j.agent_dxp, j.list_message(fmt),
+                            lambda rr: rr.key == j.cop_no and rr.status in ("399", "100"))
+        if stored.status != "399":
             return 1
         invt_no = stored.receipt.fields["invtNo"]
         await step(f"CEB607 master bill {j.bill_no} binding list {invt_no}", j.agent_dxp, j.bill_message(invt_no),
@@ -51,7 +56,7 @@ async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> i
             await reader.wait_for(lambda rr: (show(rr), False)[1], timeout=2.0)
         except asyncio.TimeoutError:
             pass
-    print(f"\nthe list {j.cop_no} went 2 → 120 → 800 → 899 in {time.monotonic() - started:.1f}s. "
+    print(f"\nthe list {j.cop_no} went 2 → 120 → 399 → 800 → 899 in {time.monotonic() - started:.1f}s. "
           "The stack stays up: send more with `cbec send FILE --sender DXP`, stop it with `make down`.")
     return 0
 

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaProducer
 from services.cli.journey import Journey
 from services.cli.kafka_io import ReceiptReader, send
 from shared.kafka import topics
-from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, run_journey
+from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, run_journey, send_order_and_waybill
 
 pytestmark = pytest.mark.e2e
 
@@ -73,9 +73,10 @@ async def test_each_step_of_a_journey_survives_a_killed_service(stack):
         await stack.wait_healthy(victim)
 
     async with ReceiptReader(stack.kafka, [AGENT, EBC, LOGISTICS, OPERATOR], stack.prefix) as reader:
+        await send_order_and_waybill(stack, j, reader, seen)
         await send(stack.kafka, AGENT, j.list_message("xml"), stack.prefix)
         await kill_and_restart("gateway")
-        stored = await reader.wait_for(lambda r: r.key == j.cop_no and r.status == "120", 90, seen)
+        stored = await reader.wait_for(lambda r: r.key == j.cop_no and r.status == "399", 90, seen)
         await send(stack.kafka, AGENT, j.bill_message(stored.receipt.fields["invtNo"]), stack.prefix)
         await kill_and_restart("management")
         await reader.wait_for(lambda r: r.receipt.message_type == "CEB608" and r.status == "120", 90, seen)
@@ -91,7 +92,8 @@ async def test_each_step_of_a_journey_survives_a_killed_service(stack):
         except asyncio.TimeoutError:
             pass
     agent = [(r.receipt.message_type, r.status) for r in seen if r.topic.endswith(AGENT)]
-    assert agent == [("CEB604", "2"), ("CEB604", "120"), ("CEB608", "2"), ("CEB608", "120"),
+    assert agent == [("CEB604", "2"), ("CEB604", "120"), ("CEB604", "399"), ("CEB608", "2"), ("CEB608", "120"),
                      ("CEB604", "800"), ("CEB604", "899")]
     assert [(r.receipt.message_type, r.status) for r in seen if r.topic.endswith(OPERATOR)] == [("CEB508", "2"), ("CEB508", "120")]
-    assert [(r.receipt.message_type, r.status) for r in seen if r.topic.endswith(LOGISTICS)] == [("CEB510", "2"), ("CEB510", "120")]
+    assert [(r.receipt.message_type, r.status) for r in seen if r.topic.endswith(LOGISTICS)] == [
+        ("CEB506", "2"), ("CEB506", "120"), ("CEB510", "2"), ("CEB510", "120")]
