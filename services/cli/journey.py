@@ -128,6 +128,18 @@ class Journey:
                             self.logistics_dxp)
         return encode_message(msg, fmt)
 
+    def payment_message(self, fmt: str = "xml") -> bytes:
+        """The seller's payment receipt (CEB403) for the order."""
+        h = self.list_document().document.head
+        value = sum((Decimal(i["totalPrice"]) for i in self.list_document().document.items), Decimal(0))
+        fields = {"guid": new_guid(), "appType": "1", "appTime": h.get("appTime", ""), "appStatus": "2",
+                  "ebpCode": h["ebpCode"], "ebpName": h["ebpName"], "ebcCode": h["ebcCode"], "ebcName": h["ebcName"],
+                  "orderNo": self.order_no, "payCode": "3301910006", "payName": "Westlake Payment Co.",
+                  "payNo": f"PAY-{self.stamp}", "charge": f"{value:.2f}", "currency": "142",
+                  "accountingDate": h.get("appTime", ""), "note": ""}
+        msg = self._message("CEB403", Document(name="Receipts", head=fields), h["ebcCode"], h["ebcName"], self.ebc_dxp)
+        return encode_message(msg, fmt)
+
     def cancel_message(self, invt_no: str, reason: str = "Buyer withdrew the order before shipment", fmt: str = "xml") -> bytes:
         msg = self._fresh("cancel", copNo=self.cop_no, invtNo=invt_no, logisticsNo=self.logistics_no,
                           orderNo=self.order_no, reason=reason)

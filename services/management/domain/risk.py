@@ -75,7 +75,7 @@ class RiskEngine:
             fired.append(f"credit-class: seller {head.get('ebcCode')} is {class_name}: every list is inspected")
         factor = float(credit.get("sampling_factor", 1.0))
         rejections = self.rules.section("recent_rejections")
-        if ctx.recent_rejections:
+        if ctx.recent_rejections and credit.get("rejections_raise_inspection", True):
             if ctx.recent_rejections >= int(rejections.get("inspect_from", 3)):
                 fired.append(f"recent-rejections: seller {head.get('ebcCode')} had {ctx.recent_rejections} rejected "
                              f"list(s) in {self.rules.rejection_window_days} days")

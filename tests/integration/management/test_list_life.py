@@ -182,3 +182,77 @@ async def test_transit_list_is_reported_by_the_exit_port(desk):
     assert [s.status for s in right] == ["2", "120", "800"]
     closed = await desk.send(j.departure_message(customs_code="2244"))
     assert [s.status for s in closed] == ["2", "120", "899"]
+
+
+async def test_payment_receipts_and_orders_are_stored_once(desk):
+    j = Journey()
+    assert [s.status for s in await desk.send(j.payment_message())] == ["2", "120"]
+    assert [s.status for s in await desk.send(j.order_message())] == ["2", "120"]
+    again = await desk.send(j.order_message())
+    assert [s.status for s in again] == ["2", "100"] and "appType 2" in again[1].info
+    assert [s.status for s in await desk.send(j.order_message(app_type="2"))] == ["2", "120"]
+
+
+async def test_a_small_weight_difference_goes_to_manual_review(desk):
+    j, k = Journey(), Journey()
+    for journey in (j, k):
+        await desk.send(journey.order_message())
+        await desk.send(journey.waybill_message(head={"grossWeight": "42.500"}))
+        seen = await desk.send(journey.list_message())
+        assert [s.status for s in seen] == ["2", "120", "300"] and "Code:3204" in seen[-1].info
+    review = await desk.fetchval("SELECT a.id FROM applications a JOIN lists l ON l.id = a.list_id "
+                                 "WHERE l.cop_no = $1 AND a.kind = 'review'", j.cop_no)
+    _, seen = await desk.approve(review)
+    assert statuses(seen) == [("CEB604", j.cop_no, "399")]
+    review = await desk.fetchval("SELECT a.id FROM applications a JOIN lists l ON l.id = a.list_id "
+                                 "WHERE l.cop_no = $1 AND a.kind = 'review'", k.cop_no)
+    _, seen = await desk.refuse(review, "the carrier weighed the pallet, not the parcel")
+    assert statuses(seen) == [("CEB604", k.cop_no, "100")] and "pallet" in seen[0].info
+
+
+async def test_a_bill_is_amended_until_its_goods_arrive(desk):
+    first, second = Journey(), Journey()
+    invt1 = await stored_and_audited(desk, first)
+    invt2 = await stored_and_audited(desk, second)
+    await desk.send(first.bill_message(invt1))
+    twice = await desk.send(first.bill_message(invt1))
+    assert [s.status for s in twice] == ["2", "100"] and "appType 2" in twice[1].info
+    amended = await desk.send(first.bill_message(invt1, [(invt2, second.logistics_no)], app_type="2"))
+    assert [s.status for s in amended] == ["2", "120"] and "revision 2" in amended[1].info
+    assert await desk.fetchval("SELECT bill_no FROM lists WHERE invt_no = $1", invt2) == first.bill_no
+    await desk.send(first.arrival_message([first.logistics_no]))
+    late = await desk.send(first.bill_message(invt1, app_type="2"))
+    assert [s.status for s in late] == ["2", "100"] and "arrived" in late[1].info
+    assert await desk.fetchval("SELECT bill_no FROM lists WHERE invt_no = $1", invt2) == first.bill_no
+
+
+async def test_a_modification_refused_by_the_officer_leaves_the_list_as_it_was(desk):
+    j = Journey()
+    invt = await stored_and_audited(desk, j)
+    await desk.send(j.bill_message(invt))
+    await desk.send(j.arrival_message())
+    await desk.send(j.list_message(app_type="2", item_changes={1: {"qty": "190", "totalPrice": "16245.00"}}))
+    app_id = await desk.fetchval("SELECT id FROM applications WHERE status = 'pending' AND kind = 'modification'")
+    _, seen = await desk.refuse(app_id, "the goods were already weighed at the site")
+    assert statuses(seen) == [("CEB604", j.cop_no, "100")] and "the list is unchanged (status 800)" in seen[0].info
+    assert await desk.fetchval("SELECT status || '/' || version FROM lists WHERE invt_no = $1", invt) == "800/1"
+
+
+async def test_officer_actions_in_the_wrong_state_are_refused_and_change_nothing(desk):
+    from services.management.service_layer.officer import ActionRefused, NotFound
+    j = Journey()
+    invt = await stored_and_audited(desk, j, item_changes={1: {"gcode": "5001000000"}})
+    await desk.send(j.bill_message(invt))
+    await desk.send(j.arrival_message())
+    task = await desk.fetchval("SELECT id FROM inspections WHERE status = 'open' ORDER BY id DESC LIMIT 1")
+    await desk.inspect(task, True)
+    with pytest.raises(ActionRefused, match="not open"):
+        await desk.inspect(task, False, "changed my mind")
+    with pytest.raises(NotFound):
+        await desk.inspect(999999, True)
+    await desk.send(j.cancel_message(invt))
+    app_id = await desk.fetchval("SELECT id FROM applications WHERE kind = 'cancellation' ORDER BY id DESC LIMIT 1")
+    await desk.refuse(app_id, "goods are on the aircraft")
+    with pytest.raises(ActionRefused, match="not pending"):
+        await desk.approve(app_id)
+    assert await desk.fetchval("SELECT status FROM lists WHERE invt_no = $1", invt) == "800"

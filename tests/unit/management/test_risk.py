@@ -55,7 +55,11 @@ def test_credit_classes_and_recent_rejections():
     assert not RiskEngine(RiskRules(raw)).decide(head, items).release
     engine = RiskEngine(DEFAULT)
     head, items = the_list(ebcCode="3301960099")
-    assert not engine.decide(head, items, RiskContext(recent_rejections=3)).release
+    decision = engine.decide(head, items, RiskContext(recent_rejections=3))
+    assert not decision.release and decision.rules_fired[0].startswith("recent-rejections")
+    # the advanced-certified demo seller keeps its exemption (configurable per class)
+    head, items = the_list()
+    assert engine.decide(head, items, RiskContext(recent_rejections=5)).release
 
 
 def test_sampling_rate_one_inspects_every_general_enterprise():
