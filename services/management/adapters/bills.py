@@ -42,3 +42,10 @@ async def save(conn: asyncpg.Connection, head: dict, items: list, guid: str, dec
 
 async def set_status(conn: asyncpg.Connection, bill_no: str, status: str) -> None:
     await conn.execute("UPDATE bills SET status = $2, updated_at = now() WHERE bill_no = $1", bill_no, status)
+
+
+async def parts_received(conn: asyncpg.Connection, bill_no: str) -> set[str]:
+    """The msgSeqNo of every appType 1 message of the bill (parts the gateway forwarded one by one)."""
+    rows = await conn.fetch("SELECT head->>'msgSeqNo' AS seq FROM bill_revisions WHERE bill_no = $1 AND app_type = '1'",
+                            bill_no)
+    return {r["seq"] or "1" for r in rows}

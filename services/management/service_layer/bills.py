@@ -1,8 +1,9 @@
 """CEB607: the master/sub bill binds lists to a master air waybill ``billNo``.
 
 The gateway assembles a bill sent in several parts (msgSeqNo of msgCount) and forwards it whole,
-so each CEB607 here is a complete bill. appType 1 declares it; appType 2 amends it (its lists
-replace the ones bound before) only while none of the bill's goods has arrived. Nothing changes
+so a CEB607 here is normally a complete bill (a part forwarded on its own — another msgSeqNo of
+the same bill — adds its lists). appType 1 declares it; appType 2 amends it (its lists replace the
+ones bound before) only while none of the bill's goods has arrived. Nothing changes
 when any list named cannot be bound.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
         arrived = ", ".join(s.cop_no for s in bound if s.arrived_at is not None)
         problem = info("2304", f"WayBillHead/billNo: goods of bill {bill_no} have arrived ({arrived}); "
                                "the bill can no longer be amended")
-    elif not amend and bill is not None:
+    elif not amend and bill is not None and not await _another_part(cl, doc, bill_no):
         problem = info("2305", f"WayBillHead/billNo: bill {bill_no} is already declared; send appType 2 to amend it")
     if problem:
         cl.answer(d, doc, "100", problem, acceptance)
@@ -55,7 +56,7 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
     revision = await bills.save(cl.conn, doc.head, doc.items, d.message.guid, d.sender_dxp_id, d.message.format)
     keep = {s.id for s in found}
     for stored in bound:
-        if stored.id not in keep:
+        if amend and stored.id not in keep:
             await repo.bind_to_bill(cl.conn, stored.id, None)
             await cl.history(stored, "unbound from bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     for stored in found:
@@ -64,3 +65,8 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
             await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     verb = f"amended (revision {revision})" if amend else "stored"
     cl.answer(d, doc, "120", info("0000", f"bill {bill_no} {verb} with {len(found)} list(s)"), acceptance)
+
+
+async def _another_part(cl: Clearance, doc: Document, bill_no: str) -> bool:
+    count, seq = doc.get("msgCount"), doc.get("msgSeqNo") or "1"
+    return count.isdigit() and int(count) > 1 and seq not in await bills.parts_received(cl.conn, bill_no)

@@ -256,3 +256,14 @@ async def test_officer_actions_in_the_wrong_state_are_refused_and_change_nothing
     with pytest.raises(ActionRefused, match="not pending"):
         await desk.approve(app_id)
     assert await desk.fetchval("SELECT status FROM lists WHERE invt_no = $1", invt) == "800"
+
+
+async def test_parts_of_a_bill_forwarded_one_by_one_each_bind_their_lists(desk):
+    first, second = Journey(), Journey()
+    invt1 = await stored_and_audited(desk, first)
+    invt2 = await stored_and_audited(desk, second)
+    assert [s.status for s in await desk.send(first.bill_message(invt1, msg_seq=(1, 2)))] == ["2", "120"]
+    part2 = first.bill_message(invt2, msg_seq=(2, 2)).replace(first.logistics_no.encode(), second.logistics_no.encode())
+    assert [s.status for s in await desk.send(part2)] == ["2", "120"]
+    assert await desk.fetchval("SELECT count(*) FROM lists WHERE bill_no = $1", first.bill_no) == 2
+    assert [s.status for s in await desk.send(part2)] == ["2", "100"]
