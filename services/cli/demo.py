@@ -42,16 +42,16 @@ async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> i
                    lambda rr: rr.key == j.logistics_no and rr.status in ("120", "100"))
         stored = await step(f"CEB603 export list {j.cop_no} ({fmt}): audited against the order and the waybill",
                             j.agent_dxp, j.list_message(fmt),
-                            lambda rr: rr.key == j.cop_no and rr.status in ("399", "100"))
+                            lambda rr: rr.key == j.cop_no and rr.topic.endswith(j.agent_dxp) and rr.status in ("399", "100"))
         if stored.status != "399":
             return 1
         invt_no = stored.receipt.fields["invtNo"]
         await step(f"CEB607 master bill {j.bill_no} binding list {invt_no}", j.agent_dxp, j.bill_message(invt_no),
                    lambda rr: rr.receipt.message_type == "CEB608" and rr.status in ("120", "100"))
         await step(f"CEB507 arrival of {j.logistics_no}", j.operator_dxp, j.arrival_message(),
-                   lambda rr: rr.key == j.cop_no and rr.status in ("800", "500"))
+                   lambda rr: rr.key == j.cop_no and rr.topic.endswith(j.agent_dxp) and rr.status in ("800", "500"))
         await step(f"CEB509 departure of bill {j.bill_no}", j.logistics_dxp, j.departure_message(),
-                   lambda rr: rr.key == j.cop_no and rr.status == "899")
+                   lambda rr: rr.key == j.cop_no and rr.topic.endswith(j.agent_dxp) and rr.status == "899")
         try:
             await reader.wait_for(lambda rr: (show(rr), False)[1], timeout=2.0)
         except asyncio.TimeoutError:

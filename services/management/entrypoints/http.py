@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from shared.db.outbox import add_to_outbox
 
 from ..adapters import applications, inspections
+from ..domain.list_lifecycle import TransitionRefused
 from ..service_layer import officer
 from ..service_layer.declarations import Declarations
 from .views import bill_view, find_lists, list_view
@@ -60,6 +61,8 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
                 raise HTTPException(404, str(err)) from err
             except officer.ActionRefused as err:
                 raise HTTPException(409, str(err)) from err
+            except TransitionRefused as err:
+                raise HTTPException(409, err.reason) from err
         wake()
         return ActionOutcome(**outcome.__dict__)
 
