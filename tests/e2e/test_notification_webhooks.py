@@ -158,3 +158,47 @@ async def test_replay_sends_the_receipts_again_marked_as_replayed(stack):
     assert [r.status for r in original] == ["2", "120"]
     assert [r.headers["cbec-receipt-id"] for r in replayed] == [r.headers["cbec-receipt-id"] for r in original]
     assert [r.receipt.fields for r in replayed] == [r.receipt.fields for r in original]
+
+
+async def test_a_journey_over_webhooks_reaches_every_enterprise_it_concerns_in_order(stack):
+    """The same receipts as on each enterprise's topic, in the same order per business key."""
+    from tests.e2e.test_journey import EBC, LOGISTICS, OPERATOR, run_journey
+
+    j = Journey()
+    async with WebhookReceiver() as agent_hook, WebhookReceiver() as ebc_hook:
+        await subscribe(stack, agent_hook)
+        env = {**stack.env, "CBEC_NOTIFICATION_URL": stack.url("notification")}
+        out = subprocess.run([sys.executable, "-m", "services.cli.main", "webhook", "set", EBC, "--url", ebc_hook.url],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        ebc_hook.secret = json.loads(out.stdout)["secret"]
+        seen: list = []
+        async with ReceiptReader(stack.kafka, [AGENT, EBC, LOGISTICS, OPERATOR], stack.prefix) as reader:
+            await run_journey(stack, j, "xml", reader, seen)
+            try:
+                while True:
+                    seen.append(await reader.next(3))
+            except asyncio.TimeoutError:
+                pass
+
+        def on_topic(dxp: str) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for r in seen:
+                if r.topic.endswith(dxp):
+                    out.setdefault(r.key, []).append(r.headers["cbec-receipt-id"])
+            return out
+
+        def by_webhook(hook: WebhookReceiver) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for h in hook.accepted:
+                out.setdefault(h.business_key, []).append(h.receipt_id)
+            return out
+
+        want_agent, want_ebc = on_topic(AGENT), on_topic(EBC)
+        await agent_hook.wait_for(lambda h: by_webhook(h) == want_agent, 30)
+        await ebc_hook.wait_for(lambda h: by_webhook(h) == want_ebc, 30)
+    # the list's release and closure concern the e-commerce enterprise too
+    ebc_list = [r.status for r in seen if r.topic.endswith(EBC) and r.key == j.cop_no]
+    assert ebc_list[-2:] == ["800", "899"]
+    assert [h.return_status for h in agent_hook.accepted if h.business_key == j.cop_no][-2:] == ["800", "899"]
+    assert all(h.signed_ok for h in agent_hook.hits + ebc_hook.hits)
