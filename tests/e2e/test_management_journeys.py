@@ -265,3 +265,14 @@ async def test_transit_list_arrives_and_departs_through_another_port(stack, ente
     assert enterprises.of(f"AR{j.stamp}", OPERATOR) == [("CEB508", "2"), ("CEB508", "120")]
     view = await list_view(stack, j)
     assert view["customs_code"] == "2992" and view["port_code"] == "2244"
+    # the timeline: every message, decision and receipt, with times
+    events = [h["event"] for h in view["history"]]
+    for event in ("declared", "store", "conclude audit", "bound to bill", "arrived", "release", "depart"):
+        assert event in events
+    receipts = [h["detail"]["returnStatus"] for h in view["history"] if h["event"] == "receipt"]
+    assert receipts == ["2", "120", "399", "800", "899"]
+    assert all(h["at"] for h in view["history"])
+    arrived = next(h for h in view["history"] if h["event"] == "arrived")
+    assert arrived["detail"]["reportedBy"] == "2244"
+    found = (await officer(stack, "GET", "/lists", params={"invtNo": invt})).json()
+    assert [f["cop_no"] for f in found] == [j.cop_no]

@@ -88,10 +88,12 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
                            order_no: str | None = Query(None, alias="orderNo"),
                            cop_no: str | None = Query(None, alias="copNo"),
                            bill_no: str | None = Query(None, alias="billNo"),
+                           guid: str | None = Query(None, description="of any message about the list"),
                            status: str | None = None, limit: int = Query(100, le=1000)) -> list[dict]:
         async with pool.acquire() as conn:
             return await find_lists(conn, {"invt_no": invt_no, "logistics_no": logistics_no, "order_no": order_no,
-                                           "cop_no": cop_no, "bill_no": bill_no, "status": status}, limit)
+                                           "cop_no": cop_no, "bill_no": bill_no, "status": status,
+                                           "guid": guid}, limit)
 
     @app.get("/bills/{bill_no}", tags=["bills"], summary="A master bill with its parts and its lists")
     async def get_bill(bill_no: str) -> dict:

@@ -50,6 +50,10 @@ async def find_lists(conn: asyncpg.Connection, criteria: dict[str, str | None], 
         if criteria.get(name):
             args.append(criteria[name])
             where.append(f"{name} = ${len(args)}")
+    if criteria.get("guid"):
+        args.append(criteria["guid"])
+        where.append(f"(head->>'guid' = ${len(args)} OR id IN (SELECT list_id FROM list_history "
+                     f"WHERE detail->>'guid' = ${len(args)}))")
     args.append(limit)
     sql = (f"SELECT {LIST_FIELDS} FROM lists" + (" WHERE " + " AND ".join(where) if where else "")
            + f" ORDER BY id DESC LIMIT ${len(args)}")

@@ -267,3 +267,22 @@ async def test_parts_of_a_bill_forwarded_one_by_one_each_bind_their_lists(desk):
     assert [s.status for s in await desk.send(part2)] == ["2", "120"]
     assert await desk.fetchval("SELECT count(*) FROM lists WHERE bill_no = $1", first.bill_no) == 2
     assert [s.status for s in await desk.send(part2)] == ["2", "100"]
+
+
+async def test_a_refused_transition_undoes_the_document_and_answers_why(desk, monkeypatch):
+    """Whatever a handler did before the machine refused a move is rolled back (savepoint)."""
+    from services.management.domain.list_lifecycle import Event, ListStatus, TransitionRefused
+    from services.management.service_layer import declarations
+
+    j = Journey()
+    await stored_and_audited(desk, j)
+
+    async def departs_too_early(cl, d, doc, acceptance):
+        cl.emit(acceptance)
+        await cl.conn.execute("UPDATE lists SET status = '800' WHERE cop_no = $1", j.cop_no)
+        raise TransitionRefused(ListStatus.STORED, Event.DEPART, "the list was never released")
+
+    monkeypatch.setitem(declarations.HANDLERS, "CEB509", departs_too_early)
+    seen = await desk.send(j.departure_message())
+    assert [s.status for s in seen] == ["2", "100"] and "never released" in seen[1].info
+    assert await desk.fetchval("SELECT status FROM lists WHERE cop_no = $1", j.cop_no) == "399"
