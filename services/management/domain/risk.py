@@ -36,7 +36,33 @@ class RiskRules:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "RiskRules":
-        return cls(json.loads(Path(path or DEFAULT_RULES_FILE).read_text(encoding="utf-8")))
+        """Read and check a rules file; a file with mistakes stops the service with what is wrong."""
+        source = Path(path or DEFAULT_RULES_FILE)
+        rules = cls(json.loads(source.read_text(encoding="utf-8")))
+        problems = rules.problems()
+        if problems:
+            raise ValueError(f"risk rules {source}: " + "; ".join(problems))
+        return rules
+
+    def problems(self) -> list[str]:
+        out = []
+        rate = self.section("sampling").get("rate", 0)
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            out.append(f"sampling.rate must be a number between 0 and 1, not {rate!r}")
+        classes = self.section("credit_classes")
+        default = self.raw.get("default_credit_class", "general")
+        for code, name in self.section("enterprise_credit").items():
+            if name not in classes:
+                out.append(f"enterprise_credit.{code}: unknown credit class {name!r} (known: {', '.join(classes)})")
+        if classes and default not in classes:
+            out.append(f"default_credit_class {default!r} is not one of credit_classes")
+        for prefix in self.section("inspection_quarantine_watchlist"):
+            if not (prefix.isdigit() and 2 <= len(prefix) <= 10):
+                out.append(f"inspection_quarantine_watchlist: {prefix!r} is not an HS code prefix (2-10 digits)")
+        for heading, norm in self.section("value_per_kg").get("norms", {}).items():
+            if not isinstance(norm, (int, float)) or norm <= 0:
+                out.append(f"value_per_kg.norms.{heading}: {norm!r} is not a positive number")
+        return out
 
     def section(self, name: str) -> dict[str, Any]:
         return self.raw.get(name) or {}

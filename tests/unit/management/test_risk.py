@@ -73,3 +73,23 @@ def test_sampling_rate_one_inspects_every_general_enterprise():
 def test_b2b_exports_come_first_in_the_inspection_queue():
     assert DEFAULT.inspection_priority("9710") < DEFAULT.inspection_priority("9610")
     assert DEFAULT.inspection_priority("9810") == 0
+
+
+def test_the_rules_file_is_chosen_by_the_environment_and_checked(tmp_path):
+    import json
+
+    import pytest
+
+    from services.management.bootstrap import risk_rules
+
+    tuned = copy.deepcopy(DEFAULT.raw)
+    tuned["sampling"]["rate"] = 0.5
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(tuned))
+    assert risk_rules({"MANAGEMENT_RISK_RULES": str(path)}).raw["sampling"]["rate"] == 0.5
+    assert risk_rules({}).raw == DEFAULT.raw
+    tuned["sampling"]["rate"] = 5
+    tuned["enterprise_credit"]["3301960002"] = "platinum"
+    path.write_text(json.dumps(tuned))
+    with pytest.raises(ValueError, match="sampling.rate.*platinum"):
+        risk_rules({"MANAGEMENT_RISK_RULES": str(path)})
