@@ -286,3 +286,16 @@ async def test_a_refused_transition_undoes_the_document_and_answers_why(desk, mo
     seen = await desk.send(j.departure_message())
     assert [s.status for s in seen] == ["2", "100"] and "never released" in seen[1].info
     assert await desk.fetchval("SELECT status FROM lists WHERE cop_no = $1", j.cop_no) == "399"
+
+
+async def test_the_inspection_queue_puts_b2b_exports_first(desk):
+    retail, b2b = Journey(), Journey()
+    watch = {1: {"gcode": "5001000000"}}
+    for j, mode in ((retail, "9610"), (b2b, "9710")):
+        invt = await stored_and_audited(desk, j, head={"tradeMode": mode}, item_changes=watch)
+        await desk.send(j.bill_message(invt))
+        assert (await desk.send(j.arrival_message()))[-1].status == "500"
+    from services.management.adapters import inspections
+    async with desk.pool.acquire() as conn:
+        queue = [t["cop_no"] for t in await inspections.queue(conn) if t["cop_no"] in (retail.cop_no, b2b.cop_no)]
+    assert queue == [b2b.cop_no, retail.cop_no]
