@@ -70,14 +70,34 @@ async def subscribed(conn: asyncpg.Connection, dxp_ids: set[str]) -> set[str]:
 
 
 async def queue(conn: asyncpg.Connection, rows: list[tuple[str, str, str, str]]) -> None:
-    """Queue deliveries ``(receipt_id, dxp_id, business_key, format)``, due now, in this order."""
+    """Queue deliveries ``(receipt_id, dxp_id, business_key, format)`` in this order.
+
+    A delivery with an earlier one of the same enterprise and business key still open waits
+    (``next_attempt_at`` = infinity, so polling never scans it) until that one is delivered
+    (:func:`delivered` wakes the next in line) — a dead endpoint's backlog costs nothing per poll."""
     if not rows:
         return
-    await conn.execute(
+    inserted = await conn.fetch(
         "INSERT INTO webhook_deliveries (receipt_id, dxp_id, business_key, format) "
         "SELECT t.id, t.dxp, t.bk, t.fmt FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) "
-        "WITH ORDINALITY AS t(id, dxp, bk, fmt, n) ORDER BY t.n ON CONFLICT DO NOTHING",
+        "WITH ORDINALITY AS t(id, dxp, bk, fmt, n) ORDER BY t.n ON CONFLICT DO NOTHING RETURNING id",
         [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+    await conn.execute(
+        "UPDATE webhook_deliveries d SET next_attempt_at = 'infinity' WHERE d.id = ANY($1::bigint[]) "
+        "AND EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.dxp_id = d.dxp_id "
+        "AND e.business_key = d.business_key AND e.id < d.id AND e.status IN ('pending', 'parked'))",
+        [r["id"] for r in inserted])
+
+
+async def wake_unblocked(conn: asyncpg.Connection) -> int:
+    """Wake waiting deliveries with nothing open before them any more (a safety net for a wake-up
+    lost to a race between queueing and delivering; the dispatcher runs it every few seconds)."""
+    status = await conn.execute(
+        "UPDATE webhook_deliveries d SET next_attempt_at = now() "
+        "WHERE d.status = 'pending' AND d.next_attempt_at = 'infinity' "
+        "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.dxp_id = d.dxp_id "
+        "AND e.business_key = d.business_key AND e.id < d.id AND e.status IN ('pending', 'parked'))")
+    return int(status.split()[-1])
 
 
 # Due, subscribed, and first in line for its business key (nothing earlier of the same enterprise
@@ -126,11 +146,19 @@ async def claim(conn: asyncpg.Connection, ids: list[int], lease_s: float) -> lis
     return sorted(out, key=lambda d: d.id)
 
 
-async def delivered(conn: asyncpg.Connection, delivery_id: int, http_status: int) -> None:
-    await conn.execute(
-        "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), "
-        "last_http_status = $2, last_error = NULL, claimed_until = NULL WHERE id = $1 AND status = 'pending'",
-        delivery_id, http_status)
+async def delivered(conn: asyncpg.Connection, d: DueDelivery, http_status: int) -> None:
+    """Record the delivery and wake the next receipt of its business key."""
+    async with conn.transaction():
+        done = await conn.fetchval(
+            "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), "
+            "last_http_status = $2, last_error = NULL, claimed_until = NULL WHERE id = $1 AND status = 'pending' "
+            "RETURNING true", d.id, http_status)
+        if done:
+            await conn.execute(
+                "UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = ("
+                " SELECT id FROM webhook_deliveries WHERE dxp_id = $1 AND business_key = $2 AND id > $3"
+                " AND status = 'pending' ORDER BY id LIMIT 1) AND next_attempt_at = 'infinity'",
+                d.dxp_id, d.business_key, d.id)
 
 
 async def endpoint_recovered(conn: asyncpg.Connection, dxp_id: str) -> int:
@@ -138,7 +166,8 @@ async def endpoint_recovered(conn: asyncpg.Connection, dxp_id: str) -> int:
     (not minutes later, when each one's own back-off would end)."""
     status = await conn.execute(
         "UPDATE webhook_deliveries SET next_attempt_at = now() WHERE dxp_id = $1 AND status = 'pending' "
-        "AND attempts > 0 AND next_attempt_at > now() AND (claimed_until IS NULL OR claimed_until < now())", dxp_id)
+        "AND attempts > 0 AND next_attempt_at > now() AND next_attempt_at < 'infinity' "
+        "AND (claimed_until IS NULL OR claimed_until < now())", dxp_id)
     return int(status.split()[-1])
 
 

@@ -12,12 +12,24 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _next_attempt(status: str, at: datetime | None) -> str | None:
+    """When a pending delivery is tried next; ``None`` while it waits behind an earlier receipt."""
+    if status != "pending" or at is None or at.year >= 9999:
+        return None
+    return at.isoformat()
+
+
+def _waiting(status: str, at: datetime | None) -> bool:
+    return status == "pending" and at is not None and at.year >= 9999
+
+
 def history_view(r: asyncpg.Record) -> dict:
     webhook = None
     if r["webhook_id"] is not None:
         webhook = {"deliveryId": r["webhook_id"], "status": r["webhook_status"], "attempts": r["webhook_attempts"],
                    "lastError": r["webhook_last_error"], "lastHttpStatus": r["webhook_last_http_status"],
-                   "nextAttemptAt": _iso(r["webhook_next_attempt_at"]) if r["webhook_status"] == "pending" else None,
+                   "nextAttemptAt": _next_attempt(r["webhook_status"], r["webhook_next_attempt_at"]),
+                   "waitingBehindEarlier": _waiting(r["webhook_status"], r["webhook_next_attempt_at"]),
                    "deliveredAt": _iso(r["webhook_delivered_at"]), "parkedAt": _iso(r["webhook_parked_at"]),
                    "redelivered": r["webhook_redelivered"]}
     return {
@@ -34,7 +46,8 @@ def delivery_view(r: asyncpg.Record) -> dict:
         "deliveryId": r["id"], "receiptId": str(r["receipt_id"]), "messageType": r["message_type"],
         "businessKey": r["business_key"], "guid": r["guid"], "returnStatus": r["return_status"],
         "format": r["format"], "status": r["status"], "attempts": r["attempts"],
-        "nextAttemptAt": _iso(r["next_attempt_at"]) if r["status"] == "pending" else None,
+        "nextAttemptAt": _next_attempt(r["status"], r["next_attempt_at"]),
+        "waitingBehindEarlier": _waiting(r["status"], r["next_attempt_at"]),
         "lastError": r["last_error"], "lastHttpStatus": r["last_http_status"], "createdAt": _iso(r["created_at"]),
         "deliveredAt": _iso(r["delivered_at"]), "parkedAt": _iso(r["parked_at"]),
         "redelivered": r["redelivered"], "redeliveredBy": r["redelivered_by"],

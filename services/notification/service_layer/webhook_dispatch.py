@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 LEASE_MARGIN_S = 5.0
 MAX_TRANSIENT = 20
 STALL_SECONDS = 60.0
+SWEEP_S = 5.0
 
 
 class WebhookDispatcher:
@@ -47,6 +48,7 @@ class WebhookDispatcher:
         self._tasks: set[asyncio.Task] = set()
         self._failure: BaseException | None = None
         self._transient = 0
+        self._last_sweep = 0.0
         self._wake = asyncio.Event()
         self.delivered = 0
         self.failed_attempts = 0
@@ -71,6 +73,10 @@ class WebhookDispatcher:
                     raise self._failure
                 try:
                     started = await self.dispatch_once()
+                    if time.monotonic() - self._last_sweep > SWEEP_S:
+                        async with self._pool.acquire() as conn:
+                            await webhook_store.wake_unblocked(conn)
+                        self._last_sweep = time.monotonic()
                 except TRANSIENT as exc:  # the database is away: back off, give up after a bound
                     self._transient += 1
                     log.warning("webhooks: transient failure %d/%d: %r", self._transient, MAX_TRANSIENT, exc)
@@ -160,7 +166,7 @@ class WebhookDispatcher:
     async def _record(self, d: webhook_store.DueDelivery, outcome: PostOutcome) -> None:
         async with self._pool.acquire() as conn:
             if outcome.ok:
-                await webhook_store.delivered(conn, d.id, outcome.http_status or 200)
+                await webhook_store.delivered(conn, d, outcome.http_status or 200)
                 if d.attempts > 0:
                     await webhook_store.endpoint_recovered(conn, d.dxp_id)
                 self.delivered += 1

@@ -75,6 +75,9 @@ async def test_parked_after_max_attempts_then_redelivered_in_order(notification)
         assert all(p["attempts"] == 3 and p["lastHttpStatus"] == 503 and "503" in p["lastError"] for p in parked)
         assert {h.return_status for h in hook.hits if h.business_key == "AGP"} == {"2"}
         assert (await http.get(f"/enterprises/{AGENT}/webhook")).json()["deliveries"] == {"parked": 2, "pending": 1}
+        waiting = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries", params={"status": "pending"})).json()
+        assert [(w["businessKey"], w["returnStatus"], w["waitingBehindEarlier"], w["nextAttemptAt"])
+                for w in waiting] == [("AGP", "120", True, None)]
 
         hook.failing = False
         agq = next(p for p in parked if p["businessKey"] == "AGQ")
@@ -145,3 +148,20 @@ async def test_when_the_endpoint_answers_again_its_backed_off_deliveries_are_due
         started = time.monotonic()
         await hook.wait_for(lambda h: len(h.accepted) == 5, 10)
     assert time.monotonic() - started < 5
+
+
+async def test_a_waiting_delivery_whose_wake_up_was_lost_is_still_delivered(notification):
+    n = await notification()
+    async with WebhookReceiver() as hook:
+        await subscribe(n, AGENT, hook, "3301960201")
+        hook.failing = True
+        await n.publish([receipt("AGL", "2", dxp=AGENT), receipt("AGL", "120", dxp=AGENT)])
+        await hook.wait_for(lambda h: len(h.hits) >= 1, 10)
+        async with n.service.host.pool.acquire() as conn:
+            # as if the 2 had been delivered by a transaction that did not see the 120 queued yet
+            await conn.execute("UPDATE webhook_deliveries SET status = 'delivered' WHERE id = "
+                               "(SELECT min(id) FROM webhook_deliveries)")
+            assert await conn.fetchval("SELECT count(*) FROM webhook_deliveries "
+                                       "WHERE next_attempt_at = 'infinity'") == 1
+        hook.failing = False
+        await hook.wait_for(lambda h: [x.return_status for x in h.accepted] == ["120"], 12)
