@@ -89,6 +89,21 @@ def documents(message: CebMessage) -> Iterator[tuple[int, str, Document]]:
         yield number, head_path(message, number), doc
 
 
+def problems_by_document(message: CebMessage, problems: list[Problem]) -> tuple[list[Problem], dict[int, list[Problem]]]:
+    """(problems of the message as a whole, problems by 0-based document index) — from their paths."""
+    name = spec_for(message.message_type).document.name
+    general: list[Problem] = []
+    by_document: dict[int, list[Problem]] = {}
+    for problem in problems:
+        head, _, rest = problem.path.partition("]")
+        number = head[len(name) + 1:] if head.startswith(f"{name}[") else ""
+        if number.isdigit() and 1 <= int(number) <= len(message.documents):
+            by_document.setdefault(int(number) - 1, []).append(problem)
+        else:
+            general.append(problem)
+    return general, by_document
+
+
 def verify(message: CebMessage, context: Context, *, skip: frozenset[str] = frozenset()) -> list[Problem]:
     """Every logic problem of ``message``, in catalogue order; empty when it passes."""
     from .check_catalogue import CATALOGUE

@@ -35,6 +35,12 @@ Field paths name the document by position (`Inventory[1]`), then the head or ite
 sender and signature (20xx, 25xx), duplicates (2201), content (21xx, 2123); a split bill's parts
 are collected first (26xx) and the whole bill is checked once complete. Codes marked
 *management* are answered by the clearance management system after the acceptance receipt (2).
+
+A message holding several documents (several lists in one CEB603) is judged per document: a
+document with a logic problem gets its own 100 receipt, the others go on. A problem of the message
+as a whole (format, sender, BaseTransfer, envelope, signature, guid) rejects every document in it.
+The same message sent again (same guid, same bytes) is a retransmission: it is not processed nor
+answered a second time. A guid is free again only when its message could not be read (CEB900).
 """
 
 _FORMAT = """\

@@ -11,7 +11,7 @@ from shared.contracts import Declaration, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import Batch, dead_letter_to
-from shared.messages.model import CebMessage
+from shared.messages.model import CebMessage, Document
 from shared.receipts import business_key, format_error_receipt, info, receipt_for
 
 from ..adapters import message_log
@@ -56,11 +56,11 @@ class Answers:
         self.accepted += 1
 
     def reject(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
-               trace: str) -> None:
-        """A 100 receipt per document, listing the problems (at most 20)."""
+               trace: str, documents: list[Document] | None = None) -> None:
+        """A 100 receipt per document (all of the message's unless named), listing the problems (at most 20)."""
         text = "".join(p.render() for p in problems[:MAX_PROBLEMS])
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
-        for doc in message.documents:
+        for doc in message.documents if documents is None else documents:
             self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="100", return_info=text,
                                                  recipients=recipients, issued_by="gateway", trace_id=trace), trace)
         self.rejected += 1

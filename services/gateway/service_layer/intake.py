@@ -38,7 +38,7 @@ from ..domain.bill_assembly import combine, disagreement, missing, part_numbers
 from ..domain.enterprise import Enterprise
 from ..domain.sender_checks import party_codes_named
 from ..domain.signature_check import signature_problem
-from ..domain.verification import Context, Problem, head_path, verify
+from ..domain.verification import Context, Problem, head_path, problems_by_document, verify
 from .answers import Answers
 
 log = logging.getLogger(__name__)
@@ -151,11 +151,27 @@ class Intake:
         part = part_numbers(message)
         problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset())
         if problems:
-            return self.answers.reject(batch, message, sender, problems, a.trace)
+            message = self._reject_documents(batch, message, sender, problems, a.trace)
+            if message is None:
+                return None
         if part is not None:
             return await self._collect(batch, message, sender, context, part, a.trace)
         await self.answers.forward(batch, message, sender, a.trace)
         await self._remember(batch, message, world)
+
+    def _reject_documents(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
+                          trace: str) -> CebMessage | None:
+        """Each document is judged on its own: those with problems are answered with 100, the rest
+        go on (returned as a message holding only them). A problem of the message as a whole (the
+        sender, BaseTransfer, the envelope) rejects every document."""
+        general, by_document = problems_by_document(message, problems)
+        if general or len(by_document) == len(message.documents):
+            self.answers.reject(batch, message, sender, problems, trace)
+            return None
+        for index, found in sorted(by_document.items()):
+            self.answers.reject(batch, message, sender, found, trace, [message.documents[index]])
+        good = [doc for i, doc in enumerate(message.documents) if i not in by_document]
+        return message.model_copy(update={"documents": good})
 
     def _signed_bytes(self, a: Arrival) -> bytes:
         """The CEB message as signed: the bytes received, or the ``Data`` of a DXP envelope."""

@@ -135,3 +135,45 @@ async def test_payment_before_its_order_passes(rig):
 async def test_unregistered_ebc_is_named(rig):
     out = await rig.send("DXPENT0000000001", raw("CEB603").replace(b"3301960002", b"3301969999"))
     assert set(out.codes()) == {"2005"}
+
+
+async def test_several_lists_in_one_message(rig):
+    m = message("CEB603")
+    second = m.documents[0].model_copy(deep=True)
+    second.head.update(copNo="AG20261128000002", guid="7A6B9E2C-1F0D-4E55-9C1B-3D2E8F6A0B12")
+    m.documents.append(second)
+    from shared.messages import encode_message
+
+    out = await rig.send("DXPENT0000000001", encode_message(m, "xml"))
+    (declaration,) = out.declarations
+    assert [r.business_key for r in declaration.acceptance] == ["AG20261128000001", "AG20261128000002"]
+    assert len(set(declaration.pre_nos)) == 2
+
+
+async def test_a_problem_in_the_second_list_names_it(rig):
+    m = message("CEB603")
+    second = m.documents[0].model_copy(deep=True)
+    second.head.update(copNo="AG20261128000002", netWeight="99.000")
+    m.documents.append(second)
+    from shared.messages import encode_message
+
+    out = await rig.send("DXPENT0000000001", encode_message(m, "xml"))
+    assert out.codes() == ["2103"]  # the second list is rejected, the first goes on
+    assert out.receipts[0].business_key == "AG20261128000002"
+    assert "Inventory[2]/InventoryHead/netWeight" in out.infos[0]
+    (declaration,) = out.declarations
+    assert [d.head["copNo"] for d in declaration.message.documents] == ["AG20261128000001"]
+
+
+async def test_a_problem_of_the_whole_message_rejects_every_list(rig):
+    m = message("CEB603")
+    second = m.documents[0].model_copy(deep=True)
+    second.head.update(copNo="AG20261128000002", netWeight="99.000")
+    m.documents.append(second)
+    m.base_transfer.dxpId = "DXPENT0000000009"
+    from shared.messages import encode_message
+
+    out = await rig.send("DXPENT0000000001", encode_message(m, "xml"))
+    assert out.declarations == []
+    assert [r.business_key for r in out.receipts] == ["AG20261128000001", "AG20261128000002"]
+    assert set(out.codes()) == {"2003", "2103"}

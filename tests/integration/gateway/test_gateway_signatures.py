@@ -190,3 +190,13 @@ async def test_bad_signature_is_rejected_even_when_signatures_are_optional(gatew
     body = signed_list(key, number).replace(b"Silk tie</ceb:gname>", b"Silk tye</ceb:gname>")
     out = await rig.send(AGENT, body)
     assert out.codes() == ["2503"]
+
+
+async def test_certificate_in_x509data_instead_of_keyname(signing, agent_keys):
+    rig, key, number = signing
+    _, cert, _ = agent_keys
+    root = etree.fromstring(raw("CEB603"))
+    signer = XMLSigner(method=methods.enveloped, signature_algorithm="rsa-sha256", digest_algorithm="sha256",
+                       c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315")
+    body = etree.tostring(signer.sign(root, key=key, cert=cert.decode()), xml_declaration=True, encoding="UTF-8")
+    assert await accepted(rig, body)
