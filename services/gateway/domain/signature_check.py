@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lxml import etree
+
 from shared.messages.model import CebMessage
 from shared.messages.signature import SignatureError, Step, load_certificate, verify_json, verify_xml
 
@@ -49,4 +51,7 @@ def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem:
             verify_json(signed_bytes, certificate, now=now)
     except SignatureError as err:
         return Problem(CODE_OF_STEP[err.step], err.path, f"{err.step.value}: {err.detail}")
+    except (ValueError, TypeError, etree.LxmlError) as exc:  # anything the steps did not foresee
+        return Problem("2502", "Signature", f"canonicalisation: the signature could not be processed: "
+                                            f"{type(exc).__name__}: {str(exc)[:200]}")
     return None

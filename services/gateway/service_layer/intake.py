@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from aiokafka import ConsumerRecord
+from lxml import etree
 
 from shared.config import Settings
 from shared.db.outbox import TRACE_ID_HEADER
 from shared.kafka.consumer import Batch, header
 from shared.messages import FormatError, check_fields, decode_message
+from shared.messages.errors import NOT_WELL_FORMED
 from shared.messages.field_formats import GUID
 from shared.messages.model import CebMessage, Document
 from shared.messages.transport import DxpTransInfo, open_envelope
@@ -97,6 +99,10 @@ class Intake:
                 arrival.message, arrival.transport = decode_message(arrival.raw, max_bytes=self.settings.max_message_bytes)
             except FormatError as err:
                 arrival.error = err
+            except (ValueError, RecursionError, etree.LxmlError) as exc:  # a codec gap: still answer it
+                log.exception("message %s could not be decoded", trace)
+                arrival.error = FormatError(NOT_WELL_FORMED, f"the message could not be read: {type(exc).__name__}: "
+                                                             f"{str(exc)[:200]}")
         return arrival
 
     async def _world(self, batch: Batch, messages: list[CebMessage]) -> World:
