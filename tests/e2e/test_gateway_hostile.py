@@ -177,6 +177,29 @@ async def test_a_split_bill_that_never_completes_is_answered(stack):
     message.document.head.update(msgCount="2", msgSeqNo="1")
     async with ReceiptReader(stack.kafka, [AGENT], stack.prefix) as reader:
         await produce(stack, [(AGENT.encode(), encode_message(message, "xml"))])
-        r = await reader.wait_for(lambda r: r.receipt.message_type == "CEB608", 60)
+        cop_no = message.document.head["copNo"]
+        r = await reader.wait_for(lambda r: r.receipt.message_type == "CEB608" and r.key == cop_no, 60)
     assert r.status == "100"
     assert r.receipt.fields["returnInfo"].startswith("[Code:2601;Desc:WayBill[1]/WayBillHead/msgSeqNo: parts 2 of 2")
+
+
+async def test_a_split_bill_is_forwarded_once_complete(stack):
+    j = Journey()
+    whole = decode_message(j.bill_message("29922026E000000001"))[0]
+    parts = []
+    for seq in (1, 2):
+        part = whole.model_copy(deep=True)
+        part.guid = str(uuid.uuid4()).upper()
+        part.document.head.update(guid=str(uuid.uuid4()).upper(), msgCount="2", msgSeqNo=str(seq))
+        item = dict(part.document.items[0], gnum=str(seq), logisticsNo=f"{j.logistics_no}-{seq}")
+        part.document.items = [item]
+        parts.append(encode_message(part, "xml"))
+    async with ReceiptReader(stack.kafka, [AGENT], stack.prefix) as reader:
+        await produce(stack, [(AGENT.encode(), parts[1])])
+        await asyncio.sleep(1)
+        await produce(stack, [(AGENT.encode(), parts[0])])
+        seen: list = []
+        cop_no = whole.document.head["copNo"]
+        r = await reader.wait_for(lambda r: r.receipt.message_type == "CEB608" and r.key == cop_no, 60, seen)
+    assert r.status == "2", r.receipt.fields["returnInfo"]  # one acceptance for the whole bill (management decides next)
+    assert r.receipt.fields["copNo"] == whole.document.head["copNo"]
