@@ -15,19 +15,26 @@ class Seen:
     outcome: str
 
 
-async def earlier(conn: asyncpg.Connection, guid: str) -> Seen | None:
-    row = await conn.fetchrow("SELECT content_hash, outcome FROM messages WHERE guid = $1 FOR UPDATE", guid)
-    return Seen(bytes(row["content_hash"]), row["outcome"]) if row else None
+async def earlier_many(conn: asyncpg.Connection, guids: list[str]) -> dict[str, Seen]:
+    """What is known of these guids (rows locked for the transaction)."""
+    if not guids:
+        return {}
+    rows = await conn.fetch("SELECT guid, content_hash, outcome FROM messages WHERE guid = ANY($1::text[]) "
+                            "ORDER BY guid FOR UPDATE", guids)
+    return {r["guid"]: Seen(bytes(r["content_hash"]), r["outcome"]) for r in rows}
 
 
-async def record(conn: asyncpg.Connection, guid: str, content_hash: bytes, sender: str, message_type: str,
-                 outcome: str) -> None:
-    await conn.execute(
-        "INSERT INTO messages (guid, content_hash, sender_dxp_id, message_type, outcome) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (guid) DO UPDATE SET content_hash = EXCLUDED.content_hash, sender_dxp_id = EXCLUDED.sender_dxp_id, "
-        "message_type = EXCLUDED.message_type, outcome = EXCLUDED.outcome, received_at = now()",
-        guid, content_hash, sender, message_type, outcome,
-    )
+async def record_many(conn: asyncpg.Connection, rows: list[tuple[str, bytes, str, str, str]]) -> None:
+    """(guid, content hash, sender DXP id, message type, outcome) each, inserted or updated."""
+    if rows:
+        await conn.executemany(_UPSERT, rows)
+
+
+_UPSERT = (
+    "INSERT INTO messages (guid, content_hash, sender_dxp_id, message_type, outcome) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (guid) DO UPDATE SET content_hash = EXCLUDED.content_hash, sender_dxp_id = EXCLUDED.sender_dxp_id, "
+    "message_type = EXCLUDED.message_type, outcome = EXCLUDED.outcome, received_at = now()"
+)
 
 
 async def next_pre_nos(conn: asyncpg.Connection, count: int) -> list[int]:

@@ -37,10 +37,15 @@ class Answers:
         batch.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
                                       {TRACE_ID_HEADER: trace}))
 
-    async def forward(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str) -> None:
+    async def forward(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str,
+                      reserved: list[int] | None = None) -> None:
+        """A Declaration for management; ``reserved``: platform number serials to take first."""
         now = datetime.now(timezone.utc)
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
-        serials = await message_log.next_pre_nos(batch.conn, len(message.documents))
+        count = len(message.documents)
+        serials = [reserved.pop(0) for _ in range(min(count, len(reserved or [])))]
+        if len(serials) < count:
+            serials += await message_log.next_pre_nos(batch.conn, count - len(serials))
         pre_nos = [pre_no(s, now) for s in serials]
         acceptance = [
             receipt_for(message.message_type, doc.head, status="2",

@@ -62,10 +62,14 @@ class Arrival:
 
 @dataclass
 class World:
-    """What the checks of one batch know: registered parties, orders seen before."""
+    """What one batch knows (registered parties, orders seen before, guids seen before) and what it
+    will write at its end (the guid log), read and written with one query each."""
 
     parties: dict[str, Enterprise] = field(default_factory=dict)
     orders: dict[tuple[str, str], Document] = field(default_factory=dict)
+    guids: dict[str, message_log.Seen] = field(default_factory=dict)
+    guid_rows: dict[str, tuple[str, bytes, str, str, str]] = field(default_factory=dict)
+    serials: list[int] = field(default_factory=list)  # platform number serials reserved for the batch
 
 
 class Intake:
@@ -89,6 +93,7 @@ class Intake:
         world = await self._world(batch, [a.message for a in arrivals if a.message is not None])
         for arrival in arrivals:
             await self._one(arrival, senders, world, batch)
+        await message_log.record_many(batch.conn, list(world.guid_rows.values()))
 
     def _read(self, record: ConsumerRecord) -> Arrival:
         trace = header(record, TRACE_ID_HEADER) or f"{record.topic}-{record.partition}-{record.offset}"
@@ -109,9 +114,13 @@ class Intake:
         codes = sorted(set().union(*(party_codes_named(m) for m in messages))) if messages else []
         orders = {(d.get("ebpCode"), d.get("orderNo")) for m in messages if m.message_type == "CEB403"
                   for d in m.documents}
+        guids = sorted({m.guid for m in messages if GUID.accepts(m.guid)})
+        documents = sum(len(m.documents) for m in messages)
         return World(
             parties=await registry.by_codes(batch.conn, codes) if codes else {},
             orders=await known_documents.find_orders(batch.conn, orders),
+            guids=await message_log.earlier_many(batch.conn, guids),
+            serials=await message_log.next_pre_nos(batch.conn, documents) if documents else [],
         )
 
     # --- one message ----------------------------------------------------------------------------
@@ -132,7 +141,7 @@ class Intake:
         problems = check_fields(message)
         digest = hashlib.sha256(a.raw).digest()
         if GUID.accepts(message.guid):
-            seen = await message_log.earlier(batch.conn, message.guid)
+            seen = world.guids.get(message.guid)
             if seen is not None and seen.content_hash == digest:
                 log.info("retransmission of %s from %s dropped (answered once)", message.guid, a.key)
                 return None
@@ -142,7 +151,8 @@ class Intake:
                     f"{message.guid} was already used by an earlier message; every message needs a new guid")],
                     a.trace)
             outcome = message_log.FORMAT_ERROR if problems else message_log.RECEIVED
-            await message_log.record(batch.conn, message.guid, digest, a.key, message.message_type, outcome)
+            world.guids[message.guid] = message_log.Seen(digest, outcome)
+            world.guid_rows[message.guid] = (message.guid, digest, a.key, message.message_type, outcome)
         if problems:
             return self.answers.format_error(batch, sender, fmt, message.message_type, message.guid,
                                              "".join(str(p) for p in problems[:20]), a.trace)
@@ -161,8 +171,8 @@ class Intake:
             if message is None:
                 return None
         if part is not None:
-            return await self._collect(batch, message, sender, context, part, a.trace)
-        await self.answers.forward(batch, message, sender, a.trace)
+            return await self._collect(batch, message, sender, context, part, a.trace, world.serials)
+        await self.answers.forward(batch, message, sender, a.trace, world.serials)
         await self._remember(batch, message, world)
 
     def _reject_documents(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
@@ -198,7 +208,7 @@ class Intake:
 
     # --- split bills ----------------------------------------------------------------------------
     async def _collect(self, batch: Batch, message: CebMessage, sender: Enterprise, context: Context,
-                       part: tuple[str, int, int], trace: str) -> None:
+                       part: tuple[str, int, int], trace: str, serials: list[int]) -> None:
         cop_no, seq, count = part
         key = bill_parts.GroupKey(sender.dxpId, message.message_type, cop_no)
         group = await bill_parts.load(batch.conn, key, lock=True)
@@ -222,4 +232,4 @@ class Intake:
         problems = verify(whole, context)
         if problems:
             return self.answers.reject(batch, whole, sender, problems, trace)
-        await self.answers.forward(batch, whole, sender, trace)
+        await self.answers.forward(batch, whole, sender, trace, serials)
