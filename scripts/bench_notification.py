@@ -128,6 +128,7 @@ async def main(args: argparse.Namespace) -> int:
     running = asyncio.create_task(service.run(None))
     try:
         first, last, seen = await count_delivered(kafka, receipt_topics, len(events), args.timeout)
+        webhook_stats = service.dispatcher.stats()
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
@@ -142,6 +143,8 @@ async def main(args: argparse.Namespace) -> int:
     print(f"delivered {seen} receipts to {len(enterprises)} enterprise topics ({args.format}, "
           f"{args.partitions} partitions, batch {args.batch}, webhooks for {len(hooked)} enterprises)")
     print(f"first receipt {first - started:.2f}s after start, last {last - started:.2f}s")
+    if hooked:
+        print(f"webhooks meanwhile (endpoint refusing connections): {webhook_stats}")
     print(f"throughput: {seen / span:,.0f} receipts/s  (first to last delivered)")
     print(f"            {seen / (last - started):,.0f} receipts/s  (including service start-up)")
     return 0

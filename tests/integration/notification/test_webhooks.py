@@ -134,7 +134,9 @@ async def test_unsubscribe_cancels_pending_and_unknown_enterprise_is_refused(not
 
 
 async def test_when_the_endpoint_answers_again_its_backed_off_deliveries_are_due_at_once(notification):
-    n = await notification(replace(FAST_WEBHOOKS, retry=RetrySchedule(base_s=60, cap_s=300, max_attempts=10)))
+    # more slots than deliveries: the endpoint is not paused, only each delivery's back-off counts
+    n = await notification(replace(FAST_WEBHOOKS, per_enterprise=8,
+                                   retry=RetrySchedule(base_s=60, cap_s=300, max_attempts=10)))
     async with WebhookReceiver() as hook:
         await subscribe(n, AGENT, hook, "3301960201")
         hook.failing = True
@@ -165,3 +167,20 @@ async def test_a_waiting_delivery_whose_wake_up_was_lost_is_still_delivered(noti
                                        "WHERE next_attempt_at = 'infinity'") == 1
         hook.failing = False
         await hook.wait_for(lambda h: [x.return_status for x in h.accepted] == ["120"], 12)
+
+
+async def test_a_dead_endpoint_is_paused_instead_of_hammered_once_per_due_delivery(notification):
+    n = await notification(replace(FAST_WEBHOOKS, per_enterprise=4,
+                                   retry=RetrySchedule(base_s=0.2, cap_s=1.0, max_attempts=100)))
+    async with WebhookReceiver() as hook:
+        await subscribe(n, AGENT, hook, "3301960201")
+        hook.failing = True
+        await n.publish([receipt(f"AGD{i}", "2", dxp=AGENT) for i in range(40)])
+        await hook.wait_for(lambda h: len(h.hits) >= 1, 10)
+        started, first = time.monotonic(), len(hook.hits)
+        await asyncio.sleep(4)
+        rate = (len(hook.hits) - first) / (time.monotonic() - started)
+        # 40 deliveries each retrying on its own within 1 s would be 40+/s; paused: a few per window
+        assert rate < 12, rate
+        hook.failing = False
+        await hook.wait_for(lambda h: len({x.receipt_id for x in h.accepted}) == 40, 15)
