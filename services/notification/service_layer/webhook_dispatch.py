@@ -27,6 +27,7 @@ from shared.kafka.consumer import TRANSIENT
 from ..adapters import webhook_store
 from ..adapters.webhook_endpoint import PostOutcome, WebhookEndpoint
 from ..domain import webhook_signature as sig
+from ..domain.endpoint_pause import PAUSE_CAP_S, EndpointPauses
 from ..domain.receipt_rendering import CONTENT_TYPES, ReceiptRenderer
 from ..settings import WebhookSettings
 
@@ -36,7 +37,6 @@ LEASE_MARGIN_S = 5.0
 MAX_TRANSIENT = 20
 STALL_SECONDS = 60.0
 SWEEP_S = 5.0
-ENDPOINT_PAUSE_CAP_S = 30.0
 RENDER_FAILED = "cannot render receipt"
 
 
@@ -53,8 +53,8 @@ class WebhookDispatcher:
         self._tasks: set[asyncio.Task] = set()
         self._failure: BaseException | None = None
         self._transient = 0
-        self._failing: dict[str, int] = {}  # consecutive failed attempts per endpoint
-        self._cooling: dict[str, float] = {}  # endpoint -> monotonic time its pause ends
+        self._pauses = EndpointPauses(settings.per_enterprise, settings.retry.base_s,
+                                      min(PAUSE_CAP_S, settings.retry.cap_s))
         self._last_sweep = 0.0
         self._wake = asyncio.Event()
         self.delivered = 0
@@ -71,7 +71,7 @@ class WebhookDispatcher:
     def stats(self) -> dict:
         return {"in_flight": sum(self._in_flight.values()), "delivered": self.delivered,
                 "failed_attempts": self.failed_attempts, "parked": self.parked,
-                "endpoints_paused": sum(1 for t in self._cooling.values() if t > time.monotonic()),
+                "endpoints_paused": len(self._pauses.paused(time.monotonic())),
                 "seconds_since_round": round(time.monotonic() - self.last_progress, 1)}
 
     async def run(self) -> None:
@@ -114,7 +114,7 @@ class WebhookDispatcher:
             return 0
         now = time.monotonic()
         busy = [dxp for dxp, n in self._in_flight.items() if n >= s.per_enterprise]
-        busy += [dxp for dxp, until in self._cooling.items() if until > now]
+        busy += self._pauses.paused(now)
         async with self._pool.acquire() as conn, conn.transaction():
             found = await webhook_store.candidates(conn, busy, s.per_enterprise, free)
             room = {dxp: s.per_enterprise - self._in_flight[dxp] for _, dxp in found}
@@ -154,21 +154,6 @@ class WebhookDispatcher:
                 del self._in_flight[d.dxp_id]
             self._wake.set()
 
-    def _endpoint_answered(self, dxp_id: str) -> None:
-        self._failing.pop(dxp_id, None)
-        self._cooling.pop(dxp_id, None)
-
-    def _endpoint_failed(self, dxp_id: str) -> None:
-        """An endpoint failing again and again is left alone for a while (growing, capped), so a dead
-        one costs a few attempts per window instead of one per due delivery; each delivery keeps its
-        own back-off and attempt count, and the first success brings the backlog forward."""
-        n = self._failing[dxp_id] = self._failing.get(dxp_id, 0) + 1
-        windows = n // self._settings.per_enterprise
-        if windows:
-            retry = self._settings.retry
-            pause = min(ENDPOINT_PAUSE_CAP_S, retry.cap_s, retry.base_s * 2 ** (windows - 1))
-            self._cooling[dxp_id] = time.monotonic() + pause
-
     async def _post(self, d: webhook_store.DueDelivery) -> PostOutcome:
         try:
             body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format)
@@ -191,7 +176,7 @@ class WebhookDispatcher:
     async def _record(self, d: webhook_store.DueDelivery, outcome: PostOutcome) -> None:
         async with self._pool.acquire() as conn:
             if outcome.ok:
-                self._endpoint_answered(d.dxp_id)
+                self._pauses.answered(d.dxp_id)
                 await webhook_store.delivered(conn, d, outcome.http_status or 200)
                 if d.attempts > 0:
                     await webhook_store.endpoint_recovered(conn, d.dxp_id)
@@ -201,7 +186,7 @@ class WebhookDispatcher:
             if outcome.error.startswith(RENDER_FAILED):  # not the endpoint's fault, and final
                 retry_in = None
             else:
-                self._endpoint_failed(d.dxp_id)
+                self._pauses.failed(d.dxp_id, time.monotonic())
                 retry_in = self._settings.retry.delay_after(attempts, self._rng)
             await webhook_store.failed(conn, d.id, outcome.error, outcome.http_status, retry_in)
         self.failed_attempts += 1
