@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 from services.notification.bootstrap import bootstrap
 from services.notification.domain.retry_schedule import RetrySchedule
@@ -17,6 +17,7 @@ from services.notification.settings import NotificationSettings, WebhookSettings
 from shared.config import Settings
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.kafka import topics
+from tests.integration.notification.topic_reader import TopicReader
 from tests.support.stack import free_port
 
 FAST_WEBHOOKS = WebhookSettings(timeout_s=1.0, retry=RetrySchedule(base_s=0.1, cap_s=0.5, max_attempts=30),
@@ -94,40 +95,6 @@ class Notification:
                     return
             await asyncio.sleep(0.1)
         raise RuntimeError(f"{dxp_id} not projected")
-
-
-class TopicReader:
-    """Reads ``ceb.receipts.<DXP>`` from the beginning: (key, headers, value) in partition order."""
-
-    def __init__(self, kafka: str, topic: str) -> None:
-        self._consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest",
-                                          enable_auto_commit=False, group_id=None, metadata_max_age_ms=500)
-        self.records: list = []
-
-    async def __aenter__(self) -> "TopicReader":
-        await self._consumer.start()
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        await self._consumer.stop()
-
-    async def read_until(self, predicate, timeout: float = 30.0) -> list:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate(self.records):
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"topic reader: condition not met in {timeout}s ({len(self.records)} records)")
-            for recs in (await self._consumer.getmany(timeout_ms=200)).values():
-                for r in recs:
-                    self.records.append((r.key.decode(), {k: v.decode() for k, v in r.headers}, r.value))
-        return self.records
-
-    async def drain(self, seconds: float) -> list:
-        deadline = asyncio.get_running_loop().time() + seconds
-        while asyncio.get_running_loop().time() < deadline:
-            for recs in (await self._consumer.getmany(timeout_ms=200)).values():
-                for r in recs:
-                    self.records.append((r.key.decode(), {k: v.decode() for k, v in r.headers}, r.value))
-        return self.records
 
 
 @pytest.fixture
