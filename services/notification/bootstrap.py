@@ -5,7 +5,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
+
 from shared.config import Settings, load_settings
+from shared.db.pool import create_pool
 from shared.kafka import topics
 from shared.messages.signature import load_certificate
 from shared.service_host import ServiceHost
@@ -19,6 +22,9 @@ from .service_layer.webhook_dispatch import WebhookDispatcher
 from .settings import NotificationSettings, load_notification_settings
 
 
+WEBHOOK_POOL = 4
+
+
 @dataclass
 class NotificationService:
     """The running parts; ``run`` is what ``shared.runtime.serve`` calls."""
@@ -26,9 +32,13 @@ class NotificationService:
     host: ServiceHost
     delivery: Delivery
     dispatcher: WebhookDispatcher
+    webhook_pool: asyncpg.Pool
 
     async def run(self, app) -> int:
-        return await self.host.run(app, extra_tasks={"webhooks": self.dispatcher.run})
+        try:
+            return await self.host.run(app, extra_tasks={"webhooks": self.dispatcher.run})
+        finally:
+            await self.webhook_pool.close()
 
     def health(self) -> dict:
         state = self.host.health()
@@ -55,11 +65,13 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     await host.start()
     assert host.pool is not None and host.relay is not None
     w = own.webhooks
-    dispatcher = WebhookDispatcher(host.pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency))
+    # webhooks get connections of their own: however busy they are, the Kafka path never waits for one
+    webhook_pool = await create_pool(settings.database_url, settings.db_schema, min_size=1, max_size=WEBHOOK_POOL)
+    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency))
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
-    service = NotificationService(host, delivery, dispatcher)
+    service = NotificationService(host, delivery, dispatcher, webhook_pool)
     app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
                     on_webhooks=dispatcher.wake)
     return service, app

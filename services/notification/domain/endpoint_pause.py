@@ -20,9 +20,10 @@ class EndpointPauses:
     _failures: dict[str, int] = field(default_factory=dict)
     _until: dict[str, float] = field(default_factory=dict)
 
-    def answered(self, dxp_id: str) -> None:
-        self._failures.pop(dxp_id, None)
+    def answered(self, dxp_id: str) -> bool:
+        """Record a success; ``True`` when the endpoint had been failing (it has recovered)."""
         self._until.pop(dxp_id, None)
+        return self._failures.pop(dxp_id, None) is not None
 
     def failed(self, dxp_id: str, now: float) -> None:
         n = self._failures[dxp_id] = self._failures.get(dxp_id, 0) + 1

@@ -176,9 +176,9 @@ class WebhookDispatcher:
     async def _record(self, d: webhook_store.DueDelivery, outcome: PostOutcome) -> None:
         async with self._pool.acquire() as conn:
             if outcome.ok:
-                self._pauses.answered(d.dxp_id)
+                recovered = self._pauses.answered(d.dxp_id)
                 await webhook_store.delivered(conn, d, outcome.http_status or 200)
-                if d.attempts > 0:
+                if recovered or d.attempts > 0:
                     await webhook_store.endpoint_recovered(conn, d.dxp_id)
                 self.delivered += 1
                 return

@@ -145,6 +145,11 @@ async def test_when_the_endpoint_answers_again_its_backed_off_deliveries_are_due
         await hook.wait_for(lambda h: len(h.hits) == 5, 10)  # each failed once, now backing off for minutes
         hook.failing = False
         async with n.service.host.pool.acquire() as conn:
+            for _ in range(100):  # every failure recorded
+                if await conn.fetchval("SELECT count(*) FROM webhook_deliveries WHERE attempts = 1 "
+                                       "AND claimed_until IS NULL") == 5:
+                    break
+                await asyncio.sleep(0.05)
             await conn.execute("UPDATE webhook_deliveries SET next_attempt_at = now() "
                                "WHERE id = (SELECT min(id) FROM webhook_deliveries)")
         started = time.monotonic()

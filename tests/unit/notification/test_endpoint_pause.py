@@ -20,7 +20,8 @@ def test_one_answer_ends_the_pause_and_other_endpoints_are_not_affected():
     p = EndpointPauses(window=1, base_s=10.0)
     p.failed("A", now=0.0)
     assert p.paused(1.0) == ["A"]
-    p.answered("A")
+    assert p.answered("A") is True  # it had been failing: it recovered
+    assert p.answered("A") is False
     assert p.paused(1.0) == []
     p.failed("A", now=2.0)
     assert p.paused(3.0) == ["A"]  # counting starts again
