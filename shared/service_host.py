@@ -45,7 +45,8 @@ class ServiceHost:
         await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
         self.producer = make_producer(s.kafka_bootstrap_servers)
         await self.producer.start()
-        self.relay = OutboxRelay(s.service, self.pool, self.producer, self.admin, batch_size=s.relay_batch)
+        self.relay = OutboxRelay(s.service, self.pool, self.producer, self.admin, batch_size=s.relay_batch,
+                                 bootstrap_servers=s.kafka_bootstrap_servers)
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str) -> BatchConsumer:
         assert self.pool is not None and self.relay is not None

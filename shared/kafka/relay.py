@@ -12,12 +12,20 @@ import logging
 import time
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from shared.db.outbox import mark_published, next_unpublished
+from shared.db.outbox import MESSAGE_ID_HEADER, mark_published, next_unpublished
 from shared.kafka.admin import TopicAdmin
 
 log = logging.getLogger(__name__)
+
+
+async def _partitions(reader: AIOKafkaConsumer, topic: str) -> set[int]:
+    try:
+        await reader._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+    except Exception:  # noqa: BLE001 - an unknown topic simply has nothing published yet
+        return set()
+    return reader.partitions_for_topic(topic) or set()
 
 
 def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
@@ -33,10 +41,11 @@ def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
 
 class OutboxRelay:
     def __init__(self, name: str, pool: asyncpg.Pool, producer: AIOKafkaProducer, admin: TopicAdmin,
-                 *, batch_size: int = 1000, idle_poll_s: float = 0.5) -> None:
+                 *, batch_size: int = 1000, idle_poll_s: float = 0.5, bootstrap_servers: str = "") -> None:
         self.name = name
         self._pool = pool
         self._producer = producer
+        self._bootstrap = bootstrap_servers
         self._admin = admin
         self._batch = batch_size
         self._idle = idle_poll_s
@@ -51,6 +60,7 @@ class OutboxRelay:
         async with self._pool.acquire() as lock_conn:
             await lock_conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"relay:{self.name}")
             try:
+                await self.forget_already_published()
                 while True:
                     sent = await self.publish_once()
                     self.last_progress = time.monotonic()
@@ -62,6 +72,42 @@ class OutboxRelay:
                         self._wake.clear()
             finally:
                 await lock_conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"relay:{self.name}")
+
+    async def forget_already_published(self) -> int:
+        """After a crash between the broker's acknowledgement and the delete, the rows left in the
+        outbox may already be on their topics: read the tail of those topics and delete the rows
+        whose message id is there, so a restart re-sends nothing that was published."""
+        async with self._pool.acquire() as conn:
+            rows = await next_unpublished(conn, self._batch)
+            if not rows:
+                return 0
+            pending = {str(r.message_id): r.id for r in rows}
+            reader = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False)
+            await reader.start()
+            found: list[int] = []
+            try:
+                for topic in {r.topic for r in rows}:
+                    parts = reader.partitions_for_topic(topic) or await _partitions(reader, topic)
+                    tps = [TopicPartition(topic, p) for p in parts]
+                    if not tps:
+                        continue
+                    reader.assign(tps)
+                    ends = await reader.end_offsets(tps)
+                    for tp in tps:
+                        reader.seek(tp, max(0, ends[tp] - len(rows)))
+                    while any(await reader.position(tp) < ends[tp] for tp in tps):
+                        for recs in (await reader.getmany(timeout_ms=500)).values():
+                            for rec in recs:
+                                mid = dict(rec.headers or ()).get(MESSAGE_ID_HEADER, b"").decode()
+                                if mid in pending:
+                                    found.append(pending[mid])
+            finally:
+                await reader.stop()
+            if found:
+                await mark_published(conn, found)
+                log.warning("%s: %d outbox row(s) were published before a crash; not sending them again",
+                            self.name, len(found))
+            return len(found)
 
     async def publish_once(self) -> int:
         async with self._pool.acquire() as conn:
