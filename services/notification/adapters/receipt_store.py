@@ -79,7 +79,7 @@ async def project_enterprise(conn: asyncpg.Connection, e: EnterpriseRegistered) 
         e.code, e.name, e.dxp_id, e.roles, e.receipt_format)
 
 
-HISTORY_SQL = """
+HISTORY_SELECT = """
 SELECT r.receipt_id, r.message_type, r.business_key, r.guid, r.return_status, r.fields, r.issued_at,
        r.issued_by, r.trace_id, d.format, d.queued_at, d.seq,
        CASE WHEN d.message_id IS NOT NULL AND EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = d.message_id)
@@ -91,21 +91,35 @@ SELECT r.receipt_id, r.message_type, r.business_key, r.guid, r.return_status, r.
 FROM deliveries d
 JOIN receipts r USING (receipt_id)
 LEFT JOIN webhook_deliveries w ON w.receipt_id = d.receipt_id AND w.dxp_id = d.dxp_id
-WHERE d.dxp_id = $1 AND d.channel = 'kafka'
-  AND ($2::text IS NULL OR r.business_key = $2)
-  AND ($3::text IS NULL OR r.guid = $3 OR r.receipt_id::text = lower($3))
-  AND ($4::timestamptz IS NULL OR r.issued_at >= $4)
-  AND ($5::timestamptz IS NULL OR r.issued_at < $5)
-  AND ($6::bigint IS NULL OR d.seq > $6)
-ORDER BY d.seq
-LIMIT $7
 """
 
 
 async def history(conn: asyncpg.Connection, dxp_id: str, *, business_key: str | None, guid: str | None,
                   since: datetime | None, until: datetime | None, after: int | None, limit: int) -> list[asyncpg.Record]:
-    """An enterprise's receipts in the order they were queued for it, with each channel's status."""
-    return await conn.fetch(HISTORY_SQL, dxp_id, business_key, guid, since, until, after, limit)
+    """An enterprise's receipts in the order they were queued for it, with each channel's status.
+
+    Only the filters given become conditions, so each search gets the plan of its own index
+    (business key, guid, issue time or the enterprise's sequence)."""
+    where = ["d.dxp_id = $1", "d.channel = 'kafka'"]
+    args: list = [dxp_id]
+
+    def add(condition: str, value) -> None:
+        args.append(value)
+        where.append(condition.replace("?", f"${len(args)}"))
+
+    if business_key is not None:
+        add("r.business_key = ?", business_key)
+    if guid is not None:
+        add("(r.guid = ? OR r.receipt_id::text = lower(?))", guid)
+    if since is not None:
+        add("r.issued_at >= ?", since)
+    if until is not None:
+        add("r.issued_at < ?", until)
+    if after is not None:
+        add("d.seq > ?", after)
+    args.append(limit)
+    sql = f"{HISTORY_SELECT} WHERE {' AND '.join(where)} ORDER BY d.seq LIMIT ${len(args)}"
+    return await conn.fetch(sql, *args)
 
 
 async def for_replay(conn: asyncpg.Connection, dxp_id: str, since: datetime, until: datetime | None,
