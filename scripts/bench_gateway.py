@@ -3,6 +3,10 @@
 PostgreSQL. Not a test: run it and read the figures.
 
     .venv/bin/python scripts/bench_gateway.py [--count 3000] [--items 2 20] [--signed]
+    .venv/bin/python scripts/bench_gateway.py --database postgresql://postgres@127.0.0.1:15432/cbec
+
+``--database`` also runs the whole intake (guid log, registry, outbox rows) in batches of 500 on
+a throwaway schema of that database: lists per second of one consumer, Kafka excluded.
 """
 from __future__ import annotations
 
@@ -58,12 +62,58 @@ def run(bodies: list[bytes], certificate: str | None) -> float:
     return len(bodies) / (time.perf_counter() - started)
 
 
+async def intake_rate(database_url: str, bodies: list[bytes], batch_size: int = 500) -> float:
+    import asyncpg
+    from aiokafka import ConsumerRecord
+
+    from services.gateway.adapters import registry
+    from services.gateway.service_layer.intake import Intake
+    from shared.config import load_settings
+    from shared.db.migrator import apply_migrations
+    from shared.db.outbox import add_to_outbox
+    from shared.db.pool import create_pool
+    from shared.kafka.consumer import Batch
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(database_url)
+    await apply_migrations(conn, schema, "services.gateway.migrations")
+    pool = await create_pool(database_url, schema, min_size=1, max_size=2)
+    try:
+        async with pool.acquire() as c:
+            for e in ENTERPRISES.values():
+                await registry.upsert(c, e)
+        intake = Intake(load_settings("gateway", {"DATABASE_URL": database_url, "GATEWAY_DB_SCHEMA": schema,
+                                                  "CBEC_SIGNATURE_MODE": "optional"}))
+        records = [ConsumerRecord("ceb.inbound", 0, n, 0, 0, AGENT.dxpId.encode(), b, None, 16, len(b), [])
+                   for n, b in enumerate(bodies)]
+        started = time.perf_counter()
+        for i in range(0, len(records), batch_size):
+            async with pool.acquire() as c, c.transaction():
+                batch = Batch(c)
+                await intake.handle(records[i:i + batch_size], batch)
+                await add_to_outbox(c, batch.outgoing)
+        elapsed = time.perf_counter() - started
+        assert intake.accepted == len(bodies), (intake.accepted, intake.rejected)
+        return len(bodies) / elapsed
+    finally:
+        await pool.close()
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await conn.close()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--count", type=int, default=3000)
     p.add_argument("--items", type=int, nargs="+", default=[2, 20])
     p.add_argument("--signed", action="store_true", help="also measure RSA-SHA256 signed lists")
+    p.add_argument("--database", help="PostgreSQL URL: also measure the whole intake with its database work")
     args = p.parse_args()
+    if args.database:
+        import asyncio
+
+        for fmt in ("xml", "json"):
+            rate = asyncio.run(intake_rate(args.database, lists(args.count, 2, fmt)))
+            print(f"intake with PostgreSQL, {fmt}, 2 items: {rate:,.0f} lists/s (one consumer)")
     print(f"one process (one core), {args.count} lists per run, cpu count {os.cpu_count()}")
     print(f"{'format':<6} {'items':>5} {'signed':>6} {'bytes':>7} {'lists/s/core':>13}")
     keys = None
