@@ -49,6 +49,10 @@ async def test_missing_key_and_unregistered_sender_are_dead_lettered(rig):
     (b"<ceb:CEB603Message xmlns:ceb='http://www.chinaport.gov.cn/ceb' guid='x'>\xff\xfe</ceb:CEB603Message>", "9010"),
     (b'{"CEB999Message": {"guid": "x"}}', "9002"),
     (b'<CEB603Message xmlns="urn:other" guid="A"/>', "9003"),
+    (b'{"CEB603Message": ' + b"[" * 100000 + b"]" * 100000 + b"}", "9009"),
+    (b'{"CEB603Message": {"guid": "A", "guid": "B"}}', "9011"),
+    (b'{"CEB603Message": {"Inventory": [{"InventoryHead": {"freight": 1e999999}}]}}', "9006"),
+    (b'\xef\xbb\xbf{"CEB603Message": "\xff"}', "9010"),
 ])
 async def test_unreadable_messages_get_ceb900(rig, body, code):
     out = await rig.send("DXPENT0000000001", body)
