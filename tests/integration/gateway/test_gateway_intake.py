@@ -181,3 +181,11 @@ async def test_a_problem_of_the_whole_message_rejects_every_list(rig):
     assert out.declarations == []
     assert [r.business_key for r in out.receipts] == ["AG20261128000001", "AG20261128000002"]
     assert set(out.codes()) == {"2003", "2103"}
+
+
+async def test_gbk_encoded_xml_from_an_older_erp_is_accepted(rig):
+    text = raw("CEB603").decode().replace('encoding="UTF-8"', 'encoding="GBK"').replace(
+        "Westlake Trade Platform Co.", "西湖贸易平台有限公司")
+    out = await rig.send("DXPENT0000000001", text.encode("gbk"))
+    (declaration,) = out.declarations
+    assert declaration.message.document.head["ebpName"] == "西湖贸易平台有限公司"
