@@ -11,6 +11,7 @@ from shared.config import Settings
 from shared.contracts import Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka import topics
+from shared.kafka.consumer import TRANSIENT
 from shared.receipts import receipt_for
 
 from ..adapters import bill_parts
@@ -28,10 +29,21 @@ class PartDeadline:
         self.interval = max(0.5, min(10.0, settings.parts_timeout_s / 4))
         self.expired = 0
 
-    async def run(self) -> None:
+    async def run(self, max_failures: int = 20) -> None:
+        """Sweep every ``interval``; database outages are retried with a back-off, then fatal."""
+        failures = 0
         while True:
             await asyncio.sleep(self.interval)
-            await self.sweep()
+            try:
+                await self.sweep()
+            except TRANSIENT as exc:
+                failures += 1
+                log.warning("part deadline: transient failure %d/%d: %r", failures, max_failures, exc)
+                if failures >= max_failures:
+                    raise
+                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                continue
+            failures = 0
 
     async def sweep(self) -> int:
         """Answer every overdue group once; return how many."""
