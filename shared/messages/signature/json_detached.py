@@ -1,0 +1,93 @@
+"""The detached signature of CEB JSON messages (see docs/verification.md).
+
+``Signature: {algorithm, keyName, digestValue, signatureValue}`` inside the root object; signed is
+the RFC 8785 canonical form of the message without that member. Every value must be a string.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from .verification_steps import (
+    SignatureError,
+    Step,
+    Verified,
+    b64,
+    check_certificate,
+    check_value,
+    private_key,
+)
+
+JSON_ALGORITHMS = {"rsa-sha1": hashes.SHA1, "rsa-sha256": hashes.SHA256}
+
+
+def canonical_json(value: object) -> bytes:
+    """RFC 8785 canonical form of a JSON value whose leaves are strings (or null)."""
+
+    def check(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                check(v, f"{path}/{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node, start=1):
+                check(v, f"{path}[{i}]")
+        elif not (isinstance(node, str) or node is None):
+            raise SignatureError(Step.CANONICALISATION, path.lstrip("/"),
+                                 f"{node!r} is not a string; every value of a signed JSON message must be a string")
+
+    check(value, "")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _split(raw: bytes) -> tuple[dict, str, dict, object]:
+    data = json.loads(raw.decode("utf-8-sig"))
+    ((root, body),) = data.items()
+    signature = body.get("Signature")
+    unsigned = {root: {k: v for k, v in body.items() if k != "Signature"}}
+    return data, root, unsigned, signature
+
+
+def sign_json(raw: bytes, key_pem: bytes, *, key_name: str, algorithm: str = "rsa-sha256") -> bytes:
+    data, root, unsigned, _ = _split(raw)
+    canonical = canonical_json(unsigned)
+    digest = hashes.Hash(JSON_ALGORITHMS[algorithm]())
+    digest.update(canonical)
+    value = private_key(key_pem).sign(canonical, padding.PKCS1v15(), JSON_ALGORITHMS[algorithm]())
+    body = dict(unsigned[root])
+    body["Signature"] = {"algorithm": algorithm, "keyName": key_name,
+                         "digestValue": base64.b64encode(digest.finalize()).decode(),
+                         "signatureValue": base64.b64encode(value).decode()}
+    return json.dumps({root: body}, ensure_ascii=False).encode("utf-8")
+
+
+def verify_json(raw: bytes, certificate: x509.Certificate | None, *, now: datetime | None = None) -> Verified:
+    """Verify the detached signature of a JSON CEB message (already decoded once, so well-formed)."""
+    _, root, unsigned, signature = _split(raw)
+    path = f"{root}/Signature"
+    fields = ("algorithm", "keyName", "digestValue", "signatureValue")
+    if not isinstance(signature, dict) or not all(isinstance(signature.get(f), str) for f in fields):
+        raise SignatureError(Step.CANONICALISATION, path,
+                             "must be an object with string members algorithm, keyName, digestValue, signatureValue")
+    algorithm = signature["algorithm"]
+    if algorithm not in JSON_ALGORITHMS:
+        raise SignatureError(Step.ALGORITHM, f"{path}/algorithm",
+                             f"unsupported algorithm {algorithm!r}; use rsa-sha256 or rsa-sha1")
+    digest_value = b64(signature["digestValue"], f"{path}/digestValue", Step.DIGEST)
+    value = b64(signature["signatureValue"], f"{path}/signatureValue", Step.SIGNATURE_VALUE)
+    key_name = signature["keyName"].strip()
+    check_certificate(certificate, key_name, None, now)
+    canonical = canonical_json(unsigned)
+    digest = hashes.Hash(JSON_ALGORITHMS[algorithm]())
+    digest.update(canonical)
+    computed = digest.finalize()
+    if computed != digest_value:
+        raise SignatureError(Step.DIGEST, f"{path}/digestValue",
+                             f"digest mismatch: the canonical form (RFC 8785, without Signature) digests to "
+                             f"{base64.b64encode(computed).decode()}; the message was changed after signing")
+    check_value(certificate, value, canonical, JSON_ALGORITHMS[algorithm](), f"{path}/signatureValue")
+    return Verified(key_name=key_name, signature_method=algorithm)
