@@ -1,6 +1,7 @@
 """Lists, their earlier versions and their history in management's schema."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -155,6 +156,24 @@ async def add_history(conn: asyncpg.Connection, list_id: int, event: str, status
                        list_id, event, status, detail, actor)
 
 
+HistoryRow = tuple[int, str, str, str, str]
+
+
+def history_row(list_id: int, event: str, status: str, detail: dict, actor: str = "system") -> HistoryRow:
+    """A history row to write later with :func:`add_history_many` (its detail encoded now)."""
+    return (list_id, event, status, json.dumps(detail), actor)
+
+
+async def add_history_many(conn: asyncpg.Connection, rows: list[HistoryRow]) -> None:
+    """Insert history rows in one statement, in the order given."""
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO list_history (list_id, event, status, detail, actor) SELECT l, e, s, d::jsonb, a "
+        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(l, e, s, d, a, n) "
+        "ORDER BY n", *(list(column) for column in zip(*rows)))
+
+
 async def next_invt_serial(conn: asyncpg.Connection) -> int:
     return await conn.fetchval("SELECT nextval('invt_no_seq')")
 
@@ -162,3 +181,72 @@ async def next_invt_serial(conn: asyncpg.Connection) -> int:
 async def recent_rejections(conn: asyncpg.Connection, ebc_code: str, days: int) -> int:
     return await conn.fetchval("SELECT count(*) FROM lists WHERE ebc_code = $1 AND status = '100' "
                                "AND updated_at > now() - make_interval(days => $2)", ebc_code, days)
+
+
+# --- set-based: one statement for many lists (a consumer batch's new lists) ------------------------
+def _pairs(keys) -> tuple[list[str], list[str]]:
+    keys = list(keys)
+    return [a for a, _ in keys], [b for _, b in keys]
+
+
+async def live_by_business_keys(conn: asyncpg.Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], StoredList]:
+    """The live list (not cancelled, not rejected) of each (agentCode, copNo), locked."""
+    if not keys:
+        return {}
+    rows = await conn.fetch(f"SELECT {COLUMNS} FROM lists WHERE (agent_code, cop_no) IN "
+                            "(SELECT * FROM unnest($1::text[], $2::text[])) AND status NOT IN ('cancelled', '100') "
+                            "ORDER BY id FOR UPDATE", *_pairs(keys))
+    return {(s.agent_code, s.cop_no): s for s in map(_row, rows)}
+
+
+async def waiting_for_documents(conn: asyncpg.Connection, orders: set[tuple[str, str]],
+                                waybills: set[tuple[str, str]]) -> list[StoredList]:
+    """Stored (120) lists whose order (ebpCode, orderNo) or waybill (logisticsCode, logisticsNo) is
+    named, locked, in id order."""
+    if not orders and not waybills:
+        return []
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM lists WHERE id IN (SELECT id FROM lists WHERE (ebp_code, order_no) IN "
+        "(SELECT * FROM unnest($1::text[], $2::text[])) UNION SELECT id FROM lists WHERE (logistics_code, logistics_no) "
+        "IN (SELECT * FROM unnest($3::text[], $4::text[]))) AND status = '120' ORDER BY id FOR UPDATE",
+        *_pairs(orders), *_pairs(waybills))
+    return [_row(r) for r in rows]
+
+
+async def reserve(conn: asyncpg.Connection, count: int) -> list[tuple[int, int]]:
+    """(invt serial, list id) for ``count`` new lists, in order."""
+    if count <= 0:
+        return []
+    rows = await conn.fetch("SELECT nextval('invt_no_seq') AS serial, nextval('lists_id_seq') AS id "
+                            "FROM generate_series(1, $1) ORDER BY 1", count)
+    return [(r["serial"], r["id"]) for r in rows]
+
+
+async def insert_many(conn: asyncpg.Connection, lists: list[StoredList]) -> None:
+    """New lists with the ids reserved for them, in the status they reached."""
+    if not lists:
+        return
+    columns = [[s.id for s in lists], [s.agent_code for s in lists], [s.cop_no for s in lists],
+               [s.pre_no for s in lists], [s.invt_no for s in lists], [s.status for s in lists]]
+    columns += [list(c) for c in zip(*(_columns_of(s.head) for s in lists))]
+    columns += [[s.bill_no or "" for s in lists], [s.declarant_dxp for s in lists], [s.receipt_format for s in lists],
+                [json.dumps(s.head) for s in lists], [json.dumps(s.items) for s in lists],
+                [s.waiting_for for s in lists]]
+    await conn.execute(
+        "INSERT INTO lists (id, agent_code, cop_no, pre_no, invt_no, status, customs_code, port_code, ebc_code, "
+        "ebp_code, logistics_code, logistics_no, order_no, trade_mode, bill_no, declarant_dxp, receipt_format, head, "
+        "items, waiting_for) SELECT i, a, c, p, n, s, cc, pc, ebc, ebp, lc, ln, o, tm, NULLIF(b, ''), dd, f, h::jsonb, "
+        "it::jsonb, w FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+        "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
+        "$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]) "
+        "AS u(i, a, c, p, n, s, cc, pc, ebc, ebp, lc, ln, o, tm, b, dd, f, h, it, w) ORDER BY i", *columns)
+
+
+async def set_status_many(conn: asyncpg.Connection, lists: list[StoredList]) -> None:
+    """Write the status and waiting_for each list holds in memory."""
+    if not lists:
+        return
+    await conn.execute(
+        "UPDATE lists SET status = u.s, waiting_for = u.w, updated_at = now() "
+        "FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(i, s, w) WHERE lists.id = u.i",
+        [s.id for s in lists], [s.status for s in lists], [s.waiting_for for s in lists])

@@ -1,6 +1,8 @@
 """Orders (CEB303), payment receipts (CEB403) and waybills (CEB505), as the audit reads them."""
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
 from ..domain.audit import TradeDocument
@@ -52,3 +54,74 @@ async def save_payment(conn: asyncpg.Connection, head: dict, dxp: str, replace: 
         "INSERT INTO payments (ebc_code, order_no, guid, head, declarant_dxp) VALUES ($1,$2,$3,$4,$5) "
         "ON CONFLICT DO NOTHING RETURNING 1", head.get("ebcCode", ""), head.get("orderNo", ""),
         head.get("guid", ""), head, dxp))
+
+
+# --- set-based: one statement for many documents (a consumer batch's new documents) ---------------
+def _pairs(keys) -> tuple[list[str], list[str]]:
+    keys = list(keys)
+    return [a for a, _ in keys], [b for _, b in keys]
+
+
+async def orders(conn: asyncpg.Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], TradeDocument | None]:
+    """The order of each (ebpCode, orderNo); None where there is none."""
+    found: dict[tuple[str, str], TradeDocument | None] = dict.fromkeys(keys)
+    if keys:
+        for r in await conn.fetch("SELECT ebp_code, order_no, head, items FROM orders WHERE (ebp_code, order_no) IN "
+                                  "(SELECT * FROM unnest($1::text[], $2::text[]))", *_pairs(keys)):
+            found[(r["ebp_code"], r["order_no"])] = TradeDocument(r["head"], r["items"])
+    return found
+
+
+async def waybills(conn: asyncpg.Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], TradeDocument | None]:
+    """The waybill of each (logisticsCode, logisticsNo); None where there is none."""
+    found: dict[tuple[str, str], TradeDocument | None] = dict.fromkeys(keys)
+    if keys:
+        for r in await conn.fetch("SELECT logistics_code, logistics_no, head FROM waybills WHERE "
+                                  "(logistics_code, logistics_no) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+                                  *_pairs(keys)):
+            found[(r["logistics_code"], r["logistics_no"])] = TradeDocument(r["head"])
+    return found
+
+
+async def payments(conn: asyncpg.Connection, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (ebcCode, orderNo) have a payment receipt."""
+    if not keys:
+        return set()
+    rows = await conn.fetch("SELECT ebc_code, order_no FROM payments WHERE (ebc_code, order_no) IN "
+                            "(SELECT * FROM unnest($1::text[], $2::text[]))", *_pairs(keys))
+    return {(r["ebc_code"], r["order_no"]) for r in rows}
+
+
+async def insert_orders(conn: asyncpg.Connection, rows: list[tuple[dict, list, str]]) -> None:
+    """New orders (head, items, declarant DXP id) whose keys are known to be free."""
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO orders (ebp_code, order_no, ebc_code, guid, head, items, declarant_dxp) "
+        "SELECT a, b, c, g, h::jsonb, i::jsonb, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+        "$5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(a, b, c, g, h, i, x, n) ORDER BY n",
+        [h.get("ebpCode", "") for h, _, _ in rows], [h.get("orderNo", "") for h, _, _ in rows],
+        [h.get("ebcCode", "") for h, _, _ in rows], [h.get("guid", "") for h, _, _ in rows],
+        [json.dumps(h) for h, _, _ in rows], [json.dumps(i) for _, i, _ in rows], [x for _, _, x in rows])
+
+
+async def insert_waybills(conn: asyncpg.Connection, rows: list[tuple[dict, str]]) -> None:
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO waybills (logistics_code, logistics_no, guid, head, declarant_dxp) "
+        "SELECT a, b, g, h::jsonb, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+        "WITH ORDINALITY AS t(a, b, g, h, x, n) ORDER BY n",
+        [h.get("logisticsCode", "") for h, _ in rows], [h.get("logisticsNo", "") for h, _ in rows],
+        [h.get("guid", "") for h, _ in rows], [json.dumps(h) for h, _ in rows], [x for _, x in rows])
+
+
+async def insert_payments(conn: asyncpg.Connection, rows: list[tuple[dict, str]]) -> None:
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO payments (ebc_code, order_no, guid, head, declarant_dxp) "
+        "SELECT a, b, g, h::jsonb, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+        "WITH ORDINALITY AS t(a, b, g, h, x, n) ORDER BY n",
+        [h.get("ebcCode", "") for h, _ in rows], [h.get("orderNo", "") for h, _ in rows],
+        [h.get("guid", "") for h, _ in rows], [json.dumps(h) for h, _ in rows], [x for _, x in rows])

@@ -2,7 +2,9 @@
 
 Receipts are queued on ``outgoing`` in the order they are decided and written to the outbox in the
 same transaction as the state change, so a document's receipts leave in order. Every receipt that
-concerns a list is also written to the list's history.
+concerns a list is also written to the list's history. A consumer batch collects the history rows
+(``history_rows``) and writes them with one statement at its end (nothing reads the history while
+a batch is applied); an officer's action writes them as they come.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Clearance:
     outgoing: list[OutgoingMessage] = field(default_factory=list)
     trace_id: str = ""
     actor: str = "system"
+    history_rows: list[repo.HistoryRow] | None = None
 
     def emit(self, receipt: ReceiptIssued) -> None:
         self.outgoing.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
@@ -47,7 +50,10 @@ class Clearance:
         return receipt
 
     async def history(self, stored: repo.StoredList, event: str, status: str, detail: dict) -> None:
-        await repo.add_history(self.conn, stored.id, event, status, detail, self.actor)
+        if self.history_rows is None:
+            await repo.add_history(self.conn, stored.id, event, status, detail, self.actor)
+        else:
+            self.history_rows.append(repo.history_row(stored.id, event, status, detail, self.actor))
 
     async def tell_list(self, stored: repo.StoredList, status: str, text: str, *, event: str = "receipt",
                         answered_type: str = "CEB603", head: dict | None = None,

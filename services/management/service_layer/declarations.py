@@ -1,9 +1,13 @@
 """Management's reaction to each declaration the gateway forwards.
 
 Every receipt of a document is emitted here, in order, through management's outbox: the
-platform's acceptance (2) carried in the declaration first, then customs' own decisions. Each
-document is handled in a savepoint: if it asks for a move the list's state machine does not have,
-everything it did is undone and it is answered with a 100 that says why.
+platform's acceptance (2) carried in the declaration first, then customs' own decisions.
+
+New lists and new orders, waybills and payment receipts, the bulk of the traffic, are handled as
+sets (``new_documents``: waves of documents about different things, a few statements per wave).
+Every other document is handled on its own, in its place in the batch, in a savepoint: if it asks
+for a move the list's state machine does not have, everything it did is undone and it is answered
+with a 100 that says why. The history rows of the whole batch are written at its end.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from shared.kafka.consumer import Batch
 from shared.messages.model import Document
 from shared.receipts import info
 
+from ..adapters import lists as repo
 from ..domain.list_lifecycle import TransitionRefused
 from ..domain.release_policy import ReleasePolicy
 from ..domain.risk import RiskRules
@@ -25,6 +30,7 @@ from .bills import handle_bill
 from .cancellation import handle_cancellation
 from .clearance import Clearance
 from .listing import handle_list
+from .new_documents import Unit, handle_wave, keys_of, waves
 from .trade_documents import handle_trade_document
 
 DocumentHandler = Callable[[Clearance, Declaration, Document, ReceiptIssued], Awaitable[None]]
@@ -54,27 +60,51 @@ class Declarations:
         return Clearance(batch_or_conn, self.settings, self.policy, self.rules, [], trace_id, actor)
 
     async def handle(self, records: list[ConsumerRecord], batch: Batch) -> None:
+        history: list[repo.HistoryRow] = []
+        run: list[Unit] = []
         for record in records:
             declaration = Declaration.model_validate_json(record.value)
-            cl = self.clearance(batch, declaration.trace_id)
-            handler = HANDLERS.get(declaration.message.message_type)
             for index, doc in enumerate(declaration.message.documents):
-                acceptance = declaration.acceptance[index]
-                if handler is None:
-                    cl.emit(acceptance)
-                    cl.answer(declaration, doc, "100", info(
-                        "3999", f"{declaration.message.message_type} is not handled by customs"), acceptance)
+                unit = Unit(declaration, doc, declaration.acceptance[index])
+                if keys_of(unit) is not None:
+                    run.append(unit)
                     continue
-                await self._one(cl, handler, declaration, doc, acceptance)
+                await self._as_sets(batch, run, history)
+                run = []
+                await self._single(self._for(batch, declaration, history), unit)
+        await self._as_sets(batch, run, history)
+        await repo.add_history_many(batch.conn, history)
+
+    def _for(self, batch: Batch, declaration: Declaration, history: list[repo.HistoryRow]) -> Clearance:
+        return Clearance(batch.conn, self.settings, self.policy, self.rules, batch.outgoing, declaration.trace_id,
+                         history_rows=history)
+
+    async def _as_sets(self, batch: Batch, units: list[Unit], history: list[repo.HistoryRow]) -> None:
+        for wave in waves(units):
+            if not await handle_wave(batch.conn, wave, lambda d: self._for(batch, d, history)):
+                for unit in wave:
+                    await self._single(self._for(batch, unit.declaration, history), unit)
+
+    async def _single(self, cl: Clearance, unit: Unit) -> None:
+        d, doc, acceptance = unit.declaration, unit.doc, unit.acceptance
+        handler = HANDLERS.get(d.message.message_type)
+        if handler is None:
+            cl.emit(acceptance)
+            cl.answer(d, doc, "100", info("3999", f"{d.message.message_type} is not handled by customs"), acceptance)
+            return
+        await self._one(cl, handler, d, doc, acceptance)
 
     @staticmethod
     async def _one(cl: Clearance, handler: DocumentHandler, d: Declaration, doc: Document,
                    acceptance: ReceiptIssued) -> None:
         mark = len(cl.outgoing)
+        noted = len(cl.history_rows) if cl.history_rows is not None else 0
         try:
             async with cl.conn.transaction():  # a savepoint inside the batch's transaction
                 await handler(cl, d, doc, acceptance)
         except TransitionRefused as refused:
             del cl.outgoing[mark:]
+            if cl.history_rows is not None:
+                del cl.history_rows[noted:]
             cl.emit(acceptance)
             cl.answer(d, doc, "100", info("4000", refused.reason), acceptance)

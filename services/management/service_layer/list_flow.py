@@ -4,8 +4,15 @@ history and told to the enterprise.
 - :func:`audit` — a stored list against its order and waybill: wait, review, reject or conclude;
 - :func:`decide` — the risk decision for an audited list whose goods have arrived;
 - :func:`move` — one guarded transition.
+
+A set-based pass over a batch (``new_documents``) gives :func:`move` and :func:`audit` a
+:class:`Later`: the orders and waybills it has already read, and a place for the writes it makes
+at its end with one statement each (status and waiting_for of the lists it changed, review
+applications), instead of one round trip per list.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from shared.receipts import info
 
@@ -13,49 +20,77 @@ from ..adapters import applications, inspections
 from ..adapters import lists as repo
 from ..adapters import trade_documents as documents
 from ..domain.applications import Kind
-from ..domain.audit import Verdict, audit_list
+from ..domain.audit import TradeDocument, Verdict, audit_list
 from ..domain.list_lifecycle import Event, ListStatus, next_status
 from ..domain.risk import RiskContext
 from .clearance import Clearance
 
 
-async def move(cl: Clearance, stored: repo.StoredList, event: Event, detail: dict | None = None) -> ListStatus:
+@dataclass
+class Later:
+    """What a set-based pass knows (orders and waybills by key; None: there is none) and the list
+    writes it makes at its end."""
+
+    orders: dict[tuple[str, str], TradeDocument | None]
+    waybills: dict[tuple[str, str], TradeDocument | None]
+    changed: dict[int, repo.StoredList] = field(default_factory=dict)
+    applications: list[dict] = field(default_factory=list)
+
+
+async def move(cl: Clearance, stored: repo.StoredList, event: Event, detail: dict | None = None,
+               later: Later | None = None) -> ListStatus:
     """One transition; raises ``TransitionRefused`` (nothing changed) if the machine has no such edge."""
     target = next_status(stored.status, event)
-    await repo.set_status(cl.conn, stored.id, target.value)
+    if later is None:
+        await repo.set_status(cl.conn, stored.id, target.value)
+    else:
+        later.changed[stored.id] = stored
     await cl.history(stored, event.value, target.value, {"from": stored.status, **(detail or {})})
     stored.status = target.value
     stored.waiting_for = ""
     return target
 
 
-async def audit(cl: Clearance, stored: repo.StoredList) -> None:
+async def audit(cl: Clearance, stored: repo.StoredList, later: Later | None = None) -> None:
     """Audit a stored (120) list; concludes, waits, refers to review or rejects."""
     if stored.status != ListStatus.STORED.value:
         return
-    order = await documents.order(cl.conn, stored.ebp_code, stored.order_no)
-    waybill = await documents.waybill(cl.conn, stored.logistics_code, stored.logistics_no)
+    if later is None:
+        order = await documents.order(cl.conn, stored.ebp_code, stored.order_no)
+        waybill = await documents.waybill(cl.conn, stored.logistics_code, stored.logistics_no)
+    else:
+        order = later.orders[(stored.ebp_code, stored.order_no)]
+        waybill = later.waybills[(stored.logistics_code, stored.logistics_no)]
     outcome = audit_list(stored.head, stored.items, order, waybill)
     if outcome.verdict is Verdict.WAITING:
         waiting = "; ".join(outcome.waiting_for)
         if waiting != stored.waiting_for:
-            await repo.set_waiting(cl.conn, stored.id, waiting)
+            if later is None:
+                await repo.set_waiting(cl.conn, stored.id, waiting)
+            else:
+                later.changed[stored.id] = stored
             stored.waiting_for = waiting
             await cl.history(stored, "audit waiting", stored.status, {"waitingFor": outcome.waiting_for})
         return
     if outcome.verdict is Verdict.REJECTED:
-        await move(cl, stored, Event.REJECT, {"findings": outcome.text()})
+        await move(cl, stored, Event.REJECT, {"findings": outcome.text()}, later)
         await cl.tell_list(stored, ListStatus.REJECTED.value, outcome.text())
         return
     if outcome.verdict is Verdict.REVIEW:
-        await move(cl, stored, Event.REFER_TO_REVIEW, {"findings": outcome.text()})
-        await applications.submit(cl.conn, list_id=stored.id, kind=Kind.REVIEW.value, reason=outcome.text(),
-                                  trace_id=cl.trace_id)
+        await move(cl, stored, Event.REFER_TO_REVIEW, {"findings": outcome.text()}, later)
+        review = {"list_id": stored.id, "kind": Kind.REVIEW.value, "reason": outcome.text(), "trace_id": cl.trace_id}
+        if later is None:
+            await applications.submit(cl.conn, **review)
+        else:
+            later.applications.append(review)
         await cl.tell_list(stored, ListStatus.REVIEW.value, outcome.text())
         return
-    await move(cl, stored, Event.CONCLUDE_AUDIT)
+    await move(cl, stored, Event.CONCLUDE_AUDIT, later=later)
     await cl.tell_list(stored, ListStatus.AUDITED.value, outcome.text())
-    await decide_if_arrived(cl, stored)
+    if later is None:
+        await decide_if_arrived(cl, stored)
+    elif stored.arrived_at is not None:  # the set-based pass leaves arrived lists to the one-by-one path
+        raise AssertionError(f"list {stored.id} has arrived: its decision cannot wait for the end of the pass")
 
 
 async def decide_if_arrived(cl: Clearance, stored: repo.StoredList) -> None:

@@ -17,7 +17,7 @@ from ..domain.applications import Kind, Route, modification_route
 from ..domain.audit import changes_goods
 from ..domain.list_lifecycle import Event, ListStatus, invt_no
 from .clearance import Clearance
-from .list_flow import audit, move
+from .list_flow import Later, audit, move
 
 
 def as_list_receipt(acceptance: ReceiptIssued, stored: repo.StoredList) -> ReceiptIssued:
@@ -41,10 +41,7 @@ async def declare(cl: Clearance, d: Declaration, doc: Document, acceptance: Rece
     head = doc.head
     existing = await repo.live_by_business_key(cl.conn, head.get("agentCode", ""), head.get("copNo", ""))
     if existing is not None:
-        cl.answer(d, doc, "100", info(
-            "2202", f"Inventory/InventoryHead/copNo: list {head.get('copNo')} of agent {head.get('agentCode')} "
-                    f"is already declared (invtNo {existing.invt_no}, status {existing.status}); cancel it first "
-                    "or send a modification (appType 2)"), acceptance, {"preNo": ""})
+        refuse_duplicate(cl, d, doc, acceptance, existing)
         return
     cl.emit(acceptance)
     serial = await repo.next_invt_serial(cl.conn)
@@ -54,12 +51,28 @@ async def declare(cl: Clearance, d: Declaration, doc: Document, acceptance: Rece
                                 receipt_format=d.message.format)
     stored = await repo.by_id(cl.conn, list_id)
     assert stored is not None
+    await store(cl, d, doc, acceptance, stored)
+    await audit(cl, stored)
+
+
+def refuse_duplicate(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued,
+                     existing: repo.StoredList) -> None:
+    head = doc.head
+    cl.answer(d, doc, "100", info(
+        "2202", f"Inventory/InventoryHead/copNo: list {head.get('copNo')} of agent {head.get('agentCode')} "
+                f"is already declared (invtNo {existing.invt_no}, status {existing.status}); cancel it first "
+                "or send a modification (appType 2)"), acceptance, {"preNo": ""})
+
+
+async def store(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued, stored: repo.StoredList,
+                later: Later | None = None) -> None:
+    """A new list (status 2, numbered) passes the logic checks: history, receipts, 120."""
     await cl.history(stored, "declared", stored.status, {"guid": d.message.guid, "preNo": stored.pre_no})
     await cl.record_receipt(stored, acceptance)
-    await move(cl, stored, Event.STORE, {"invtNo": number})
-    stored_receipt = cl.answer(d, doc, "120", info("0000", "stored: logic checks passed"), acceptance, {"invtNo": number})
+    await move(cl, stored, Event.STORE, {"invtNo": stored.invt_no}, later)
+    stored_receipt = cl.answer(d, doc, "120", info("0000", "stored: logic checks passed"), acceptance,
+                               {"invtNo": stored.invt_no})
     await cl.record_receipt(stored, stored_receipt)
-    await audit(cl, stored)
 
 
 async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:

@@ -13,9 +13,36 @@ from shared.receipts import info
 from ..adapters import lists as repo
 from ..adapters import trade_documents as documents
 from .clearance import Clearance
-from .list_flow import audit
+from .list_flow import Later, audit
 
 WHAT = {"CEB303": "order", "CEB403": "payment receipt", "CEB505": "waybill"}
+KEY_FIELDS = {"CEB303": ("ebpCode", "orderNo"), "CEB403": ("ebcCode", "orderNo"), "CEB505": ("logisticsCode", "logisticsNo")}
+
+
+def key_of(kind: str, head: dict) -> tuple[str, str]:
+    """The document's business key as stored (e.g. an order's ebpCode and orderNo)."""
+    a, b = KEY_FIELDS[kind]
+    return head.get(a, ""), head.get(b, "")
+
+
+def answer(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued, saved: bool, replace: bool) -> None:
+    kind = d.message.message_type
+    a, b = KEY_FIELDS[kind]
+    key = f"{doc.head.get(a)}+{doc.head.get(b)}"
+    if not saved:
+        why = "no such document to change" if replace else "already declared; send appType 2 to change it"
+        cl.answer(d, doc, "100", info("2202", f"{doc.name}: {WHAT[kind]} {key} {why}"), acceptance)
+        return
+    cl.answer(d, doc, "120", info("0000", f"{WHAT[kind]} {key} stored"), acceptance)
+
+
+async def received(cl: Clearance, d: Declaration, doc: Document, waiting: list[repo.StoredList],
+                   later: Later | None = None) -> None:
+    """The lists that waited for the document hear of it and are audited again."""
+    kind = d.message.message_type
+    for stored in waiting:
+        await cl.history(stored, f"{WHAT[kind]} received", stored.status, {"guid": doc.get("guid"), "message": kind})
+        await audit(cl, stored, later)
 
 
 async def handle_trade_document(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
@@ -25,24 +52,17 @@ async def handle_trade_document(cl: Clearance, d: Declaration, doc: Document, ac
     cl.emit(acceptance)
     if kind == "CEB303":
         saved = await documents.save_order(cl.conn, head, doc.items, d.sender_dxp_id, replace)
-        key = f"{head.get('ebpCode')}+{head.get('orderNo')}"
     elif kind == "CEB505":
         saved = await documents.save_waybill(cl.conn, head, d.sender_dxp_id, replace)
-        key = f"{head.get('logisticsCode')}+{head.get('logisticsNo')}"
     else:
         saved = await documents.save_payment(cl.conn, head, d.sender_dxp_id, replace)
-        key = f"{head.get('ebcCode')}+{head.get('orderNo')}"
+    answer(cl, d, doc, acceptance, saved, replace)
     if not saved:
-        why = "no such document to change" if replace else "already declared; send appType 2 to change it"
-        cl.answer(d, doc, "100", info("2202", f"{doc.name}: {WHAT[kind]} {key} {why}"), acceptance)
         return
-    cl.answer(d, doc, "120", info("0000", f"{WHAT[kind]} {key} stored"), acceptance)
     if kind == "CEB303":
-        waiting = await repo.waiting_for_order(cl.conn, head.get("ebpCode", ""), head.get("orderNo", ""))
+        waiting = await repo.waiting_for_order(cl.conn, *key_of(kind, head))
     elif kind == "CEB505":
-        waiting = await repo.waiting_for_waybill(cl.conn, head.get("logisticsCode", ""), head.get("logisticsNo", ""))
+        waiting = await repo.waiting_for_waybill(cl.conn, *key_of(kind, head))
     else:
         waiting = []
-    for stored in waiting:
-        await cl.history(stored, f"{WHAT[kind]} received", stored.status, {"guid": doc.get("guid"), "message": kind})
-        await audit(cl, stored)
+    await received(cl, d, doc, waiting)
