@@ -33,7 +33,13 @@ async def build(settings: Settings | None = None) -> Gateway:
     host.consumer("gateway-intake", [topics.INBOUND], intake.handle, topics.INBOUND_DLQ)
     assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
-    app = build_app(host.pool, settings, host.health, host.relay.wake)
+    admin = host.admin
+    assert admin is not None
+
+    async def open_receipt_topic(dxp_id: str) -> None:
+        await admin.ensure({settings.topic(topics.receipt_topic(dxp_id)): {}})
+
+    app = build_app(host.pool, settings, host.health, host.relay.wake, open_receipt_topic)
     return Gateway(host, app, intake, {"part-deadline": deadline.run})
 
 

@@ -98,3 +98,21 @@ async def test_rejected_list_gets_100_with_the_reason_and_no_acceptance(stack):
     assert rejected.status == "100"
     assert "Code:2102" in rejected.receipt.fields["returnInfo"]
     assert "totalPrice" in rejected.receipt.fields["returnInfo"]
+
+
+async def test_registering_an_enterprise_opens_its_receipt_topic(stack):
+    """An ERP can subscribe to its receipt topic right after registration, before any receipt."""
+    import httpx
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    async with httpx.AsyncClient(base_url=stack.url("gateway")) as http:
+        resp = await http.post("/enterprises", json={"code": "3301960099", "name": "Newly Registered Co.",
+                                                     "dxpId": "DXPENT0000000099", "roles": ["agent"]})
+    assert resp.status_code == 201
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka)
+    await admin.start()
+    try:
+        names = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    assert f"{stack.prefix}ceb.receipts.DXPENT0000000099" in names

@@ -1,7 +1,7 @@
 """The gateway's admin API: the enterprise registry, and health."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 from fastapi import FastAPI, HTTPException, Response
@@ -13,7 +13,8 @@ from ..domain.enterprise import Enterprise
 from ..service_layer.registration import DxpIdTaken, register
 
 
-def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None]) -> FastAPI:
+def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
+              open_receipt_topic: Callable[[str], Awaitable[None]] | None = None) -> FastAPI:
     app = FastAPI(title="cbec gateway admin API", version="1.0",
                   description="Enterprise registry of the clearance service platform.")
 
@@ -31,6 +32,9 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
         except DxpIdTaken as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
         on_change()
+        if open_receipt_topic is not None:
+            # the ERP can subscribe to its receipt topic as soon as it is registered
+            await open_receipt_topic(enterprise.dxpId)
         if not created:
             response.status_code = 200
         return enterprise
