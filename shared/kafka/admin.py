@@ -40,11 +40,10 @@ class TopicAdmin:
             ]
             if new:
                 try:
-                    resp = await self._client.create_topics(new)
+                    await self._client.create_topics(new)
                 except TopicAlreadyExistsError:
-                    resp = None
-                del resp
-            await self._wait_visible([t for t in missing])
+                    pass  # another instance created it first
+            await self._wait_visible(list(missing))
             self._known.update(missing)
 
     async def _wait_visible(self, topics: list[str]) -> None:

@@ -5,16 +5,13 @@ receipts of its documents in the order the enterprise receives them.
 """
 from __future__ import annotations
 
-import uuid
 
-import asyncpg
 import httpx
 import pytest
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
 from services.cli.kafka_io import ReceiptReader, send
-from tests.conftest import _with_database
-from tests.support.stack import Stack
+from tests.support.stack import Stack, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -26,23 +23,9 @@ SMALLER_STILL = {1: {"qty": "180", "totalPrice": "15390.00"}}
 
 @pytest.fixture(scope="module")
 async def stack(kafka_bootstrap, admin_database_url, tmp_path_factory):
-    name = f"cbec_e2e_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(admin_database_url)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    s = Stack(kafka_bootstrap, _with_database(admin_database_url, name), f"t{uuid.uuid4().hex[:8]}.",
-              tmp_path_factory.mktemp("management-journeys"))
-    try:
-        await s.up()
-        async with httpx.AsyncClient(base_url=s.url("gateway")) as http:
-            for e in DEMO_ENTERPRISES:
-                (await http.post("/enterprises", json=e)).raise_for_status()
+    async with running_stack(kafka_bootstrap, admin_database_url, tmp_path_factory.mktemp("management-journeys"),
+                             enterprises=DEMO_ENTERPRISES) as s:
         yield s
-    finally:
-        s.down()
-        conn = await asyncpg.connect(admin_database_url)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
 
 
 class Enterprises:

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaProducer
 from services.cli.journey import Journey
 from services.cli.kafka_io import ReceiptReader, send
 from shared.kafka import topics
-from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, run_journey, send_order_and_waybill
+from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, send_order_and_waybill
 
 pytestmark = pytest.mark.e2e
 
