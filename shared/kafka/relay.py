@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -26,6 +27,33 @@ async def _partitions(reader: AIOKafkaConsumer, topic: str) -> set[int]:
     except Exception:  # noqa: BLE001 - an unknown topic simply has nothing published yet
         return set()
     return reader.partitions_for_topic(topic) or set()
+
+
+async def _published_ids(reader: AIOKafkaConsumer, topic: str, since: datetime, pending: dict[str, int],
+                         budget_s: float = 30.0) -> list[int]:
+    """The outbox ids of ``pending`` messages found on ``topic`` from shortly before ``since``."""
+    parts = reader.partitions_for_topic(topic) or await _partitions(reader, topic)
+    tps = [TopicPartition(topic, p) for p in parts]
+    if not tps:
+        return []
+    reader.assign(tps)
+    ends = await reader.end_offsets(tps)
+    starts = await reader.offsets_for_times({tp: int(since.timestamp() * 1000) - 60_000 for tp in tps})
+    todo = []
+    for tp in tps:
+        if starts.get(tp) is not None and starts[tp].offset < ends[tp]:
+            reader.seek(tp, starts[tp].offset)
+            todo.append(tp)
+    found: list[int] = []
+    deadline = asyncio.get_running_loop().time() + budget_s
+    while todo and asyncio.get_running_loop().time() < deadline:
+        for recs in (await reader.getmany(*todo, timeout_ms=500)).values():
+            for rec in recs:
+                mid = dict(rec.headers or ()).get(MESSAGE_ID_HEADER, b"").decode()
+                if mid in pending:
+                    found.append(pending[mid])
+        todo = [tp for tp in todo if await reader.position(tp) < ends[tp]]
+    return found
 
 
 def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
@@ -75,32 +103,21 @@ class OutboxRelay:
 
     async def forget_already_published(self) -> int:
         """After a crash between the broker's acknowledgement and the delete, the rows left in the
-        outbox may already be on their topics: read the tail of those topics and delete the rows
-        whose message id is there, so a restart re-sends nothing that was published."""
+        outbox may already be on their topics: read those topics from a little before the oldest
+        row was written and delete the rows whose message id is there, so a restart re-sends
+        nothing that was published."""
         async with self._pool.acquire() as conn:
             rows = await next_unpublished(conn, self._batch)
             if not rows:
                 return 0
+            since = await conn.fetchval("SELECT min(created_at) FROM outbox")
             pending = {str(r.message_id): r.id for r in rows}
             reader = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False)
             await reader.start()
             found: list[int] = []
             try:
                 for topic in {r.topic for r in rows}:
-                    parts = reader.partitions_for_topic(topic) or await _partitions(reader, topic)
-                    tps = [TopicPartition(topic, p) for p in parts]
-                    if not tps:
-                        continue
-                    reader.assign(tps)
-                    ends = await reader.end_offsets(tps)
-                    for tp in tps:
-                        reader.seek(tp, max(0, ends[tp] - len(rows)))
-                    while any(await reader.position(tp) < ends[tp] for tp in tps):
-                        for recs in (await reader.getmany(timeout_ms=500)).values():
-                            for rec in recs:
-                                mid = dict(rec.headers or ()).get(MESSAGE_ID_HEADER, b"").decode()
-                                if mid in pending:
-                                    found.append(pending[mid])
+                    found += await _published_ids(reader, topic, since, pending)
             finally:
                 await reader.stop()
             if found:

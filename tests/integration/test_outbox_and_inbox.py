@@ -5,7 +5,7 @@ import asyncio
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka.admin import TopicAdmin
@@ -28,6 +28,16 @@ async def read_all(bootstrap: str, topic: str, count: int, timeout: float = 20) 
     finally:
         await consumer.stop()
     return out
+
+
+async def records_on(bootstrap: str, producer, topic: str) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in await producer.partitions_for(topic)]
+        return sum((await consumer.end_offsets(tps)).values())
+    finally:
+        await consumer.stop()
 
 
 @pytest.fixture
@@ -125,3 +135,23 @@ async def test_consumer_applies_each_message_once_and_dead_letters_poison(servic
     await _run_consumer(again, lambda: again.assigned, timeout=30)
     async with service_pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM applied") == 11
+
+
+async def test_relay_restarting_after_a_crash_does_not_resend_what_was_published(service_pool, kafka_bootstrap, kafka_parts, topic_prefix):
+    """A crash after the broker's acknowledgement but before the delete leaves published rows behind."""
+    admin, producer = kafka_parts
+    topic = f"{topic_prefix}crash"
+    published = [OutgoingMessage.of(topic, f"k{i}", f"sent-{i}".encode()) for i in range(5)]
+    unpublished = OutgoingMessage.of(topic, "k9", b"not-yet")
+    async with service_pool.acquire() as conn, conn.transaction():
+        await add_to_outbox(conn, published + [unpublished])
+    await admin.ensure({topic: {}})
+    for m in published:  # what the relay had sent when it was killed
+        await producer.send_and_wait(topic, m.value, key=m.key, headers=[(MESSAGE_ID_HEADER, str(m.message_id).encode())])
+
+    relay = OutboxRelay("relay-test", service_pool, producer, admin, bootstrap_servers=kafka_bootstrap)
+    assert await relay.forget_already_published() == 5
+    assert await relay.publish_once() == 1
+    got = await read_all(kafka_bootstrap, topic, 6)
+    assert sorted(r.value for r in got) == sorted([f"sent-{i}".encode() for i in range(5)] + [b"not-yet"])
+    assert await records_on(kafka_bootstrap, producer, topic) == 6  # nothing was sent twice
