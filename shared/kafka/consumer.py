@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from shared.db import inbox
 from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
@@ -130,7 +131,12 @@ class BatchConsumer:
                     await asyncio.sleep(min(0.2 * 2**failures, 5.0))
                     continue
                 failures = 0
-                await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
+                try:
+                    await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
+                except (CommitFailedError, IllegalStateError) as exc:
+                    # the partitions moved to another instance during the batch (a rebalance): it
+                    # will read them again from the last commit and its inbox will skip what we did
+                    log.warning("%s: offsets not committed (%r); the new owner will skip what is applied", self.name, exc)
                 self.processed += len(records)
                 self._on_committed()
         finally:
