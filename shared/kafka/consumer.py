@@ -150,9 +150,7 @@ class BatchConsumer:
             except TRANSIENT:
                 raise
             except Exception:
-                if len(records) == 1:
-                    pass
-                else:
+                if len(records) > 1:
                     log.warning("%s: batch of %d failed, retrying one by one", self.name, len(records))
             for record in records:
                 try:
