@@ -7,6 +7,7 @@ import asyncpg
 from fastapi import FastAPI, HTTPException, Response
 
 from shared.config import Settings
+from shared.health import add_health_route
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
@@ -18,12 +19,7 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
     app = FastAPI(title="cbec gateway admin API", version="1.0",
                   description="Enterprise registry of the clearance service platform.")
 
-    @app.get("/health")
-    async def get_health(response: Response) -> dict:
-        state = health()
-        if not state["ok"]:
-            response.status_code = 503
-        return state
+    add_health_route(app, health)
 
     @app.post("/enterprises", status_code=201, response_model=Enterprise)
     async def post_enterprise(enterprise: Enterprise, response: Response) -> Enterprise:

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 import asyncpg
-from fastapi import FastAPI, Header, HTTPException, Query, Response
+from fastapi import FastAPI, Header, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from shared.config import Settings
+from shared.health import add_health_route
 
 from ..adapters import receipt_store, webhook_store
 from ..domain.receipt_rendering import ReceiptRenderer
@@ -36,12 +37,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
                               "webhook subscriptions and redelivery, replay.")
     renderer = renderer or ReceiptRenderer()
 
-    @app.get("/health")
-    async def get_health(response: Response) -> dict:
-        state = health()
-        if not state["ok"]:
-            response.status_code = 503
-        return state
+    add_health_route(app, health)
 
     @app.get("/enterprises/{dxp_id}/receipts")
     async def receipts(dxp_id: str, businessKey: str | None = None, guid: str | None = None,
