@@ -106,6 +106,14 @@ async def main(args: argparse.Namespace) -> None:
     try:
         await produce(args.bootstrap, f"{prefix}{topics.DECLARATIONS}", messages)
         consumer = host.consumers[0]
+        sizes: list[int] = []
+        handler = consumer._handler  # noqa: SLF001 - count the batches the handler sees
+
+        async def counted(records, batch):
+            sizes.append(len(records))
+            await handler(records, batch)
+
+        consumer._handler = counted  # noqa: SLF001
         assert host.relay is not None and host.pool is not None
         profiler = None
         if args.profile:
@@ -137,6 +145,7 @@ async def main(args: argparse.Namespace) -> None:
             profiler.disable()
             profiler.dump_stats(args.profile)
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        print(f"batches: {len(sizes)}, {sum(sizes) / max(1, len(sizes)):.0f} declarations each on average")
         print(f"lists by status: {statuses}; receipts in list history: {receipts}; dead letters: {dead}; "
               f"receipts published: {host.relay.published}")
         print(f"declarations applied:   {len(messages)} in {applied:.2f}s "

@@ -1,11 +1,11 @@
 """Lists, their earlier versions and their history in management's schema."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
+from pydantic_core import to_json
 
 
 @dataclass
@@ -156,22 +156,22 @@ async def add_history(conn: asyncpg.Connection, list_id: int, event: str, status
                        list_id, event, status, detail, actor)
 
 
-HistoryRow = tuple[int, str, str, str, str]
+HistoryRow = dict
 
 
 def history_row(list_id: int, event: str, status: str, detail: dict, actor: str = "system") -> HistoryRow:
-    """A history row to write later with :func:`add_history_many` (its detail encoded now)."""
-    return (list_id, event, status, json.dumps(detail), actor)
+    """A history row to write later with :func:`add_history_many`."""
+    return {"list_id": list_id, "event": event, "status": status, "detail": detail, "actor": actor}
 
 
 async def add_history_many(conn: asyncpg.Connection, rows: list[HistoryRow]) -> None:
-    """Insert history rows in one statement, in the order given."""
+    """Insert history rows in one statement, in the order given (sent as one JSON document)."""
     if not rows:
         return
     await conn.execute(
-        "INSERT INTO list_history (list_id, event, status, detail, actor) SELECT l, e, s, d::jsonb, a "
-        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(l, e, s, d, a, n) "
-        "ORDER BY n", *(list(column) for column in zip(*rows)))
+        "INSERT INTO list_history (list_id, event, status, detail, actor) SELECT list_id, event, status, detail, actor "
+        "FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (list_id bigint, event text, status text, detail jsonb, "
+        "actor text)) WITH ORDINALITY AS t(list_id, event, status, detail, actor, n) ORDER BY n", _json(rows))
 
 
 async def next_invt_serial(conn: asyncpg.Connection) -> int:
@@ -181,6 +181,11 @@ async def next_invt_serial(conn: asyncpg.Connection) -> int:
 async def recent_rejections(conn: asyncpg.Connection, ebc_code: str, days: int) -> int:
     return await conn.fetchval("SELECT count(*) FROM lists WHERE ebc_code = $1 AND status = '100' "
                                "AND updated_at > now() - make_interval(days => $2)", ebc_code, days)
+
+
+def _json(value: object) -> str:
+    """JSON text for a jsonb parameter (pydantic's encoder: several times faster than json.dumps)."""
+    return to_json(value).decode()
 
 
 # --- set-based: one statement for many lists (a consumer batch's new lists) ------------------------
@@ -223,23 +228,25 @@ async def reserve(conn: asyncpg.Connection, count: int) -> list[tuple[int, int]]
 
 
 async def insert_many(conn: asyncpg.Connection, lists: list[StoredList]) -> None:
-    """New lists with the ids reserved for them, in the status they reached."""
+    """New lists with the ids reserved for them, in the status they reached (one JSON document)."""
     if not lists:
         return
-    columns = [[s.id for s in lists], [s.agent_code for s in lists], [s.cop_no for s in lists],
-               [s.pre_no for s in lists], [s.invt_no for s in lists], [s.status for s in lists]]
-    columns += [list(c) for c in zip(*(_columns_of(s.head) for s in lists))]
-    columns += [[s.bill_no or "" for s in lists], [s.declarant_dxp for s in lists], [s.receipt_format for s in lists],
-                [json.dumps(s.head) for s in lists], [json.dumps(s.items) for s in lists],
-                [s.waiting_for for s in lists]]
+    rows = [{"id": s.id, "agent_code": s.agent_code, "cop_no": s.cop_no, "pre_no": s.pre_no, "invt_no": s.invt_no,
+             "status": s.status, "customs_code": s.customs_code, "port_code": s.port_code, "ebc_code": s.ebc_code,
+             "ebp_code": s.ebp_code, "logistics_code": s.logistics_code, "logistics_no": s.logistics_no,
+             "order_no": s.order_no, "trade_mode": s.trade_mode, "bill_no": s.bill_no, "declarant_dxp": s.declarant_dxp,
+             "receipt_format": s.receipt_format, "head": s.head, "items": s.items, "waiting_for": s.waiting_for}
+            for s in lists]
     await conn.execute(
-        "INSERT INTO lists (id, agent_code, cop_no, pre_no, invt_no, status, customs_code, port_code, ebc_code, "
-        "ebp_code, logistics_code, logistics_no, order_no, trade_mode, bill_no, declarant_dxp, receipt_format, head, "
-        "items, waiting_for) SELECT i, a, c, p, n, s, cc, pc, ebc, ebp, lc, ln, o, tm, NULLIF(b, ''), dd, f, h::jsonb, "
-        "it::jsonb, w FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-        "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], "
-        "$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]) "
-        "AS u(i, a, c, p, n, s, cc, pc, ebc, ebp, lc, ln, o, tm, b, dd, f, h, it, w) ORDER BY i", *columns)
+        f"INSERT INTO lists ({_NEW}) SELECT {_NEW} FROM jsonb_to_recordset($1::text::jsonb) AS t(id bigint, "
+        "agent_code text, cop_no text, pre_no text, invt_no text, status text, customs_code text, port_code text, "
+        "ebc_code text, ebp_code text, logistics_code text, logistics_no text, order_no text, trade_mode text, "
+        "bill_no text, declarant_dxp text, receipt_format text, head jsonb, items jsonb, waiting_for text) ORDER BY id",
+        _json(rows))
+
+
+_NEW = ("id, agent_code, cop_no, pre_no, invt_no, status, customs_code, port_code, ebc_code, ebp_code, logistics_code, "
+        "logistics_no, order_no, trade_mode, bill_no, declarant_dxp, receipt_format, head, items, waiting_for")
 
 
 async def set_status_many(conn: asyncpg.Connection, lists: list[StoredList]) -> None:

@@ -1,9 +1,9 @@
 """Orders (CEB303), payment receipts (CEB403) and waybills (CEB505), as the audit reads them."""
 from __future__ import annotations
 
-import json
 
 import asyncpg
+from pydantic_core import to_json
 
 from ..domain.audit import TradeDocument
 
@@ -56,6 +56,11 @@ async def save_payment(conn: asyncpg.Connection, head: dict, dxp: str, replace: 
         head.get("guid", ""), head, dxp))
 
 
+def _json(value: object) -> str:
+    """JSON text for a jsonb parameter (pydantic's encoder: several times faster than json.dumps)."""
+    return to_json(value).decode()
+
+
 # --- set-based: one statement for many documents (a consumer batch's new documents) ---------------
 def _pairs(keys) -> tuple[list[str], list[str]]:
     keys = list(keys)
@@ -93,16 +98,15 @@ async def payments(conn: asyncpg.Connection, keys: set[tuple[str, str]]) -> set[
 
 
 async def insert_orders(conn: asyncpg.Connection, rows: list[tuple[dict, list, str]]) -> None:
-    """New orders (head, items, declarant DXP id) whose keys are known to be free."""
+    """New orders (head, items, declarant DXP id) whose keys are known to be free (one JSON document)."""
     if not rows:
         return
     await conn.execute(
         "INSERT INTO orders (ebp_code, order_no, ebc_code, guid, head, items, declarant_dxp) "
-        "SELECT a, b, c, g, h::jsonb, i::jsonb, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-        "$5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(a, b, c, g, h, i, x, n) ORDER BY n",
-        [h.get("ebpCode", "") for h, _, _ in rows], [h.get("orderNo", "") for h, _, _ in rows],
-        [h.get("ebcCode", "") for h, _, _ in rows], [h.get("guid", "") for h, _, _ in rows],
-        [json.dumps(h) for h, _, _ in rows], [json.dumps(i) for _, i, _ in rows], [x for _, _, x in rows])
+        "SELECT a, b, c, g, h, i, x FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (a text, b text, c text, "
+        "g text, h jsonb, i jsonb, x text)) WITH ORDINALITY AS t(a, b, c, g, h, i, x, n) ORDER BY n",
+        _json([{"a": h.get("ebpCode", ""), "b": h.get("orderNo", ""), "c": h.get("ebcCode", ""), "g": h.get("guid", ""),
+                "h": h, "i": i, "x": x} for h, i, x in rows]))
 
 
 async def insert_waybills(conn: asyncpg.Connection, rows: list[tuple[dict, str]]) -> None:
@@ -110,10 +114,10 @@ async def insert_waybills(conn: asyncpg.Connection, rows: list[tuple[dict, str]]
         return
     await conn.execute(
         "INSERT INTO waybills (logistics_code, logistics_no, guid, head, declarant_dxp) "
-        "SELECT a, b, g, h::jsonb, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-        "WITH ORDINALITY AS t(a, b, g, h, x, n) ORDER BY n",
-        [h.get("logisticsCode", "") for h, _ in rows], [h.get("logisticsNo", "") for h, _ in rows],
-        [h.get("guid", "") for h, _ in rows], [json.dumps(h) for h, _ in rows], [x for _, x in rows])
+        "SELECT a, b, g, h, x FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (a text, b text, g text, h jsonb, "
+        "x text)) WITH ORDINALITY AS t(a, b, g, h, x, n) ORDER BY n",
+        _json([{"a": h.get("logisticsCode", ""), "b": h.get("logisticsNo", ""), "g": h.get("guid", ""), "h": h, "x": x}
+               for h, x in rows]))
 
 
 async def insert_payments(conn: asyncpg.Connection, rows: list[tuple[dict, str]]) -> None:
@@ -121,7 +125,7 @@ async def insert_payments(conn: asyncpg.Connection, rows: list[tuple[dict, str]]
         return
     await conn.execute(
         "INSERT INTO payments (ebc_code, order_no, guid, head, declarant_dxp) "
-        "SELECT a, b, g, h::jsonb, x FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-        "WITH ORDINALITY AS t(a, b, g, h, x, n) ORDER BY n",
-        [h.get("ebcCode", "") for h, _ in rows], [h.get("orderNo", "") for h, _ in rows],
-        [h.get("guid", "") for h, _ in rows], [json.dumps(h) for h, _ in rows], [x for _, x in rows])
+        "SELECT a, b, g, h, x FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (a text, b text, g text, h jsonb, "
+        "x text)) WITH ORDINALITY AS t(a, b, g, h, x, n) ORDER BY n",
+        _json([{"a": h.get("ebcCode", ""), "b": h.get("orderNo", ""), "g": h.get("guid", ""), "h": h, "x": x}
+               for h, x in rows]))

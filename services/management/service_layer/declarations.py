@@ -66,7 +66,9 @@ class Declarations:
             declaration = Declaration.model_validate_json(record.value)
             for index, doc in enumerate(declaration.message.documents):
                 unit = Unit(declaration, doc, declaration.acceptance[index])
-                if keys_of(unit) is not None:
+                keys = keys_of(unit)
+                if keys is not None:
+                    unit.keys = keys
                     run.append(unit)
                     continue
                 await self._as_sets(batch, run, history)

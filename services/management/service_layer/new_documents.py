@@ -47,6 +47,7 @@ class Unit:
     declaration: Declaration
     doc: Document
     acceptance: ReceiptIssued
+    keys: tuple[tuple[str, str, str], ...] = ()  # what it touches (see keys_of), once it is known
 
     @property
     def kind(self) -> str:
@@ -76,11 +77,12 @@ def keys_of(unit: Unit) -> tuple[tuple[str, str, str], ...] | None:
 
 
 def waves(units: list[Unit]) -> list[list[Unit]]:
-    """Each unit in the wave after the last one touching any of its keys; in order within a wave."""
+    """Each unit (with its ``keys``) in the wave after the last one touching any of its keys; in order
+    within a wave."""
     last: dict[tuple[str, str, str], int] = {}
     out: list[list[Unit]] = []
     for unit in units:
-        keys = keys_of(unit) or ()
+        keys = unit.keys
         wave = max((last.get(k, -1) for k in keys), default=-1) + 1
         for k in keys:
             last[k] = wave
