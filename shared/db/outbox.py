@@ -1,6 +1,7 @@
 """The outbox: messages a service emits, stored with the state change that caused them."""
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -33,12 +34,19 @@ class OutgoingMessage:
 
 
 async def add_to_outbox(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> None:
-    """Insert in the caller's transaction; the relay publishes them in insertion order."""
+    """Insert in the caller's transaction, in one statement; the relay publishes in insertion order."""
     if not messages:
         return
-    await conn.executemany(
-        "INSERT INTO outbox (message_id, topic, key, value, headers) VALUES ($1, $2, $3, $4, $5)",
-        [(m.message_id, m.topic, m.key, m.value, [list(h) for h in m.headers]) for m in messages],
+    await conn.execute(
+        "INSERT INTO outbox (message_id, topic, key, value, headers) "
+        "SELECT u.m, u.t, u.k, u.v, u.h::jsonb "
+        "FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::text[]) WITH ORDINALITY "
+        "AS u(m, t, k, v, h, n) ORDER BY u.n",
+        [m.message_id for m in messages],
+        [m.topic for m in messages],
+        [m.key for m in messages],
+        [m.value for m in messages],
+        [json.dumps(m.headers) for m in messages],
     )
 
 
