@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from datetime import datetime, timezone, timedelta
 
 from shared.contracts import ReceiptIssued, Recipient
@@ -12,6 +13,7 @@ CHINA = timezone(timedelta(hours=8))
 RETURN_FIELDS = ("returnStatus", "returnTime", "returnInfo")
 
 
+@lru_cache(maxsize=None)
 def receipt_fields(answered_type: str) -> tuple[str, tuple[str, ...]]:
     """(receipt message type, its fields before the return fields), from the catalogue."""
     spec = spec_for(answered_type).receipt
