@@ -8,7 +8,7 @@ gateway's, not here. Decoding does not call this: the gateway does, and answers 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from shared.messages.catalogue import BASE_TRANSFER, MESSAGE_SPECS, FieldSpec
 from shared.messages.errors import (
@@ -19,8 +19,10 @@ from shared.messages.errors import (
     UNKNOWN_MESSAGE_TYPE,
     FieldProblem,
 )
-from shared.messages.field_formats import GUID
+from shared.messages.field_formats import GUID, FieldFormat
 from shared.messages.model import CebMessage
+
+_ROOT_GUID = FieldSpec("guid", GUID, 36, required=True)
 
 
 def check_fields(message: CebMessage) -> list[FieldProblem]:
@@ -35,9 +37,7 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
             )
         ]
     problems: list[FieldProblem] = []
-    root_guid = problem_with(
-        FieldSpec("guid", GUID, 36, required=True), message.guid, f"{spec.root}/@guid"
-    )
+    root_guid = problem_with(_ROOT_GUID, message.guid, f"{spec.root}/@guid")
     if root_guid:
         problems.append(root_guid)
     doc_spec = spec.document
@@ -65,7 +65,7 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
             )
         for n, item in enumerate(document.items, start=1):
             problems += check_values(doc_spec.item_fields, item, f"{path}/{doc_spec.item}[{n}]")
-    base = message.base_transfer.model_dump()
+    base = message.base_transfer.__dict__  # its fields, as model_dump() would give them
     problems += check_values(BASE_TRANSFER.head_fields, base, "BaseTransfer")
     return problems
 
@@ -74,6 +74,10 @@ def check_values(
     fields: Iterable[FieldSpec], values: dict[str, str], path: str
 ) -> list[FieldProblem]:
     """Problems of one container's values against its field specs (``path``: the container)."""
+    if type(fields) is not tuple:
+        fields = tuple(fields)  # it may be read twice
+    if passes(fields, values):
+        return []
     problems = []
     known = set()
     for spec in fields:
@@ -109,3 +113,50 @@ def problem_with(spec: FieldSpec, value: str, path: str) -> FieldProblem | None:
 
 def _shown(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+# --- the quick answer for the common case: every value passes ------------------------------------
+# Per tuple of field specs, the checks reduced to (name, required, max length, predicate); a
+# container that passes them all has no problem, and only one that does not is walked again by
+# ``check_values`` above to say what is wrong, in the same words and order.
+
+Rule = tuple[str, bool, int, "Callable[[str], object] | None"]
+_RULES: dict[int, tuple[tuple[FieldSpec, ...], tuple[Rule, ...], frozenset[str]]] = {}
+
+
+def predicate(fmt: FieldFormat) -> Callable[[str], object] | None:
+    """A function whose truth is ``fmt.accepts(value)`` (None: every value is accepted)."""
+    if fmt.values:
+        return frozenset(fmt.values).__contains__
+    pattern, calendar = fmt.pattern, fmt.calendar
+    if pattern is not None and calendar is not None:
+        fullmatch = pattern.fullmatch
+        return lambda value: fullmatch(value) is not None and calendar(value)
+    if pattern is not None:
+        return pattern.fullmatch
+    return calendar
+
+
+def _rules(fields: tuple[FieldSpec, ...]) -> tuple[tuple[Rule, ...], frozenset[str]]:
+    cached = _RULES.get(id(fields))
+    if cached is not None and cached[0] is fields:
+        return cached[1], cached[2]
+    rules = tuple((f.name, f.required, f.max_length, predicate(f.format)) for f in fields)
+    known = frozenset(f.name for f in fields)
+    if len(_RULES) < 256:  # the catalogue's tuples (kept alive here, so their ids stay theirs)
+        _RULES[id(fields)] = (fields, rules, known)
+    return rules, known
+
+
+def passes(fields: tuple[FieldSpec, ...], values: dict[str, str]) -> bool:
+    """True when ``check_values(fields, values, ...)`` would find no problem."""
+    rules, known = _rules(fields)
+    get = values.get
+    for name, required, max_length, accepts in rules:
+        value = get(name)
+        if value:
+            if len(value) > max_length or (accepts is not None and not accepts(value)):
+                return False
+        elif required:
+            return False
+    return values.keys() <= known
