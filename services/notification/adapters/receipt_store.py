@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
+import pydantic_core
 
 from shared.contracts import EnterpriseRegistered, ReceiptIssued
 
@@ -40,14 +41,22 @@ async def record_receipts(conn: asyncpg.Connection, receipts: list[ReceiptIssued
         "SELECT t.id, t.mt, t.bk, t.guid, t.rs, t.f::jsonb, t.at, t.by, t.trace "
         "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
         "$7::timestamptz[], $8::text[], $9::text[]) WITH ORDINALITY AS t(id, mt, bk, guid, rs, f, at, by, trace, n) "
-        "ORDER BY t.n ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id",
+        "ORDER BY t.n ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id::text",
         [r.receipt_id for r in receipts], [r.message_type for r in receipts],
         [r.business_key for r in receipts], [r.fields.get("guid", "") for r in receipts],
         [r.fields.get("returnStatus", "") for r in receipts],
-        [json.dumps(r.fields, ensure_ascii=False) for r in receipts],
+        [_json(r.fields) for r in receipts],
         [r.issued_at for r in receipts], [r.issued_by for r in receipts], [r.trace_id for r in receipts],
     )
-    return {str(r["receipt_id"]) for r in rows}
+    return {r[0] for r in rows}
+
+
+def _json(fields: dict[str, str]) -> str:
+    """``fields`` as JSON text for a jsonb column (which keeps the value, not the spelling)."""
+    try:
+        return pydantic_core.to_json(fields).decode()
+    except (ValueError, UnicodeDecodeError):  # what pydantic's encoder refuses: json's error, or its text, as before
+        return json.dumps(fields, ensure_ascii=False)
 
 
 async def enterprises_by_code(conn: asyncpg.Connection, codes: set[str]) -> dict[str, KnownEnterprise]:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from shared.messages import RECEIPT_SPECS, encode_receipt
 from shared.messages.catalogue import CEB_NAMESPACE
@@ -33,18 +34,28 @@ _JSON_SPECIAL = re.compile('[\x00-\x1f\\\\"\ud800-\udfff]')
 
 @dataclass(frozen=True)
 class _Template:
-    """One receipt type's document, cut where the guid and the field values go."""
+    """One receipt type's document as %-format strings: the guid and the field values go in."""
 
     names: tuple[str, ...]
     known: frozenset[str]
-    xml_head: str  # declaration and root start tag up to the guid
-    xml_open: str  # after the guid: rest of the root tag and the receipt element's start tag
-    xml_tags: tuple[tuple[str, str, str], ...]  # per field: start tag, end tag, empty element
-    xml_close: str
-    json_head: str  # up to the guid
-    json_open: str  # after the guid up to the first field value
-    json_keys: tuple[str, ...]  # per field: what goes before its value
-    json_close: str
+    xml_tags: tuple[tuple[str, str], ...]  # per field: written with its value, written empty
+    xml_head: str
+    xml_tail: str
+    json: str
+    xml_by_filled: dict[tuple[bool, ...], str]  # which fields have a value -> the document's format
+
+    def xml(self, filled: tuple[bool, ...]) -> str:
+        form = self.xml_by_filled.get(filled)
+        if form is None:
+            body = "".join(full if f else empty for (full, empty), f in zip(self.xml_tags, filled))
+            form = self.xml_head + body + self.xml_tail
+            if len(self.xml_by_filled) < 256:  # receipts of a type fill the same few patterns
+                self.xml_by_filled[filled] = form
+        return form
+
+
+def _pct(text: str) -> str:
+    return text.replace("%", "%%")
 
 
 @lru_cache(maxsize=None)
@@ -56,17 +67,17 @@ def _template(message_type: str) -> _Template | None:
     if any(json.dumps(n) != f'"{n}"' or not re.fullmatch(r"[A-Za-z_][\w.-]*", n)
            for n in (spec.root, spec.element, *names)):
         return None  # a name that would need escaping: leave it to the encoder
+    json_fields = ",".join(f'"{n}":"%s"' for n in names)
     return _Template(
         names=names,
         known=frozenset(names),
-        xml_head=f'{DECLARATION}\n<ceb:{spec.root} guid="',
-        xml_open=f'" version="1.0" xmlns:ceb="{CEB_NAMESPACE}"><ceb:{spec.element}>',
-        xml_tags=tuple((f"<ceb:{n}>", f"</ceb:{n}>", f"<ceb:{n}/>") for n in names),
-        xml_close=f"</ceb:{spec.element}></ceb:{spec.root}>\n",
-        json_head=f'{{"{spec.root}":{{"guid":"',
-        json_open=f'","version":"1.0","{spec.element}":[{{',
-        json_keys=tuple(("" if i == 0 else ",") + f'"{n}":' for i, n in enumerate(names)),
-        json_close="}]}}",
+        xml_tags=tuple((f"<ceb:{n}>%s</ceb:{n}>", f"<ceb:{n}/>") for n in names),
+        xml_head=_pct(f'{DECLARATION}\n<ceb:{spec.root} guid="') + "%s"
+        + _pct(f'" version="1.0" xmlns:ceb="{CEB_NAMESPACE}"><ceb:{spec.element}>'),
+        xml_tail=_pct(f"</ceb:{spec.element}></ceb:{spec.root}>\n"),
+        json=_pct(f'{{"{spec.root}":{{"guid":"') + '%s","version":"1.0",'
+        + _pct(f'"{spec.element}":[{{') + json_fields + "}]}}",
+        xml_by_filled={},
     )
 
 
@@ -74,27 +85,16 @@ def render_unsigned(message_type: str, guid: str, fields: dict[str, str], fmt: s
     """``encode_receipt(Receipt(message_type, guid, fields), fmt)``, byte for byte, faster."""
     t = _template(message_type)
     if t is not None and type(guid) is str and t.known.issuperset(fields):
-        values = [fields.get(n, "") for n in t.names]
+        values = list(map(fields.get, t.names, repeat("")))
         try:
             text = guid + "".join(values)
         except TypeError:  # a value that is not a string: the encoder's validation says why
             text = None
         if text is not None:
             if fmt == "xml" and _XML_SPECIAL.search(text) is None:
-                parts = [t.xml_head, guid, t.xml_open]
-                for (start, end, empty), v in zip(t.xml_tags, values):
-                    if v:
-                        parts += (start, v, end)
-                    else:
-                        parts.append(empty)
-                parts.append(t.xml_close)
-                return "".join(parts).encode("utf-8")
+                return (t.xml(tuple(map(bool, values))) % (guid, *filter(None, values))).encode("utf-8")
             if fmt == "json" and _JSON_SPECIAL.search(text) is None:
-                parts = [t.json_head, guid, t.json_open]
-                for key, v in zip(t.json_keys, values):
-                    parts += (key, '"', v, '"')
-                parts.append(t.json_close)
-                return "".join(parts).encode("utf-8")
+                return (t.json % (guid, *values)).encode("utf-8")
     return encode_receipt(Receipt(message_type=message_type, guid=guid, fields=fields), fmt)
 
 

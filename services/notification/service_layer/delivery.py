@@ -12,6 +12,7 @@ subscriptions, deliveries), whatever its size.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -45,14 +46,17 @@ class Delivery:
         self.renderer = renderer or ReceiptRenderer()
         self._on_webhooks_queued = on_webhooks_queued or (lambda: None)
         self.delivered = 0
+        self._topic_of: dict[str, str] = {}  # DXP id -> its receipt topic
 
     async def handle_receipts(self, records: list[ConsumerRecord], batch: Batch) -> None:
         issued: list[ReceiptIssued] = []
         for record in records:
             receipt = ReceiptIssued.model_validate_json(record.value)
-            issued.append(receipt.model_copy(update={"receipt_id": _canonical(receipt.receipt_id)}))
-        fresh = await receipt_store.record_receipts(batch.conn, _first_of_each(issued))
-        todo = [r for r in _first_of_each(issued) if r.receipt_id in fresh]
+            receipt.receipt_id = _canonical(receipt.receipt_id)  # the instance is this handler's own
+            issued.append(receipt)
+        first = _first_of_each(issued)
+        fresh = await receipt_store.record_receipts(batch.conn, first)
+        todo = [r for r in first if r.receipt_id in fresh]
         if not todo:
             return
         known = await receipt_store.enterprises_by_code(batch.conn, {c for r in todo for c in r.concerns})
@@ -60,25 +64,33 @@ class Delivery:
         with_webhook = await webhook_store.subscribed(batch.conn, {p.dxp_id for _, ps in plan for p in ps})
         kafka: list[KafkaDelivery] = []
         webhooks: list[tuple[str, str, str, str]] = []
+        topic_of = self._topic_of
+        render = self.renderer.render
+        emit = batch.emit
         for receipt, recipients in plan:
+            receipt_id, business_key = receipt.receipt_id, receipt.business_key
+            key = business_key.encode()
+            headers = list(receipt_headers(receipt_id, receipt.trace_id, receipt.message_type,
+                                           receipt.fields.get("returnStatus", "")).items())
+            bodies: dict[str, bytes] = {}  # a receipt renders to the same bytes for each recipient of a format
             for recipient in recipients:
-                message = self._message(receipt, recipient)
-                batch.emit(message)
-                kafka.append(KafkaDelivery(receipt.receipt_id, recipient.dxp_id, recipient.format, message.message_id))
-                if recipient.dxp_id in with_webhook:
-                    webhooks.append((receipt.receipt_id, recipient.dxp_id, receipt.business_key, recipient.format))
+                dxp_id, fmt = recipient.dxp_id, recipient.format
+                body = bodies.get(fmt)
+                if body is None:
+                    body = bodies[fmt] = render(receipt.message_type, receipt_id, receipt.fields, fmt)
+                topic = topic_of.get(dxp_id)
+                if topic is None:
+                    topic = topic_of[dxp_id] = self.settings.topic(topics.receipt_topic(dxp_id))
+                message = OutgoingMessage(topic, key, body, headers.copy())
+                emit(message)
+                kafka.append(KafkaDelivery(receipt_id, dxp_id, fmt, message.message_id))
+                if dxp_id in with_webhook:
+                    webhooks.append((receipt_id, dxp_id, business_key, fmt))
         await receipt_store.record_kafka_deliveries(batch.conn, kafka)
         await webhook_store.queue(batch.conn, webhooks)
         self.delivered += len(kafka)
         if webhooks:
             self._on_webhooks_queued()
-
-    def _message(self, receipt: ReceiptIssued, recipient: Recipient) -> OutgoingMessage:
-        body = self.renderer.render(receipt.message_type, receipt.receipt_id, receipt.fields, recipient.format)
-        return OutgoingMessage.of(
-            self.settings.topic(topics.receipt_topic(recipient.dxp_id)), receipt.business_key, body,
-            receipt_headers(receipt.receipt_id, receipt.trace_id, receipt.message_type,
-                            receipt.fields.get("returnStatus", "")))
 
     async def handle_enterprises(self, records: list[ConsumerRecord], batch: Batch) -> None:
         for record in records:
@@ -101,7 +113,13 @@ def recipients_of(receipt: ReceiptIssued, known: dict[str, receipt_store.KnownEn
     return list(out.values())
 
 
+_CANONICAL_UUID = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _canonical(receipt_id: str) -> str:
+    """The receipt id as ``str(uuid.UUID(...))`` writes it (already so, as services send it, or made so)."""
+    if _CANONICAL_UUID.fullmatch(receipt_id) is not None:
+        return receipt_id
     return str(uuid.UUID(receipt_id))
 
 
