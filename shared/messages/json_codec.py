@@ -35,6 +35,15 @@ _MAX_EXPONENT = 40  # a number like 1e999999 would expand to a million digits
 
 def load_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> object:
     """Parse untrusted JSON bytes: UTF-8 only, no duplicate keys, decimals kept exact."""
+    data, text = _parse(raw, max_bytes)
+    _check_depth(data)
+    if "\\u" in text:
+        _check_characters(data)
+    return data
+
+
+def _parse(raw: bytes, max_bytes: int) -> tuple[object, str]:
+    """``load_json`` without its depth and character checks: (data, the text it was read from)."""
     check_bounds(raw, max_bytes, "json")
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM):]
@@ -45,12 +54,9 @@ def load_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> object:
             INVALID_ENCODING, f"the message is not valid UTF-8 (byte {exc.start})", format="json"
         ) from None
     try:
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_no_constant,
-            object_pairs_hook=_unique_keys,
-        )
+        if text.startswith("\ufeff"):  # what json.loads says of a second BOM
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        data = _DECODER.decode(text)
     except RecursionError:
         raise FormatError(TOO_DEEP, too_deep(MAX_DEPTH + 1), format="json") from None
     except json.JSONDecodeError as exc:
@@ -60,14 +66,32 @@ def load_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> object:
         raise
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise FormatError(NOT_WELL_FORMED, f"not readable JSON: {exc}", format="json") from None
-    _check_depth(data)
-    if "\\u" in text:
-        _check_characters(data)
-    return data
+    return data, text
 
 
 def decode_json(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CebMessage:
-    data = load_json(raw, max_bytes=max_bytes)
+    data, text = _parse(raw, max_bytes)
+    if "\\u" in text:  # rare: every check of load_json first, in its order
+        _check_depth(data)
+        _check_characters(data)
+        return _decode(data)
+    # The walk takes only strings (or numbers) where fields are and objects or arrays of objects
+    # where documents are, so a message it reads nests 6 levels at most, except inside Signature,
+    # which it does not read: the depth check ``load_json`` makes first is made only when it could
+    # fail, with the same outcome (9009 before any error the walk would find).
+    try:
+        message = _decode(data)
+    except Exception:
+        deep = _depth_error(data)
+        if deep is not None:
+            raise deep from None
+        raise
+    if message.signed:
+        _check_depth(data)
+    return message
+
+
+def _decode(data: object) -> CebMessage:
     root_name, body = single_root(data)
     message_type = message_type_of(root_name)
     guid = body.get("guid") if isinstance(body, dict) else None
@@ -216,14 +240,25 @@ def _no_constant(name: str) -> object:
     raise FormatError(NOT_WELL_FORMED, f"{name} is not a JSON number", format="json")
 
 
+# what ``json.loads(text, **options)`` would build on every call; it keeps no state between calls
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+
+
 def _check_depth(data: object) -> None:
+    error = _depth_error(data)
+    if error is not None:
+        raise error
+
+
+def _depth_error(data: object) -> FormatError | None:
     stack = [(data, 1)] if isinstance(data, (dict, list)) else []
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise FormatError(TOO_DEEP, too_deep(depth), format="json")
+            return FormatError(TOO_DEEP, too_deep(depth), format="json")
         children = node.values() if isinstance(node, dict) else node
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return None
 
 
 def _check_characters(data: object) -> None:

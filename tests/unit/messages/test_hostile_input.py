@@ -125,6 +125,21 @@ def test_depth_40_inside_the_signature():
     nested = b"<ds:x>" * 40 + b"</ds:x>" * 40
     raw = fixture("CEB603_signed.xml").replace(b"<ds:SignedInfo>", b"<ds:SignedInfo>" + nested)
     rejected(raw, "9009")
+    deep = b'{"x":' * 40 + b'""' + b"}" * 40
+    signed = LIST_JSON.replace(b'"BaseTransfer"', b'"Signature": ' + deep + b', "BaseTransfer"', 1)
+    assert signed != LIST_JSON
+    rejected(signed, "9009")
+    rejected(signed.replace(b"Silk scarf", b"Silk \\u0073carf", 1), "9009")
+
+
+def test_too_deep_is_said_before_a_misplaced_key():
+    deep = b'{"x":' * 40 + b'""' + b"}" * 40
+    rejected(LIST_JSON.replace(b'"BaseTransfer"', b'"Extra": ' + deep + b', "BaseTransfer"', 1), "9009")
+    rejected(LIST_JSON.replace(b'"BaseTransfer"', b'"Extra": {"x": 1}, "BaseTransfer"', 1), "9011")
+
+
+def test_a_second_bom_is_not_json():
+    rejected(b"\xef\xbb\xbf\xef\xbb\xbf" + LIST_JSON, "9001")
 
 
 # 9010 encoding ----------------------------------------------------------------------------------
