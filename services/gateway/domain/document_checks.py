@@ -5,7 +5,7 @@ import re
 
 from shared.messages.model import CebMessage
 
-from .verification import Context, Problem, dec, documents, item_path
+from .verification import Context, Problem, dec, documents, item_path, places
 
 # customs list number: 4-digit customs code + 4-digit year + "E" + 9-digit serial
 INVT_NO = re.compile(r"[0-9]{4}[0-9]{4}E[0-9]{9}")
@@ -32,11 +32,10 @@ def part_number(message: CebMessage, ctx: Context) -> list[Problem]:
 def list_numbers(message: CebMessage, ctx: Context) -> list[Problem]:
     out = []
     for number, path, doc in documents(message):
-        places = [(path, doc.head)] + [(item_path(message, number, i), item)
-                                      for i, item in enumerate(doc.items, start=1)]
-        for where, values in places:
+        for i, values in places(doc):
             invt = values.get("invtNo", "")
             if invt and not INVT_NO.fullmatch(invt):
+                where = item_path(message, number, i) if i else path
                 out.append(Problem("2110", f"{where}/invtNo",
                                    f"{invt!r} is not a list number customs assigned (4-digit customs code, "
                                    "year, E, 9-digit serial, e.g. 29922026E000000001): take it from the "

@@ -6,7 +6,7 @@ from decimal import Decimal
 from shared.messages.model import CebMessage
 
 from .code_tables import CURRENCIES, hs_chapter_exists, is_country, is_currency
-from .verification import Context, Problem, dec, documents, item_path
+from .verification import Context, Problem, dec, documents, item_path, places
 
 CENT = Decimal("0.01")
 CURRENCY_FIELDS = ("currency", "fCurrency", "iCurrency")
@@ -43,12 +43,11 @@ def price_times_qty(message: CebMessage, ctx: Context) -> list[Problem]:
 def currency_codes(message: CebMessage, ctx: Context) -> list[Problem]:
     out = []
     for number, path, doc in documents(message):
-        places = [(path, doc.head)] + [(item_path(message, number, i), item)
-                                      for i, item in enumerate(doc.items, start=1)]
-        for where, values in places:
+        for i, values in places(doc):
             for field in CURRENCY_FIELDS:
                 code = values.get(field, "")
                 if code and not is_currency(code):
+                    where = item_path(message, number, i) if i else path
                     out.append(Problem("2105", f"{where}/{field}",
                                        f"{code} is not in the customs currency table "
                                        f"(e.g. 142 CNY, 502 USD, 300 EUR)"))
@@ -58,11 +57,10 @@ def currency_codes(message: CebMessage, ctx: Context) -> list[Problem]:
 def country_codes(message: CebMessage, ctx: Context) -> list[Problem]:
     out = []
     for number, path, doc in documents(message):
-        places = [(path, doc.head)] + [(item_path(message, number, i), item)
-                                      for i, item in enumerate(doc.items, start=1)]
-        for where, values in places:
+        for i, values in places(doc):
             code = values.get("country", "")
             if code and not is_country(code):
+                where = item_path(message, number, i) if i else path
                 out.append(Problem("2106", f"{where}/country",
                                    f"{code} is not in the customs country table (e.g. 502 United States, "
                                    "303 United Kingdom, 116 Japan)"))

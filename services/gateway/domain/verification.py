@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage, Document
@@ -72,21 +73,35 @@ def dec(value: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@cache
+def _path_parts(message_type: str) -> tuple[str, str, str]:
+    """(document name, "/<head>" or "" for a flat document, "/<item>[") of a message type."""
+    doc = spec_for(message_type).document
+    return doc.name, f"/{doc.head}" if doc.head else "", f"/{doc.item}["
+
+
 def head_path(message: CebMessage, number: int) -> str:
     """``Inventory[1]/InventoryHead`` (or ``InvtCancel[1]`` for a flat document)."""
-    doc = spec_for(message.message_type).document
-    return f"{doc.name}[{number}]" + (f"/{doc.head}" if doc.head else "")
+    name, head, _ = _path_parts(message.message_type)
+    return f"{name}[{number}]{head}"
 
 
 def item_path(message: CebMessage, number: int, item: int) -> str:
-    doc = spec_for(message.message_type).document
-    return f"{doc.name}[{number}]/{doc.item}[{item}]"
+    name, _, items = _path_parts(message.message_type)
+    return f"{name}[{number}]{items}{item}]"
 
 
 def documents(message: CebMessage) -> Iterator[tuple[int, str, Document]]:
     """(number, head path, document) for each business document of the message."""
+    name, head, _ = _path_parts(message.message_type)
     for number, doc in enumerate(message.documents, start=1):
-        yield number, head_path(message, number), doc
+        yield number, f"{name}[{number}]{head}", doc
+
+
+def places(doc: Document) -> Iterator[tuple[int, dict[str, str]]]:
+    """(0, the head), then (n, item n) for each item: where a field may stand in a document."""
+    yield 0, doc.head
+    yield from enumerate(doc.items, start=1)
 
 
 def problems_by_document(message: CebMessage, problems: list[Problem]) -> tuple[list[Problem], dict[int, list[Problem]]]:
@@ -106,10 +121,16 @@ def problems_by_document(message: CebMessage, problems: list[Problem]) -> tuple[
 
 def verify(message: CebMessage, context: Context, *, skip: frozenset[str] = frozenset()) -> list[Problem]:
     """Every logic problem of ``message``, in catalogue order; empty when it passes."""
+    problems: list[Problem] = []
+    for code, run in _checks_of(message.message_type):
+        if code not in skip:
+            problems.extend(run(message, context))
+    return problems
+
+
+@cache
+def _checks_of(message_type: str) -> tuple[tuple[str, Run], ...]:
+    """(code, run) of the catalogue's checks that the gateway runs on a message type, in order."""
     from .check_catalogue import CATALOGUE
 
-    problems: list[Problem] = []
-    for check in CATALOGUE:
-        if check.run is not None and message.message_type in check.applies_to and check.code not in skip:
-            problems.extend(check.run(message, context))
-    return problems
+    return tuple((c.code, c.run) for c in CATALOGUE if c.run is not None and message_type in c.applies_to)
