@@ -9,6 +9,7 @@ outbox, relay to Kafka with acks=all.
     KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 DATABASE_URL=postgresql://postgres@127.0.0.1:15432/cbec \\
         .venv/bin/python scripts/bench_notification.py --count 20000 --enterprises 10 [--format json]
         [--webhook-share 0.2]   # also subscribe that share of enterprises to a local endpoint
+        [--profile run.prof]    # cProfile from service start to the last receipt
 
 DATABASE_URL must allow CREATE DATABASE; the benchmark database and topics are its own.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import logging
 import os
 import random
@@ -124,10 +126,17 @@ async def main(args: argparse.Namespace) -> int:
             for d in hooked:  # an endpoint that refuses connections: every POST fails fast and is retried
                 await c.execute("INSERT INTO webhook_subscriptions (dxp_id, url, secret) VALUES ($1, $2, 's')",
                                 d, "http://127.0.0.1:9/hook")
-    started = time.monotonic()
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
+    started, cpu_started = time.monotonic(), time.process_time()
     running = asyncio.create_task(service.run(None))
     try:
         first, last, seen = await count_delivered(kafka, receipt_topics, len(events), args.timeout)
+        cpu = time.process_time() - cpu_started
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         webhook_stats = service.dispatcher.stats()
     finally:
         running.cancel()
@@ -147,6 +156,9 @@ async def main(args: argparse.Namespace) -> int:
         print(f"webhooks meanwhile (endpoint refusing connections): {webhook_stats}")
     print(f"throughput: {seen / span:,.0f} receipts/s  (first to last delivered)")
     print(f"            {seen / (last - started):,.0f} receipts/s  (including service start-up)")
+    print(f"CPU of this process from start to last receipt: {cpu:.2f}s, {cpu / seen * 1e6:.0f} us/receipt "
+          "(notification and the consumer counting its output; the figure to compare across changes "
+          "on a busy machine)")
     return 0
 
 
@@ -159,6 +171,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=500, help="CBEC_CONSUMER_BATCH")
     p.add_argument("--webhook-share", type=float, default=0.0)
     p.add_argument("--timeout", type=float, default=600.0)
+    p.add_argument("--profile", metavar="FILE", help="cProfile the run (start to last receipt) into FILE")
     p.add_argument("--keep", action="store_true", help="keep the benchmark database")
     return p.parse_args(argv)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import asyncpg
 import pydantic_core
@@ -38,25 +38,28 @@ async def record_receipts(conn: asyncpg.Connection, receipts: list[ReceiptIssued
     rows = await conn.fetch(
         "INSERT INTO receipts (receipt_id, message_type, business_key, guid, return_status, fields, "
         "issued_at, issued_by, trace_id) "
-        "SELECT t.id, t.mt, t.bk, t.guid, t.rs, t.f::jsonb, t.at, t.by, t.trace "
-        "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-        "$7::timestamptz[], $8::text[], $9::text[]) WITH ORDINALITY AS t(id, mt, bk, guid, rs, f, at, by, trace, n) "
-        "ORDER BY t.n ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id::text",
-        [r.receipt_id for r in receipts], [r.message_type for r in receipts],
-        [r.business_key for r in receipts], [r.fields.get("guid", "") for r in receipts],
-        [r.fields.get("returnStatus", "") for r in receipts],
-        [_json(r.fields) for r in receipts],
-        [r.issued_at for r in receipts], [r.issued_by for r in receipts], [r.trace_id for r in receipts],
-    )
+        "SELECT id, mt, bk, guid, rs, f, at, by, tr FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS "
+        "(id uuid, mt text, bk text, guid text, rs text, f jsonb, at timestamptz, by text, tr text)) "
+        "WITH ORDINALITY AS t(id, mt, bk, guid, rs, f, at, by, tr, n) "
+        "ORDER BY n ON CONFLICT (receipt_id) DO NOTHING RETURNING receipt_id::text",
+        rows_json([{"id": r.receipt_id, "mt": r.message_type, "bk": r.business_key, "guid": r.fields.get("guid", ""),
+                "rs": r.fields.get("returnStatus", ""), "f": r.fields, "at": _aware(r.issued_at), "by": r.issued_by,
+                "tr": r.trace_id} for r in receipts]))
     return {r[0] for r in rows}
 
 
-def _json(fields: dict[str, str]) -> str:
-    """``fields`` as JSON text for a jsonb column (which keeps the value, not the spelling)."""
+def rows_json(rows: list[dict]) -> str:
+    """A batch of rows as one JSON document: one parameter instead of an array per column, which
+    asyncpg would encode element by element."""
     try:
-        return pydantic_core.to_json(fields).decode()
-    except (ValueError, UnicodeDecodeError):  # what pydantic's encoder refuses: json's error, or its text, as before
-        return json.dumps(fields, ensure_ascii=False)
+        return pydantic_core.to_json(rows).decode()
+    except ValueError:  # text JSON cannot carry (a lone surrogate): json's text, for PostgreSQL to refuse as before
+        return json.dumps(rows, ensure_ascii=False, default=str)
+
+
+def _aware(at: datetime) -> datetime:
+    """A time without an offset is UTC, as asyncpg took it when it was sent as a timestamptz."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
 async def enterprises_by_code(conn: asyncpg.Connection, codes: set[str]) -> dict[str, KnownEnterprise]:
@@ -72,12 +75,10 @@ async def record_kafka_deliveries(conn: asyncpg.Connection, deliveries: list[Kaf
         return
     await conn.execute(
         "INSERT INTO deliveries (receipt_id, dxp_id, channel, format, status, message_id) "
-        "SELECT t.id, t.dxp, 'kafka', t.fmt, 'queued', t.mid "
-        "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS t(id, dxp, fmt, mid, n) "
-        "ORDER BY t.n ON CONFLICT DO NOTHING",
-        [d.receipt_id for d in deliveries], [d.dxp_id for d in deliveries],
-        [d.format for d in deliveries], [d.message_id for d in deliveries],
-    )
+        "SELECT id, dxp, 'kafka', fmt, 'queued', mid FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS "
+        "(id uuid, dxp text, fmt text, mid uuid)) WITH ORDINALITY AS t(id, dxp, fmt, mid, n) "
+        "ORDER BY n ON CONFLICT DO NOTHING",
+        rows_json([{"id": d.receipt_id, "dxp": d.dxp_id, "fmt": d.format, "mid": d.message_id} for d in deliveries]))
 
 
 async def project_enterprise(conn: asyncpg.Connection, e: EnterpriseRegistered) -> None:

@@ -12,6 +12,8 @@ from datetime import datetime
 
 import asyncpg
 
+from .receipt_store import rows_json
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -79,9 +81,10 @@ async def queue(conn: asyncpg.Connection, rows: list[tuple[str, str, str, str]])
         return
     inserted = await conn.fetch(
         "INSERT INTO webhook_deliveries (receipt_id, dxp_id, business_key, format) "
-        "SELECT t.id, t.dxp, t.bk, t.fmt FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) "
-        "WITH ORDINALITY AS t(id, dxp, bk, fmt, n) ORDER BY t.n ON CONFLICT DO NOTHING RETURNING id",
-        [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+        "SELECT id, dxp, bk, fmt FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS "
+        "(id uuid, dxp text, bk text, fmt text)) WITH ORDINALITY AS t(id, dxp, bk, fmt, n) "
+        "ORDER BY n ON CONFLICT DO NOTHING RETURNING id",
+        rows_json([{"id": r[0], "dxp": r[1], "bk": r[2], "fmt": r[3]} for r in rows]))
     await conn.execute(
         "UPDATE webhook_deliveries d SET next_attempt_at = 'infinity' WHERE d.id = ANY($1::bigint[]) "
         "AND EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.dxp_id = d.dxp_id "
