@@ -142,13 +142,15 @@ def _message(spec: MessageSpec, body: dict) -> CebMessage:
             )
     if not documents:
         raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {doc_spec.name} document")
-    return CebMessage.model_construct(
+    # pydantic-core's validator builds these small models faster than model_construct; documents
+    # are constructed (validating would copy every field dict)
+    return CebMessage(
         message_type=spec.message_type,
         guid=scalar(body.get("guid"), f"{spec.root}/guid"),
         version=scalar(body.get("version"), f"{spec.root}/version") or "1.0",
         format="json",
         documents=documents,
-        base_transfer=BaseTransfer.model_construct(**base),
+        base_transfer=BaseTransfer(**base),
         signed=signed,
     )
 

@@ -4,8 +4,8 @@ Any namespace prefix (or the default namespace) is accepted for ``http://www.chi
 The root holds the documents, then ``BaseTransfer``, then an optional xmldsig ``Signature``
 (present -> ``signed=True``; verifying it is not this module's job). Element text is stripped; an
 empty element reads as ``""``; an element the catalogue does not know is a format error naming it.
-The walk iterates children directly (no XPath) and builds the models without re-validating what
-it has just checked.
+The walk iterates children directly (no XPath) and builds the documents without re-validating
+what it has just read.
 """
 from __future__ import annotations
 
@@ -151,13 +151,15 @@ def _message(root: etree._Element, spec: MessageSpec, guid: str) -> CebMessage:
         _no_text(child.tail, spec.root)
     if not documents:
         raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {doc_spec.name} document")
-    return CebMessage.model_construct(
+    # pydantic-core's validator builds these small models faster than model_construct; documents
+    # are constructed (validating would copy every field dict)
+    return CebMessage(
         message_type=spec.message_type,
         guid=guid,
         version=(root.get("version") or "1.0").strip(),
         format="xml",
         documents=documents,
-        base_transfer=BaseTransfer.model_construct(**(base or {})),
+        base_transfer=BaseTransfer(**(base or {})),
         signed=signed,
     )
 
