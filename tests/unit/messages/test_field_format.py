@@ -187,3 +187,23 @@ def test_receipt_formats():
     assert [p.path for p in check_values(spec.fields, bad, "InventoryReturn")] == [
         "InventoryReturn/returnStatus", "InventoryReturn/returnTime"
     ]
+
+
+def test_the_quick_checks_agree_with_the_formats():
+    import random
+
+    from shared.messages import field_formats
+    from shared.messages.field_format import predicate
+
+    rng = random.Random(7)
+    alphabet = "0123456789.-ABFZazIO ²٣\n"
+    values = ["", "0", "1.", ".5", "1.5", "01", "2992", "29921", "20261128", "20261128101500", "20240229235959",
+              "20250229101500", "20261128101500123", "3301960001", "91330100MA2B3C4D5E", "E", "DXP", "CEB603",
+              "-1", "٣٣٣", "²"]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
+    values += ["".join(rng.choice("0123456789") for _ in range(n)) for n in (3, 4, 8, 10, 14, 17, 18) for _ in range(300)]
+    formats = [v for v in vars(field_formats).values() if isinstance(v, field_formats.FieldFormat)]
+    for fmt in formats:
+        quick = predicate(fmt)
+        for value in values:
+            assert (quick is None or bool(quick(value))) == fmt.accepts(value), (fmt.kind, value)
