@@ -9,6 +9,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 import asyncpg
 import pydantic_core
@@ -23,8 +24,7 @@ class KnownEnterprise:
     receipt_format: str | None
 
 
-@dataclass(frozen=True)
-class KafkaDelivery:
+class KafkaDelivery(NamedTuple):  # one per receipt and enterprise: a tuple is cheap to make
     receipt_id: str
     dxp_id: str
     format: str

@@ -52,7 +52,9 @@ class Delivery:
         issued: list[ReceiptIssued] = []
         for record in records:
             receipt = ReceiptIssued.model_validate_json(record.value)
-            receipt.receipt_id = _canonical(receipt.receipt_id)  # the instance is this handler's own
+            receipt_id = _canonical(receipt.receipt_id)
+            if receipt_id is not receipt.receipt_id:
+                receipt.receipt_id = receipt_id  # the instance is this handler's own
             issued.append(receipt)
         first = _first_of_each(issued)
         fresh = await receipt_store.record_receipts(batch.conn, first)
