@@ -131,7 +131,7 @@ def _digits(value: str) -> bool:
 
 def _decimal(value: str) -> bool:
     whole, dot, fraction = value.partition(".")
-    return _digits(whole) and (not dot or _digits(fraction))
+    return whole.isascii() and whole.isdigit() and (not dot or (fraction.isascii() and fraction.isdigit()))
 
 
 def _n_digits(n: int) -> Callable[[str], bool]:
