@@ -1,6 +1,7 @@
 """Notification's composition root: consumers, relay, webhook dispatcher and HTTP API."""
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,4 +75,13 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     service = NotificationService(host, delivery, dispatcher, webhook_pool)
     app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
                     on_webhooks=dispatcher.wake)
+    settle_heap()
     return service, app
+
+
+def settle_heap() -> None:
+    """Take what start-up built (modules, schemas, clients, the app) out of the cyclic garbage
+    collector's walks: it lives as long as the process, and walking it on every older-generation
+    collection was about a quarter of the CPU per receipt. Garbage made later is collected as before."""
+    gc.collect()
+    gc.freeze()
