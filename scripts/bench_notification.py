@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from aiokafka.admin import AIOKafkaAdminClient  # noqa: E402
 
 from services.notification.bootstrap import bootstrap  # noqa: E402
 from services.notification.settings import load_notification_settings  # noqa: E402
@@ -93,6 +94,23 @@ async def count_delivered(kafka: str, receipt_topics: list[str], expected: int,
     finally:
         await consumer.stop()
     return first, last, seen, cpu_last - cpu_first
+
+
+async def drop_topics(kafka: str, prefix: str) -> None:
+    """Delete the run's topics (every name starting with ``prefix``) so runs do not pile up partitions."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    try:
+        await admin.start()
+        names = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        if names:
+            await admin.delete_topics(names)
+    except Exception as err:  # noqa: BLE001 - the figures are printed; leftover topics are only clutter
+        print(f"could not delete the run's topics ({prefix}*): {err}", file=sys.stderr)
+    finally:
+        try:
+            await admin.close()
+        except Exception:  # noqa: BLE001 - a client that never started
+            pass
 
 
 class _GcClock:
@@ -168,6 +186,7 @@ async def main(args: argparse.Namespace) -> int:
             conn = await asyncpg.connect(admin_url)
             await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             await conn.close()
+            await drop_topics(kafka, prefix)
     if seen < expected:
         print(f"only {seen} of {expected} receipts delivered within {args.timeout}s", file=sys.stderr)
         return 1
@@ -196,7 +215,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--webhook-share", type=float, default=0.0)
     p.add_argument("--timeout", type=float, default=600.0)
     p.add_argument("--profile", metavar="FILE", help="cProfile the run (start to last receipt) into FILE")
-    p.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    p.add_argument("--keep", action="store_true", help="keep the benchmark database and topics")
     return p.parse_args(argv)
 
 
