@@ -35,7 +35,7 @@ import asyncpg  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from aiokafka.admin import AIOKafkaAdminClient  # noqa: E402
 
-from services.notification.bootstrap import bootstrap  # noqa: E402
+from services.notification.bootstrap import bootstrap, settle_heap  # noqa: E402
 from services.notification.settings import load_notification_settings  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.contracts import ReceiptIssued, Recipient  # noqa: E402
@@ -158,6 +158,7 @@ async def main(args: argparse.Namespace) -> int:
     del events  # not kept alive beside the service: its garbage collections would walk them all
 
     service, _ = await bootstrap(settings, load_notification_settings())
+    settle_heap()  # as the service's own process does after start-up (``bootstrap_process``)
     hooked = enterprises[: int(len(enterprises) * args.webhook_share)]
     if hooked:
         async with service.host.pool.acquire() as c:

@@ -3,7 +3,7 @@ import sys
 
 from shared.runtime import serve
 
-from .bootstrap import bootstrap
+from .bootstrap import bootstrap_process
 
 if __name__ == "__main__":
-    sys.exit(serve(bootstrap))
+    sys.exit(serve(bootstrap_process))
