@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from tests.support import infrastructure
+from tests.support.topics import delete_topics_with_prefix
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +47,8 @@ async def database_url(admin_database_url):
 
 
 @pytest.fixture
-def topic_prefix() -> str:
-    """Topics of their own for one test: nothing left by another test can reach it."""
-    return f"t{uuid.uuid4().hex[:8]}."
+async def topic_prefix(kafka_bootstrap):
+    """Topics of their own for one test: nothing left by another test can reach it; deleted after."""
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    yield prefix
+    await delete_topics_with_prefix(kafka_bootstrap, prefix)

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from tests.support.topics import delete_topics_with_prefix
+
 SERVICES = ("gateway", "management", "notification")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,6 +123,8 @@ async def running_stack(kafka: str, admin_database_url: str, log_dir: Path, *, e
         yield stack
     finally:
         stack.down()
+        if prefix is None:  # a prefix given by the caller is the caller's to clean up
+            await delete_topics_with_prefix(kafka, stack.prefix)
         conn = await asyncpg.connect(admin_database_url)
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
