@@ -165,10 +165,10 @@ class BatchConsumer:
 
     async def _apply_in_transaction(self, conn: asyncpg.Connection, records: list[ConsumerRecord]) -> None:
         async with conn.transaction():
-            fresh = await inbox.claim(conn, self.name, [message_id(r) for r in records])
+            ids = [message_id(r) for r in records]
+            fresh = await inbox.claim(conn, self.name, ids)
             todo = []
-            for r in records:
-                mid = message_id(r)
+            for r, mid in zip(records, ids):
                 if mid in fresh:
                     fresh.discard(mid)
                     todo.append(r)
