@@ -155,3 +155,23 @@ async def test_relay_restarting_after_a_crash_does_not_resend_what_was_published
     got = await read_all(kafka_bootstrap, topic, 6)
     assert sorted(r.value for r in got) == sorted([f"sent-{i}".encode() for i in range(5)] + [b"not-yet"])
     assert await records_on(kafka_bootstrap, producer, topic) == 6  # nothing was sent twice
+
+
+async def test_relay_keeps_per_key_order_across_partitions_and_sends_large_rows(service_pool, kafka_bootstrap, kafka_parts, topic_prefix):
+    admin, producer = kafka_parts
+    topic = f"{topic_prefix}order"
+    messages = [OutgoingMessage.of(topic, f"list-{i % 7}", f"{i % 7}:{i}".encode()) for i in range(700)]
+    big = OutgoingMessage.of(topic, "list-3", b"B" * (600 * 1024))  # larger than one record batch
+    tail = OutgoingMessage.of(topic, "list-3", b"3:after-big")
+    async with service_pool.acquire() as conn, conn.transaction():
+        await add_to_outbox(conn, messages + [big, tail])
+    relay = OutboxRelay("relay-test", service_pool, producer, admin, batch_size=1000)
+    assert await relay.publish_once() == 702
+    got = await read_all(kafka_bootstrap, topic, 702)
+    for k in range(7):
+        on_key = [r.value for r in got if r.key == f"list-{k}".encode()]
+        expected = [m.value for m in messages if m.key == f"list-{k}".encode()]
+        if k == 3:
+            expected += [big.value, tail.value]
+        assert on_key == expected
+    assert len({r.partition for r in got}) > 1  # the keys were spread over partitions
