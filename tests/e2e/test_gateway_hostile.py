@@ -9,13 +9,14 @@ import time
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
 from services.cli.kafka_io import ReceiptReader
 from shared.kafka import topics
 from shared.messages import decode_message, encode_message
 from tests.fixtures.gateway.make_variants import bare, default_namespace, dxp, other_prefix
+from tests.support.records import read_records
 from tests.support.stack import running_stack
 
 pytestmark = pytest.mark.e2e
@@ -71,19 +72,7 @@ def hostile(journey: Journey) -> dict[str, tuple[bytes | None, str]]:
 
 
 async def read_dlq(stack, count: int, timeout: float = 60) -> list:
-    consumer = AIOKafkaConsumer(f"{stack.prefix}{topics.INBOUND_DLQ}", bootstrap_servers=stack.kafka,
-                                auto_offset_reset="earliest", group_id=None, metadata_max_age_ms=1000)
-    await consumer.start()
-    out = []
-    try:
-        async def collect():
-            while len(out) < count:
-                for recs in (await consumer.getmany(timeout_ms=300)).values():
-                    out.extend(recs)
-        await asyncio.wait_for(collect(), timeout)
-    finally:
-        await consumer.stop()
-    return out
+    return await read_records(stack.kafka, f"{stack.prefix}{topics.INBOUND_DLQ}", count, timeout)
 
 
 async def test_hostile_input_is_answered_and_good_mail_still_flows(stack):

@@ -11,23 +11,9 @@ from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer
 from shared.kafka.relay import OutboxRelay, make_producer
+from tests.support.records import read_records
 
 pytestmark = pytest.mark.integration
-
-
-async def read_all(bootstrap: str, topic: str, count: int, timeout: float = 20) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
-    await consumer.start()
-    out = []
-    try:
-        async def collect():
-            while len(out) < count:
-                for recs in (await consumer.getmany(timeout_ms=300)).values():
-                    out.extend(recs)
-        await asyncio.wait_for(collect(), timeout)
-    finally:
-        await consumer.stop()
-    return out
 
 
 async def records_on(bootstrap: str, producer, topic: str) -> int:
@@ -59,7 +45,7 @@ async def test_relay_publishes_in_order_with_message_ids_and_empties_the_outbox(
         await add_to_outbox(conn, messages)
     relay = OutboxRelay("relay-test", service_pool, producer, admin)
     assert await relay.publish_once() == 50
-    got = await read_all(kafka_bootstrap, topic, 50)
+    got = await read_records(kafka_bootstrap, topic, 50)
     assert [r.value for r in got] == [f"m{i}".encode() for i in range(50)]  # one key, one partition, in order
     assert [dict(r.headers)[MESSAGE_ID_HEADER].decode() for r in got] == [str(m.message_id) for m in messages]
     async with service_pool.acquire() as conn:
@@ -152,7 +138,7 @@ async def test_relay_restarting_after_a_crash_does_not_resend_what_was_published
     relay = OutboxRelay("relay-test", service_pool, producer, admin, bootstrap_servers=kafka_bootstrap)
     assert await relay.forget_already_published() == 5
     assert await relay.publish_once() == 1
-    got = await read_all(kafka_bootstrap, topic, 6)
+    got = await read_records(kafka_bootstrap, topic, 6)
     assert sorted(r.value for r in got) == sorted([f"sent-{i}".encode() for i in range(5)] + [b"not-yet"])
     assert await records_on(kafka_bootstrap, producer, topic) == 6  # nothing was sent twice
 
@@ -167,7 +153,7 @@ async def test_relay_keeps_per_key_order_across_partitions_and_sends_large_rows(
         await add_to_outbox(conn, messages + [big, tail])
     relay = OutboxRelay("relay-test", service_pool, producer, admin, batch_size=1000)
     assert await relay.publish_once() == 702
-    got = await read_all(kafka_bootstrap, topic, 702)
+    got = await read_records(kafka_bootstrap, topic, 702)
     for k in range(7):
         on_key = [r.value for r in got if r.key == f"list-{k}".encode()]
         expected = [m.value for m in messages if m.key == f"list-{k}".encode()]
