@@ -1,12 +1,11 @@
 """One export list's whole life through the three running services, as the enterprises see it."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from services.cli.journey import Journey
 from services.cli.kafka_io import ReceiptReader, send
+from tests.support.records import drain_until
 
 pytestmark = pytest.mark.e2e
 
@@ -32,22 +31,6 @@ async def run_journey(stack, j: Journey, fmt: str, reader: ReceiptReader, seen: 
     await reader.wait_for(lambda r: r.key == j.cop_no and r.status in ("800", "500"), 60, seen)
     await send(stack.kafka, LOGISTICS, j.departure_message(), stack.prefix)
     await reader.wait_for(lambda r: r.key == j.cop_no and r.status == "899" and r.topic.endswith(AGENT), 60, seen)
-
-
-async def drain_until(reader: ReceiptReader, seen: list, done, timeout: float = 30, settle: float = 2.0) -> None:
-    """Read until ``done()`` holds, then a little longer so that a doubled receipt would show."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not done() and loop.time() < deadline:
-        try:
-            seen.append(await reader.next(max(0.1, deadline - loop.time())))
-        except asyncio.TimeoutError:
-            break
-    try:
-        while True:
-            seen.append(await reader.next(settle))
-    except asyncio.TimeoutError:
-        pass
 
 
 def by_topic(seen: list, dxp: str) -> list[tuple[str, str, str]]:

@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaProducer
 from services.cli.journey import Journey
 from services.cli.kafka_io import ReceiptReader, send
 from shared.kafka import topics
+from tests.support.records import drain_until
 from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, send_order_and_waybill
 
 pytestmark = pytest.mark.e2e
@@ -41,19 +42,9 @@ async def test_sigkill_mid_flow_every_receipt_arrives_exactly_once(stack, victim
         stack.start(victim)
         await stack.wait_healthy(victim)
         expected = {(j.cop_no, s) for j in journeys for s in ("2", "120")}
+        # read until every receipt is in, then a little longer: anything doubled would show
+        await drain_until(reader, seen, lambda: expected <= {(r.key, r.status) for r in seen}, timeout=90, settle=3)
         got: Counter = Counter((r.key, r.status) for r in seen)
-        while set(got) < expected:
-            r = await reader.next(90)
-            seen.append(r)
-            got[(r.key, r.status)] += 1
-        # anything doubled would arrive soon after: wait a little longer
-        try:
-            while True:
-                r = await reader.next(3)
-                seen.append(r)
-                got[(r.key, r.status)] += 1
-        except asyncio.TimeoutError:
-            pass
     assert set(got) == expected
     doubled = {k: n for k, n in got.items() if n > 1}
     assert not doubled, f"receipts delivered more than once: {doubled}"

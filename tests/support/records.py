@@ -21,3 +21,19 @@ async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 
     finally:
         await consumer.stop()
     return out
+
+
+async def drain_until(reader, seen: list, done, timeout: float = 30, settle: float = 2.0) -> None:
+    """Read until ``done()`` holds, then a little longer so that a doubled receipt would show."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not done() and loop.time() < deadline:
+        try:
+            seen.append(await reader.next(max(0.1, deadline - loop.time())))
+        except asyncio.TimeoutError:
+            break
+    try:
+        while True:
+            seen.append(await reader.next(settle))
+    except asyncio.TimeoutError:
+        pass
