@@ -7,6 +7,7 @@ from datetime import datetime, timezone, timedelta
 
 from shared.contracts import ReceiptIssued, Recipient
 from shared.messages.catalogue import spec_for
+from shared.messages.errors import return_info
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -35,7 +36,8 @@ def business_key(message_type: str, head: dict[str, str]) -> str:
 
 
 def info(code: str, desc: str) -> str:
-    return f"[Code:{code};Desc:{desc}]"
+    """``[Code:NNNN;Desc:...]`` (the one format, :func:`shared.messages.errors.return_info`)."""
+    return return_info(code, desc)
 
 
 def receipt_for(

@@ -17,6 +17,7 @@ from functools import cache
 
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage, Document
+from shared.messages.errors import return_info
 
 from .enterprise import Enterprise
 
@@ -28,7 +29,7 @@ class Problem:
     desc: str
 
     def render(self) -> str:
-        return f"[Code:{self.code};Desc:{self.path}: {self.desc}]"
+        return return_info(self.code, f"{self.path}: {self.desc}")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
+from shared.messages.errors import return_info
+
 NEEDS_ORDER_AND_WAYBILL = frozenset({"9610", "9710"})
 WEIGHT_TOLERANCE = Decimal("0.005")   # 0.5 %
 REVIEW_BAND = Decimal("0.05")         # 5 %
@@ -32,7 +34,7 @@ class Finding:
     desc: str
 
     def render(self) -> str:
-        return f"[Code:{self.code};Desc:{self.path}: {self.desc}]"
+        return return_info(self.code, f"{self.path}: {self.desc}")
 
 
 @dataclass(frozen=True)
