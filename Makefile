@@ -5,6 +5,7 @@
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
 #   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification)
 #   make demo         up, then `cbec demo`
+#   make bench        up, then the whole-journey benchmark (scripts/bench_journey.py)
 #   make status / logs
 #   make reset        down, then delete the run dir and the PostgreSQL data
 
@@ -23,7 +24,7 @@ export KAFKA_PORT PGPORT
 
 PYTEST_ARGS ?=
 
-.PHONY: setup up demo down status logs test infra infra-down reset kafka-jars
+.PHONY: setup up demo down status logs test infra infra-down reset kafka-jars bench
 
 setup: $(STAMP) kafka-jars
 
@@ -66,6 +67,11 @@ test: setup infra
 	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(KAFKA_PORT) \
 	DATABASE_URL=postgresql://postgres@127.0.0.1:$(PGPORT)/cbec \
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The whole journey at load on the running stack, then the bare three-hop limit (BENCH_ARGS=--journeys 20000 --rate 1000)
+BENCH_ARGS ?= --journeys 20000
+bench: up
+	$(PY) scripts/bench_journey.py $(BENCH_ARGS)
 
 reset: down
 	rm -rf "$$(deploy/postgres/postgres.sh datadir)" "$${CBEC_RUN_DIR:-.run}"

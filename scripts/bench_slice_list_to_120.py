@@ -1,11 +1,14 @@
-"""End-to-end throughput of the running stack: lists in, receipts out.
+"""A SLICE of the stack, not the whole journey: lists in, their 120 receipts out.
+
+For the whole journey (orders, waybills, payments, lists, bills, arrivals, departures,
+cancellations, officer actions) and the bare limit, use scripts/bench_journey.py (`make bench`).
 
 Sends N export lists (each unique) to ceb.inbound as fast as one producer can, and measures how
 long until every list's 120 receipt has reached the agent's receipt topic.
 
-    .venv/bin/python scripts/bench_stack.py --lists 5000        # against `make up`
+    .venv/bin/python scripts/bench_slice_list_to_120.py --lists 5000        # against `make up`
 
-Prints lists/s accepted end to end (gateway → management → notification, every receipt through
+Prints lists/s stored (one fifth of a journey's work) (gateway → management → notification, every receipt through
 outboxes and inboxes). Not a test: the figure depends on the machine and what else runs on it.
 """
 from __future__ import annotations
@@ -58,7 +61,7 @@ async def main(lists: int, bootstrap: str, gateway: str, prefix: str) -> None:
     await consumer.stop()
     print(f"lists sent:            {lists} in {sent:.2f}s ({lists / sent:,.0f}/s into ceb.inbound)")
     print(f"lists stored (120):    {stored} in {elapsed:.2f}s after the first send")
-    print(f"end-to-end throughput: {stored / elapsed:,.0f} lists/s (each: CEB604 2 + 120 delivered)")
+    print(f"slice throughput:      {stored / elapsed:,.0f} lists/s to 120 (a slice: not journeys/s; see bench_journey.py)")
 
 
 if __name__ == "__main__":
