@@ -17,6 +17,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.cbec-installed
+# the official AsyncAPI parser, for the contract test of docs/asyncapi.json (needs node and npm)
+ASYNCAPI_PARSER := tests/contract/asyncapi/node_modules/.package-lock.json
 
 KAFKA_PORT ?= 9092
 PGPORT ?= 5432
@@ -26,7 +28,7 @@ PYTEST_ARGS ?=
 
 .PHONY: setup up demo down status logs test infra infra-down reset kafka-jars bench
 
-setup: $(STAMP) kafka-jars
+setup: $(STAMP) kafka-jars $(ASYNCAPI_PARSER)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,9 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
+
+$(ASYNCAPI_PARSER): tests/contract/asyncapi/package-lock.json
+	npm ci --prefix tests/contract/asyncapi --no-audit --no-fund --ignore-scripts --loglevel=error
 
 kafka-jars:
 	@deploy/kafka/kafka.sh fetch >/dev/null

@@ -1,96 +1,188 @@
-"""The AsyncAPI document of the product's topics, generated from the code.
+"""The AsyncAPI 3.0 document of the product's topics, generated from the code.
 
-``python -m shared.kafka.asyncapi > docs/asyncapi.json`` writes it; a test fails when the
-committed document and the code disagree (topics in ``shared/kafka/topics.py``, payloads from the
-pydantic contracts in ``shared/contracts.py``).
+``python -m shared.kafka.asyncapi > docs/asyncapi.json`` writes it; tests fail when the committed
+document and the code disagree, and when the official parser (``@asyncapi/parser``, run by
+``tests/contract/test_asyncapi_parser.py``) finds an error in it. Topics come from
+``shared/kafka/topics.py``; the CEB messages and receipts are described by the JSON Schemas of
+their JSON twin, derived from the official XSD (``shared.messages.json_schema``), and their XML
+form by the XSD itself; the internal events by their pydantic contracts (``shared/contracts.py``).
+The document is written from the platform's side: it *receives* what enterprises send and *sends*
+their receipts.
 """
 from __future__ import annotations
 
 import json
 import sys
 
+from pydantic import BaseModel
+
 from shared.contracts import Declaration, EnterpriseRegistered, ReceiptIssued
+from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER
 from shared.kafka import topics
+from shared.messages.catalogue import MESSAGE_SPECS, RECEIPT_SPECS
+from shared.messages.json_schema import EDITION, schema_for
 
-CEB_MESSAGE = {
-    "type": "string",
-    "description": "One CEB message as the enterprise wrote it: XML in the http://www.chinaport.gov.cn/ceb "
-                   "namespace (optionally inside a DXP envelope) or its JSON form; see docs/verification.md.",
+XSD_DOCS = f"docs/schemas/{EDITION}/xsd/"
+# where the local stack serves the schemas (the gateway's /schemas/ route)
+SCHEMAS_URL = f"http://127.0.0.1:8080/schemas/{EDITION}/"
+_SCHEMA_REF = "#/components/schemas/{model}"
+
+INBOUND_HEADERS = {
+    TRACE_ID_HEADER: "optional: the ERP's own trace id; every receipt of this message carries it back",
 }
-CEB_RECEIPT = {
-    "type": "string",
-    "description": "A CEB receipt message (CEB304, CEB404, CEB506, CEB604, CEB606, CEB608, CEB508, CEB510, "
-                   "CEB900) in the format of the answered message, carrying the original guid, the business "
-                   "key fields, returnStatus, returnTime and returnInfo.",
+INTERNAL_HEADERS = {
+    MESSAGE_ID_HEADER: "the outbox id of the message; a consumer drops a message id it has seen",
+    TRACE_ID_HEADER: "trace of the inbound message this one descends from",
+}
+RECEIPT_HEADERS = {
+    "cbec-receipt-id": "unique per receipt; a replay keeps it, so an ERP drops a receipt id it has seen",
+    "cbec-message-type": "the receipt's type, e.g. CEB604",
+    "cbec-return-status": "the receipt's returnStatus, e.g. 120",
+    "cbec-replay": "true on receipts replayed by an operator",
+    TRACE_ID_HEADER: "the trace id of the message answered (the ERP's own, when it sent one)",
+    MESSAGE_ID_HEADER: "the outbox id of the delivery",
+}
+DEAD_LETTER_HEADERS = {
+    "dlq-reason": "why the message was not processed",
+    "dlq-source-topic": "where it was read",
+    "dlq-source-partition": "",
+    "dlq-source-offset": "",
 }
 
 
-def _message(name: str, payload: dict, key: str, headers: dict[str, str] | None = None) -> dict:
-    msg: dict = {"name": name, "payload": payload, "bindings": {"kafka": {"key": {"type": "string", "description": key}}}}
-    if headers:
-        msg["headers"] = {"type": "object", "properties": {h: {"type": "string", "description": d} for h, d in headers.items()}}
-    return msg
+def _headers(described: dict[str, str]) -> dict:
+    return {"type": "object",
+            "properties": {h: {"type": "string", "description": d} for h, d in described.items()}}
 
 
-COMMON_HEADERS = {
-    "cbec-message-id": "the outbox id of the message; a consumer drops a message id it has seen",
-    "cbec-trace-id": "trace of the inbound message this one descends from",
-}
+def _key(description: str) -> dict:
+    return {"kafka": {"key": {"type": "string", "description": description}}}
+
+
+def _contract(model: type[BaseModel], schemas: dict) -> dict:
+    """The pydantic model's schema with its definitions hoisted into components/schemas."""
+    schema = model.model_json_schema(ref_template=_SCHEMA_REF)
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+    return {"$ref": _SCHEMA_REF.format(model=model.__name__)}
+
+
+def _ceb_schema(root: str, schemas: dict) -> dict:
+    schema = schema_for(root)
+    schema.pop("$schema")
+    schema.pop("$id")
+    schemas[root] = schema
+    return {"$ref": _SCHEMA_REF.format(model=root)}
+
+
+def _ceb_pair(root: str, title: str, key: str, headers: dict, messages: dict, schemas: dict) -> list[str]:
+    """The XML and JSON messages of one CEB type: their ids in components/messages."""
+    xsd = "ceb-import-202205.xsd" if root == "CEB900Message" else "ceb-export-202205.xsd"
+    messages[f"{root}.xml"] = {
+        "name": f"{root}.xml", "title": f"{title} (XML)", "contentType": "application/xml",
+        "summary": f"{root} in XML, namespace http://www.chinaport.gov.cn/ceb; it validates against {XSD_DOCS}{xsd}.",
+        "payload": {"type": "string", "description": f"the XML document; schema: {XSD_DOCS}{xsd}"},
+        "headers": _headers(headers), "bindings": _key(key),
+        "externalDocs": {"url": f"{SCHEMAS_URL}xsd/{xsd}", "description": "the official XSD"},
+    }
+    messages[f"{root}.json"] = {
+        "name": f"{root}.json", "title": f"{title} (JSON)", "contentType": "application/json",
+        "summary": f"{root} as its JSON twin (docs/schemas/{EDITION}/json/{root}.schema.json).",
+        "payload": _ceb_schema(root, schemas), "headers": _headers(headers), "bindings": _key(key),
+    }
+    return [f"{root}.xml", f"{root}.json"]
+
+
+def _refs(ids: list[str]) -> dict:
+    return {i.replace(".", "_"): {"$ref": f"#/components/messages/{i}"} for i in ids}
+
+
+def _operation(action: str, channel: str, summary: str, message_refs: dict) -> dict:
+    return {"action": action, "channel": {"$ref": f"#/channels/{channel}"}, "summary": summary,
+            "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"} for name in message_refs]}
 
 
 def build_document() -> dict:
+    messages: dict = {}
+    schemas: dict = {}
+    inbound = []
+    for spec in MESSAGE_SPECS.values():
+        inbound += _ceb_pair(spec.root, f"{spec.message_type} {spec.title}", "the sender's DXP id",
+                             INBOUND_HEADERS, messages, schemas)
+    receipts = []
+    for spec in RECEIPT_SPECS.values():
+        answers = f" (answers {spec.answers})" if spec.answers else " (the message could not be read)"
+        receipts += _ceb_pair(spec.root, f"{spec.message_type} receipt{answers}",
+                              "the business key of the answered document (e.g. the list's copNo)",
+                              RECEIPT_HEADERS, messages, schemas)
+    messages["DeadLetter"] = {"name": "DeadLetter", "title": "Inbound message not processed",
+                              "payload": {"type": "string", "description": "the original bytes, as sent"},
+                              "headers": _headers(DEAD_LETTER_HEADERS), "bindings": _key("the original key, if any")}
+    messages["InternalDeadLetter"] = {"name": "InternalDeadLetter", "title": "Internal message not applied",
+                                      "payload": {"type": "string", "description": "the original bytes"},
+                                      "headers": _headers(DEAD_LETTER_HEADERS), "bindings": _key("the original key")}
+    for model, key in ((Declaration, "the document's business key"), (ReceiptIssued, "the business key"),
+                       (EnterpriseRegistered, "the enterprise code")):
+        messages[model.__name__] = {"name": model.__name__, "title": model.__name__, "contentType": "application/json",
+                                    "payload": _contract(model, schemas), "headers": _headers(INTERNAL_HEADERS),
+                                    "bindings": _key(key)}
+
     channels = {
-        topics.INBOUND: {
-            "description": "Enterprises send their CEB messages here.",
-            "publish": {"summary": "ERP → gateway", "message": _message("CebMessage", CEB_MESSAGE, "the sender's DXP id")},
-        },
-        topics.INBOUND_DLQ: {
-            "description": "Inbound messages whose sender cannot be named (no key, unregistered DXP id), as sent.",
-            "subscribe": {"summary": "gateway → operators", "message": _message(
-                "DeadLetter", CEB_MESSAGE, "the original key, if any",
-                {"dlq-reason": "why the message was not processed", "dlq-source-topic": "", "dlq-source-partition": "",
-                 "dlq-source-offset": ""})},
-        },
-        topics.RECEIPT_TOPIC_PREFIX + "{dxpId}": {
-            "description": "One topic per registered enterprise: every receipt it is owed, once, in order per key.",
-            "parameters": {"dxpId": {"description": "the enterprise's DXP id", "schema": {"type": "string"}}},
-            "subscribe": {"summary": "notification → ERP", "message": _message(
-                "CebReceipt", CEB_RECEIPT, "the business key of the answered document (e.g. the list's copNo)",
-                {"cbec-receipt-id": "unique per receipt; replays keep it", "cbec-message-type": "e.g. CEB604",
-                 "cbec-return-status": "e.g. 120", "cbec-replay": "true on receipts replayed by an operator",
-                 **COMMON_HEADERS})},
-        },
-        topics.DECLARATIONS: {
-            "description": "Internal: messages that passed the preliminary verification.",
-            "publish": {"summary": "gateway → management", "message": _message(
-                "Declaration", Declaration.model_json_schema(), "the document's business key", COMMON_HEADERS)},
-        },
-        topics.RECEIPTS: {
-            "description": "Internal: receipts decided by the gateway or management, to be delivered.",
-            "publish": {"summary": "gateway, management → notification", "message": _message(
-                "ReceiptIssued", ReceiptIssued.model_json_schema(), "the business key", COMMON_HEADERS)},
-        },
-        topics.ENTERPRISES: {
-            "description": "Internal, compacted: the enterprise registry as the other services see it.",
-            "publish": {"summary": "gateway → notification", "message": _message(
-                "EnterpriseRegistered", EnterpriseRegistered.model_json_schema(), "the enterprise code", COMMON_HEADERS)},
-        },
-        topics.DEAD_LETTERS: {
-            "description": "Internal messages a service could not apply, with the reason in headers.",
-            "subscribe": {"summary": "management, notification → operators", "message": _message(
-                "InternalDeadLetter", {"type": "string"}, "the original key",
-                {"dlq-reason": "why it could not be applied", "dlq-source-topic": "", "dlq-source-partition": "",
-                 "dlq-source-offset": ""})},
-        },
+        "inbound": {"address": topics.INBOUND, "title": "Enterprise messages in",
+                    "description": "Enterprises send their CEB messages here, key = their DXP id, value = one "
+                                   "message in XML (optionally inside a DXP envelope) or its JSON twin.",
+                    "messages": _refs(inbound)},
+        "inboundDeadLetters": {"address": topics.INBOUND_DLQ, "title": "Inbound dead letters",
+                               "description": "Inbound messages whose sender cannot be named (no key, unregistered "
+                                              "DXP id), as sent.", "messages": _refs(["DeadLetter"])},
+        "enterpriseReceipts": {"address": topics.RECEIPT_TOPIC_PREFIX + "{dxpId}", "title": "An enterprise's receipts",
+                               "description": "One topic per registered enterprise: every receipt it is owed, once, "
+                                              "in order per key, in the format of the message answered.",
+                               "parameters": {"dxpId": {"description": "the enterprise's DXP id"}},
+                               "messages": _refs(receipts)},
+        "declarations": {"address": topics.DECLARATIONS, "title": "Internal: verified declarations",
+                         "description": "Messages that passed the preliminary verification (gateway → management).",
+                         "messages": _refs(["Declaration"])},
+        "receipts": {"address": topics.RECEIPTS, "title": "Internal: receipts to deliver",
+                     "description": "Receipts decided by the gateway or management, to be delivered by notification.",
+                     "messages": _refs(["ReceiptIssued"])},
+        "enterprises": {"address": topics.ENTERPRISES, "title": "Internal: the enterprise registry",
+                        "description": "Compacted: the registry as the other services see it.",
+                        "messages": _refs(["EnterpriseRegistered"])},
+        "deadLetters": {"address": topics.DEAD_LETTERS, "title": "Internal dead letters",
+                        "description": "Internal messages a service could not apply, with the reason in headers.",
+                        "messages": _refs(["InternalDeadLetter"])},
+    }
+    operations = {
+        "receiveEnterpriseMessages": _operation("receive", "inbound", "ERP → gateway", channels["inbound"]["messages"]),
+        "sendInboundDeadLetters": _operation("send", "inboundDeadLetters", "gateway → operators",
+                                             channels["inboundDeadLetters"]["messages"]),
+        "sendReceipts": _operation("send", "enterpriseReceipts", "notification → ERP",
+                                   channels["enterpriseReceipts"]["messages"]),
+        "sendDeclarations": _operation("send", "declarations", "gateway → management", channels["declarations"]["messages"]),
+        "sendInternalReceipts": _operation("send", "receipts", "gateway, management → notification",
+                                           channels["receipts"]["messages"]),
+        "sendRegistry": _operation("send", "enterprises", "gateway → notification", channels["enterprises"]["messages"]),
+        "sendDeadLetters": _operation("send", "deadLetters", "management, notification → operators",
+                                      channels["deadLetters"]["messages"]),
     }
     return {
-        "asyncapi": "2.6.0",
+        "asyncapi": "3.0.0",
         "info": {"title": "cbec-clearance topics", "version": "1.0.0",
-                 "description": "Kafka topics of the cross-border e-commerce export clearance platform. "
-                                "All names take the optional CBEC_TOPIC_PREFIX."},
-        "servers": {"local": {"url": "127.0.0.1:9092", "protocol": "kafka"}},
+                 "description": "Kafka topics of the cross-border e-commerce export clearance platform, from the "
+                                "platform's side. All names take the optional CBEC_TOPIC_PREFIX. The CEB messages "
+                                f"follow the official {EDITION} standard (docs/schemas/)."},
+        "defaultContentType": "application/json",
+        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka",
+                              "description": "the open local profile of `make up`"}},
         "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages, "schemas": schemas},
     }
+
+
+def addresses(document: dict) -> set[str]:
+    return {channel["address"] for channel in document["channels"].values()}
 
 
 def render() -> str:
