@@ -8,6 +8,8 @@ from fastapi import FastAPI, HTTPException, Response
 
 from shared.config import Settings
 from shared.health import add_health_route
+from shared.http_app import service_app
+from shared.integrator_docs import add_integrator_docs
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
@@ -16,10 +18,11 @@ from ..service_layer.registration import DxpIdTaken, register
 
 def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
               open_receipt_topic: Callable[[str], Awaitable[None]] | None = None) -> FastAPI:
-    app = FastAPI(title="cbec gateway admin API", version="1.0",
-                  description="Enterprise registry of the clearance service platform.")
+    app = service_app(title="cbec gateway admin API", version="1.0",
+                      description="Enterprise registry of the clearance service platform.")
 
     add_health_route(app, health)
+    add_integrator_docs(app)  # the topics' contract and the schemas, for integrators
 
     @app.post("/enterprises", status_code=201, response_model=Enterprise)
     async def post_enterprise(enterprise: Enterprise, response: Response) -> Enterprise:

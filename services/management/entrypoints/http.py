@@ -14,6 +14,7 @@ from fastapi import FastAPI, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from shared.db.outbox import add_to_outbox
+from shared.http_app import service_app
 
 from ..adapters import applications, inspections
 from ..domain.list_lifecycle import TransitionRefused
@@ -46,9 +47,9 @@ class ActionOutcome(BaseModel):
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Declarations,
               wake: Callable[[], None] = lambda: None) -> FastAPI:
-    app = FastAPI(title="cbec management operator API", version="2.0",
-                  description="Export lists, master bills, customs decisions, the inspection queue and the "
-                              "applications waiting for an officer.")
+    app = service_app(title="cbec management operator API", version="2.0",
+                      description="Export lists, master bills, customs decisions, the inspection queue and the "
+                                  "applications waiting for an officer.")
 
     async def act(operator: str, action) -> ActionOutcome:
         async with pool.acquire() as conn:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from shared.config import Settings
 from shared.health import add_health_route
+from shared.http_app import service_app
 
 from ..adapters import receipt_store, webhook_store
 from ..domain.receipt_rendering import ReceiptRenderer
@@ -32,9 +33,9 @@ class ReplayRequest(BaseModel):
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
               renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
               on_webhooks: Callable[[], None] = lambda: None) -> FastAPI:
-    app = FastAPI(title="cbec notification API", version="1.0",
-                  description="Receipts delivered to enterprises (history, delivery status per channel), "
-                              "webhook subscriptions and redelivery, replay.")
+    app = service_app(title="cbec notification API", version="1.0",
+                      description="Receipts delivered to enterprises (history, delivery status per channel), "
+                                  "webhook subscriptions and redelivery, replay.")
     renderer = renderer or ReceiptRenderer()
 
     add_health_route(app, health)
