@@ -2,6 +2,7 @@
 #
 #   make setup        .venv + editable install (when pyproject.toml changed) + Kafka jars
 #   make test         setup, start Kafka + PostgreSQL (not the services), run pytest
+#   make test-unit    the unit tests only (no Kafka, no PostgreSQL)
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
 #   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification)
 #   make demo         up, then `cbec demo`
@@ -26,7 +27,7 @@ export KAFKA_PORT PGPORT
 
 PYTEST_ARGS ?=
 
-.PHONY: setup up demo down status logs test infra infra-down reset kafka-jars bench
+.PHONY: setup up demo down status logs test test-unit infra infra-down reset kafka-jars bench
 
 setup: $(STAMP) kafka-jars $(ASYNCAPI_PARSER)
 
@@ -77,6 +78,10 @@ test: setup infra
 BENCH_ARGS ?= --journeys 20000
 bench: up
 	$(PY) scripts/bench_journey.py $(BENCH_ARGS)
+
+# the unit tests alone: no Kafka, no PostgreSQL, seconds
+test-unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)
 
 reset: down
 	rm -rf "$$(deploy/postgres/postgres.sh datadir)" "$${CBEC_RUN_DIR:-.run}"
