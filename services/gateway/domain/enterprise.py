@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field, field_validator
 
-from shared.messages.signature import certificate_number, load_certificate
+from shared.messages.signature import certificate_number, key_type, load_certificate
 
 Role = Literal["agent", "ebc", "ebp", "logistics", "operator"]
 
@@ -29,7 +29,7 @@ class Enterprise(BaseModel):
     dxpId: str = Field(description="the DXP id its messages come from and its receipts go to")
     roles: list[Role] = Field(min_length=1)
     certificate: str | None = Field(
-        default=None, description="PEM X.509 certificate the enterprise signs declared messages with")
+        default=None, description="PEM X.509 certificate (SM2 or RSA key) the enterprise signs declared messages with")
 
     @field_validator("code")
     @classmethod
@@ -56,9 +56,11 @@ class Enterprise(BaseModel):
         if v is None or not v.strip():
             return None
         try:
-            load_certificate(v.strip())
+            certificate = load_certificate(v.strip())
         except ValueError as exc:
             raise ValueError(f"certificate must be one PEM X.509 certificate: {exc}") from None
+        if key_type(certificate) is None:
+            raise ValueError("certificate must hold an SM2 or RSA public key (SM2-SM3 or RSA signatures)")
         return v.strip() + "\n"
 
     @computed_field(description="the certificate's number (serial, lower-case hex): KeyName of signatures")

@@ -10,20 +10,22 @@ import json
 from datetime import datetime
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
 
 from .verification_steps import (
+    ALGORITHMS,
     SignatureError,
     Step,
     Verified,
     b64,
     check_certificate,
     check_value,
+    default_algorithm,
+    digest,
     private_key,
+    sign_value,
 )
 
-JSON_ALGORITHMS = {"rsa-sha1": hashes.SHA1, "rsa-sha256": hashes.SHA256}
+JSON_ALGORITHMS = {name: ALGORITHMS[name] for name in ("sm2-sm3", "rsa-sha1", "rsa-sha256")}
 
 
 def canonical_json(value: object) -> bytes:
@@ -52,15 +54,16 @@ def _split(raw: bytes) -> tuple[dict, str, dict, object]:
     return data, root, unsigned, signature
 
 
-def sign_json(raw: bytes, key_pem: bytes, *, key_name: str, algorithm: str = "rsa-sha256") -> bytes:
+def sign_json(raw: bytes, key_pem: bytes, *, key_name: str, algorithm: str | None = None) -> bytes:
+    """Add the detached ``Signature`` member; ``algorithm`` by default the key's (sm2-sm3 or rsa-sha256)."""
     data, root, unsigned, _ = _split(raw)
     canonical = canonical_json(unsigned)
-    digest = hashes.Hash(JSON_ALGORITHMS[algorithm]())
-    digest.update(canonical)
-    value = private_key(key_pem).sign(canonical, padding.PKCS1v15(), JSON_ALGORITHMS[algorithm]())
+    key = private_key(key_pem)
+    chosen = JSON_ALGORITHMS[algorithm or default_algorithm(key)]
+    value = sign_value(key, chosen, canonical)
     body = dict(unsigned[root])
-    body["Signature"] = {"algorithm": algorithm, "keyName": key_name,
-                         "digestValue": base64.b64encode(digest.finalize()).decode(),
+    body["Signature"] = {"algorithm": chosen.name, "keyName": key_name,
+                         "digestValue": base64.b64encode(digest(chosen.digest, canonical)).decode(),
                          "signatureValue": base64.b64encode(value).decode()}
     return json.dumps({root: body}, ensure_ascii=False).encode("utf-8")
 
@@ -76,18 +79,17 @@ def verify_json(raw: bytes, certificate: x509.Certificate | None, *, now: dateti
     algorithm = signature["algorithm"]
     if algorithm not in JSON_ALGORITHMS:
         raise SignatureError(Step.ALGORITHM, f"{path}/algorithm",
-                             f"unsupported algorithm {algorithm!r}; use rsa-sha256 or rsa-sha1")
+                             f"unsupported algorithm {algorithm!r}; use sm2-sm3, rsa-sha256 or rsa-sha1")
     digest_value = b64(signature["digestValue"], f"{path}/digestValue", Step.DIGEST)
     value = b64(signature["signatureValue"], f"{path}/signatureValue", Step.SIGNATURE_VALUE)
     key_name = signature["keyName"].strip()
     check_certificate(certificate, key_name, None, now)
     canonical = canonical_json(unsigned)
-    digest = hashes.Hash(JSON_ALGORITHMS[algorithm]())
-    digest.update(canonical)
-    computed = digest.finalize()
+    computed = digest(JSON_ALGORITHMS[algorithm].digest, canonical)
     if computed != digest_value:
         raise SignatureError(Step.DIGEST, f"{path}/digestValue",
                              f"digest mismatch: the canonical form (RFC 8785, without Signature) digests to "
                              f"{base64.b64encode(computed).decode()}; the message was changed after signing")
-    check_value(certificate, value, canonical, JSON_ALGORITHMS[algorithm](), f"{path}/signatureValue")
+    check_value(certificate, value, canonical, JSON_ALGORITHMS[algorithm], f"{path}/signatureValue",
+                signed_part="the message")
     return Verified(key_name=key_name, signature_method=algorithm)

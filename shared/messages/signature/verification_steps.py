@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from . import sm2
 
 
 class Step(str, Enum):
@@ -45,16 +48,73 @@ def load_certificate(pem: str | bytes) -> x509.Certificate:
     return x509.load_pem_x509_certificate(data)
 
 
+def key_type(certificate: x509.Certificate) -> str | None:
+    """"sm2" or "rsa": the kind of key a certificate holds, None for any other (it cannot verify)."""
+    if sm2.public_point(certificate) is not None:
+        return "sm2"
+    try:
+        return "rsa" if isinstance(certificate.public_key(), rsa.RSAPublicKey) else None
+    except (UnsupportedAlgorithm, ValueError):
+        return None
+
+
 def certificate_number(certificate: x509.Certificate) -> str:
     """The number signed messages name in ``KeyName``: the serial number, lower-case hex."""
     return format(certificate.serial_number, "x")
 
 
-def private_key(key_pem: bytes) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(key_pem, password=None)
+@dataclass(frozen=True)
+class Algorithm:
+    """A signature algorithm: its name in JSON signatures, the key it needs, its digest."""
+
+    name: str
+    key: str  # "rsa" | "sm2"
+    digest: str  # "sha1" | "sha256" | "sha512" | "sm3"
+
+
+ALGORITHMS = {a.name: a for a in (
+    Algorithm("sm2-sm3", "sm2", "sm3"),
+    Algorithm("rsa-sha1", "rsa", "sha1"),
+    Algorithm("rsa-sha256", "rsa", "sha256"),
+    Algorithm("rsa-sha512", "rsa", "sha512"),
+)}
+_RSA_HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
+
+SigningKey = rsa.RSAPrivateKey | sm2.Sm2PrivateKey
+
+
+def digest(name: str, data: bytes) -> bytes:
+    """The digest ``name`` (sha1, sha256, sha512, sm3) of ``data``."""
+    return sm2.sm3(data) if name == "sm3" else hashlib.new(name, data).digest()
+
+
+def private_key(key_pem: bytes) -> SigningKey:
+    """An unencrypted RSA or SM2 private key from PEM; ValueError for anything else."""
+    key = sm2.private_key(key_pem)
+    if key is not None:
+        return key
+    try:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+    except UnsupportedAlgorithm as exc:
+        raise ValueError(f"only RSA and SM2 keys are supported: {exc}") from None
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("only RSA keys are supported")
+        raise ValueError("only RSA and SM2 keys are supported")
     return key
+
+
+def default_algorithm(key: SigningKey) -> str:
+    """SM2-SM3 for an SM2 key (the standard's preferred algorithm), RSA-SHA256 for an RSA key."""
+    return "sm2-sm3" if isinstance(key, sm2.Sm2PrivateKey) else "rsa-sha256"
+
+
+def sign_value(key: SigningKey, algorithm: Algorithm, data: bytes) -> bytes:
+    if algorithm.key == "sm2":
+        if not isinstance(key, sm2.Sm2PrivateKey):
+            raise ValueError(f"{algorithm.name} needs an SM2 key")
+        return sm2.sign(key, data)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"{algorithm.name} needs an RSA key")
+    return key.sign(data, padding.PKCS1v15(), _RSA_HASHES[algorithm.digest]())
 
 
 def b64(text: str | None, path: str, step: Step) -> bytes:
@@ -72,9 +132,12 @@ def check_certificate(certificate: x509.Certificate | None, key_name: str, embed
                              f"unknown certificate {key_name or '(none named)'}: the sender has no certificate "
                              "registered; register it with the enterprise (certificate)")
     number = certificate_number(certificate)
-    matches_name = key_name and key_name.lower().lstrip("0") == number.lstrip("0")
-    matches_der = embedded is not None and embedded == certificate.public_bytes(serialization.Encoding.DER)
-    if not (matches_name or matches_der):
+    if embedded is not None:
+        if embedded != certificate.public_bytes(serialization.Encoding.DER):
+            raise SignatureError(Step.UNKNOWN_CERTIFICATE, "Signature/KeyInfo/X509Data/X509Certificate",
+                                 f"mismatched certificate: the certificate in the signature is not the one "
+                                 f"registered for the sender ({number})")
+    elif not (key_name and key_name.lower().lstrip("0") == number.lstrip("0")):
         raise SignatureError(Step.UNKNOWN_CERTIFICATE, path,
                              f"unknown certificate {key_name or '(none named)'}: the certificate registered for "
                              f"the sender is {number}")
@@ -88,14 +151,28 @@ def check_certificate(certificate: x509.Certificate | None, key_name: str, embed
                              f"certificate {number} is not valid before {certificate.not_valid_before_utc.isoformat()}")
 
 
-def check_value(certificate: x509.Certificate, value: bytes, signed: bytes, algorithm: hashes.HashAlgorithm,
-                 path: str = "Signature/SignatureValue") -> None:
-    key = certificate.public_key()
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise SignatureError(Step.ALGORITHM, path, "the registered certificate's key is not RSA")
+def check_value(certificate: x509.Certificate, value: bytes, signed: bytes, algorithm: Algorithm,
+                 path: str = "Signature/SignatureValue", signed_part: str = "SignedInfo") -> None:
+    number = certificate_number(certificate)
+    failed = SignatureError(Step.SIGNATURE_VALUE, path,
+                            f"signature value does not verify with certificate {number}: "
+                            f"signed with another key, or {signed_part} was changed")
+    if algorithm.key == "sm2":
+        point = sm2.public_point(certificate)
+        if point is None:
+            raise SignatureError(Step.ALGORITHM, path, f"the registered certificate {number} has no SM2 key; "
+                                                       f"{algorithm.name} needs an SM2 certificate")
+        if not sm2.verify(point, value, signed):
+            raise failed
+        return
     try:
-        key.verify(value, signed, padding.PKCS1v15(), algorithm)
+        key = certificate.public_key()
+    except UnsupportedAlgorithm:
+        key = None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise SignatureError(Step.ALGORITHM, path, f"the registered certificate {number} has no RSA key; "
+                                                   f"{algorithm.name} needs an RSA certificate")
+    try:
+        key.verify(value, signed, padding.PKCS1v15(), _RSA_HASHES[algorithm.digest]())
     except InvalidSignature:
-        raise SignatureError(Step.SIGNATURE_VALUE, path,
-                             f"signature value does not verify with certificate {certificate_number(certificate)}: "
-                             "signed with another key, or SignedInfo was changed") from None
+        raise failed from None

@@ -1,8 +1,10 @@
 """Enveloped XML-DSig of CEB XML messages: sign, and verify naming the step that failed.
 
 One ``Reference URI=""`` with the enveloped-signature transform, C14N 1.0 (inclusive, with or
-without comments) or exclusive C14N, RSA with SHA-256, SHA-1 (legacy) or SHA-512, and
-``KeyInfo/KeyName`` = the certificate number (or ``X509Data`` holding the certificate itself).
+without comments) or exclusive C14N; SM2-SM3 with an SM3 digest (the standard's preferred
+algorithm, chinaport 2022/04 URIs), RSA-SHA1 with a SHA-1 digest (the standard's other one), or
+RSA with SHA-256/SHA-512 (accepted too); ``KeyInfo/KeyName`` = the certificate number and/or
+``KeyInfo/X509Data/X509Certificate`` = the certificate itself.
 """
 from __future__ import annotations
 
@@ -10,18 +12,24 @@ import base64
 from datetime import datetime
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
 from .verification_steps import (
+    ALGORITHMS as _BY_NAME,
+    Algorithm,
     SignatureError,
     Step,
     Verified,
     b64,
+    certificate_number,
     check_certificate,
     check_value,
+    default_algorithm,
+    digest,
+    load_certificate,
     private_key,
+    sign_value,
 )
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -30,6 +38,8 @@ C14N_COMMENTS = C14N + "#WithComments"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 EXC_C14N_COMMENTS = EXC_C14N + "WithComments"
 ENVELOPED = DSIG + "enveloped-signature"
+SM2_SM3 = "http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3"
+SM3 = "http://www.chinaport.gov.cn/2022/04/xmldsig#sm3"
 RSA_SHA1 = DSIG + "rsa-sha1"
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 RSA_SHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
@@ -41,9 +51,14 @@ CANONICALISATIONS = {  # algorithm -> (exclusive, with comments)
     C14N: (False, False), C14N_COMMENTS: (False, True),
     EXC_C14N: (True, False), EXC_C14N_COMMENTS: (True, True),
 }
-SIGNATURE_METHODS = {RSA_SHA1: hashes.SHA1, RSA_SHA256: hashes.SHA256, RSA_SHA512: hashes.SHA512}
-DIGEST_METHODS = {SHA1: hashes.SHA1, SHA256: hashes.SHA256, SHA512: hashes.SHA512}
-ALGORITHMS = {"rsa-sha1": (RSA_SHA1, SHA1), "rsa-sha256": (RSA_SHA256, SHA256), "rsa-sha512": (RSA_SHA512, SHA512)}
+SIGNATURE_METHODS: dict[str, Algorithm] = {
+    SM2_SM3: _BY_NAME["sm2-sm3"], RSA_SHA1: _BY_NAME["rsa-sha1"], RSA_SHA256: _BY_NAME["rsa-sha256"],
+    RSA_SHA512: _BY_NAME["rsa-sha512"],
+}
+DIGEST_METHODS = {SM3: "sm3", SHA1: "sha1", SHA256: "sha256", SHA512: "sha512"}
+# algorithm name -> (SignatureMethod, DigestMethod) written when signing
+ALGORITHMS = {"sm2-sm3": (SM2_SM3, SM3), "rsa-sha1": (RSA_SHA1, SHA1), "rsa-sha256": (RSA_SHA256, SHA256),
+              "rsa-sha512": (RSA_SHA512, SHA512)}
 
 _DS = "{" + DSIG + "}"
 
@@ -72,14 +87,18 @@ def _remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def sign_xml(xml: bytes, key_pem: bytes, *, key_name: str, algorithm: str = "rsa-sha256",
-             c14n: str = C14N) -> bytes:
-    """Add an enveloped signature (last child of the root) to a CEB XML message."""
-    signature_method, digest_method = ALGORITHMS[algorithm]
+def sign_xml(xml: bytes, key_pem: bytes, *, key_name: str, algorithm: str | None = None,
+             c14n: str = C14N, certificate: x509.Certificate | None = None) -> bytes:
+    """Add an enveloped signature (last child of the root) to a CEB XML message.
+
+    ``algorithm``: sm2-sm3, rsa-sha1, rsa-sha256 or rsa-sha512; by default the key's
+    (:func:`default_algorithm`). ``certificate``: also put into ``KeyInfo/X509Data``.
+    """
+    key = private_key(key_pem)
+    signature_method, digest_method = ALGORITHMS[algorithm or default_algorithm(key)]
     tree = etree.ElementTree(etree.fromstring(xml, _parser()))
     root = tree.getroot()
-    digest = hashes.Hash(DIGEST_METHODS[digest_method]())
-    digest.update(_c14n(tree, c14n))
+    digest_value = digest(DIGEST_METHODS[digest_method], _c14n(tree, c14n))
     signature = etree.SubElement(root, _DS + "Signature", nsmap={"ds": DSIG})
     signed_info = etree.SubElement(signature, _DS + "SignedInfo")
     etree.SubElement(signed_info, _DS + "CanonicalizationMethod", Algorithm=c14n)
@@ -90,13 +109,29 @@ def sign_xml(xml: bytes, key_pem: bytes, *, key_name: str, algorithm: str = "rsa
     if c14n != C14N:  # without a C14N transform the reference is canonicalised with C14N 1.0
         etree.SubElement(transforms, _DS + "Transform", Algorithm=c14n)
     etree.SubElement(reference, _DS + "DigestMethod", Algorithm=digest_method)
-    etree.SubElement(reference, _DS + "DigestValue").text = base64.b64encode(digest.finalize()).decode()
-    value = private_key(key_pem).sign(_c14n(signed_info, c14n), padding.PKCS1v15(),
-                                       SIGNATURE_METHODS[signature_method]())
+    etree.SubElement(reference, _DS + "DigestValue").text = base64.b64encode(digest_value).decode()
+    value = sign_value(key, SIGNATURE_METHODS[signature_method], _c14n(signed_info, c14n))
     etree.SubElement(signature, _DS + "SignatureValue").text = base64.b64encode(value).decode()
     key_info = etree.SubElement(signature, _DS + "KeyInfo")
     etree.SubElement(key_info, _DS + "KeyName").text = key_name
+    if certificate is not None:
+        x509_data = etree.SubElement(key_info, _DS + "X509Data")
+        etree.SubElement(x509_data, _DS + "X509Certificate").text = base64.b64encode(
+            certificate.public_bytes(serialization.Encoding.DER)).decode()
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def sign_message(message: bytes, key_pem: bytes, cert_pem: bytes, *, algorithm: str | None = None) -> bytes:
+    """Sign a CEB message, XML (enveloped, ``KeyName`` and ``X509Certificate``) or JSON (detached
+    ``Signature``), with the enterprise's key and certificate; SM2 keys sign SM2-SM3, RSA keys
+    RSA-SHA256 unless ``algorithm`` says otherwise (rsa-sha1 is the standard's RSA algorithm)."""
+    from .json_detached import sign_json  # json_detached builds on this module's helpers
+
+    certificate = load_certificate(cert_pem)
+    number = certificate_number(certificate)
+    if message.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return sign_json(message, key_pem, key_name=number, algorithm=algorithm)
+    return sign_xml(message, key_pem, key_name=number, algorithm=algorithm, certificate=certificate)
 
 
 def _one(parent: etree._Element, name: str, path: str) -> etree._Element:
@@ -137,7 +172,8 @@ def verify_xml(xml: bytes, certificate: x509.Certificate | None, *, now: datetim
                         "Signature/SignedInfo/SignatureMethod")
     if method not in SIGNATURE_METHODS:
         raise SignatureError(Step.ALGORITHM, "Signature/SignedInfo/SignatureMethod",
-                             f"unsupported signature method {method}; use RSA-SHA256 ({RSA_SHA256}) or RSA-SHA1")
+                             f"unsupported signature method {method}; use SM2-SM3 ({SM2_SM3}) or RSA-SHA1 "
+                             f"({RSA_SHA1})")
     reference = _one(signed_info, "Reference", "Signature/SignedInfo")
     ref_path = "Signature/SignedInfo/Reference"
     if reference.get("URI") != "":
@@ -156,7 +192,7 @@ def verify_xml(xml: bytes, certificate: x509.Certificate | None, *, now: datetim
     digest_method = _algorithm(_one(reference, "DigestMethod", ref_path), f"{ref_path}/DigestMethod")
     if digest_method not in DIGEST_METHODS:
         raise SignatureError(Step.ALGORITHM, f"{ref_path}/DigestMethod",
-                             f"unsupported digest method {digest_method}; use SHA-256 ({SHA256}) or SHA-1")
+                             f"unsupported digest method {digest_method}; use SM3 ({SM3}) or SHA-1 ({SHA1})")
     digest_value = b64(_one(reference, "DigestValue", ref_path).text, f"{ref_path}/DigestValue", Step.DIGEST)
     signature_value = b64(_one(signature, "SignatureValue", "Signature").text, "Signature/SignatureValue",
                            Step.SIGNATURE_VALUE)
@@ -171,16 +207,14 @@ def verify_xml(xml: bytes, certificate: x509.Certificate | None, *, now: datetim
         content = _c14n(tree, transform_c14n)
     except (etree.C14NError, ValueError) as exc:
         raise SignatureError(Step.CANONICALISATION, "Signature", f"canonicalisation failed: {exc}") from None
-    digest = hashes.Hash(DIGEST_METHODS[digest_method]())
-    digest.update(content)
-    computed = digest.finalize()
+    computed = digest(DIGEST_METHODS[digest_method], content)
     if computed != digest_value:
         raise SignatureError(Step.DIGEST, f"{ref_path}/DigestValue",
                              f"digest mismatch: the message canonicalised ({transform_c14n}) digests to "
                              f"{base64.b64encode(computed).decode()}, the signature says "
                              f"{base64.b64encode(digest_value).decode()}; the message was changed after "
                              "signing (re-serialised, re-indented or edited)")
-    check_value(certificate, signature_value, signed_bytes, SIGNATURE_METHODS[method]())
+    check_value(certificate, signature_value, signed_bytes, SIGNATURE_METHODS[method])
     return Verified(key_name=key_name, signature_method=method)
 
 

@@ -160,10 +160,10 @@ async def test_expired_certificate(gateway_pool, rig_factory):
     assert "expired" in out.infos[0]
 
 
-async def test_sm2_sm3_is_named_unsupported(signing):
+async def test_an_unknown_signature_method_is_named(signing):
     rig, key, number = signing
     body = signed_list(key, number).replace(b"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-                                            b"http://www.chinaport.gov.cn/xmldsig#sm2-sm3")
+                                            b"http://www.chinaport.gov.cn/xmldsig#sm2-sm3")  # not the 2022/04 URI
     out = await rig.send(AGENT, body)
     assert out.codes() == ["2507"]
     assert "SignatureMethod" in out.infos[0]

@@ -1,0 +1,112 @@
+"""SM2 with SM3 (GM/T 0003, GM/T 0009): the 2022 chinaport signature algorithm.
+
+``cryptography`` reads an SM2 certificate (serial, validity, DER) but not its key, so the public
+point is read with ``asn1crypto`` and the arithmetic done by ``snowland-smx`` (``pysmx``). The
+signer's identity in ``e = SM3(Z || M)`` is the GM/T 0009 default ``1234567812345678`` (what
+``openssl dgst -sm3 -sigopt distid:1234567812345678`` uses). A signature value is read as the
+64-byte ``r || s`` or as a DER ``SEQUENCE {r, s}``; it is written as ``r || s``.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from asn1crypto import keys, pem
+from asn1crypto import x509 as asn1_x509
+from asn1crypto.algos import DSASignature
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pysmx.SM2 import Sign, Verify, kG, sm2_G
+from pysmx.SM3 import digest as _sm3_digest
+
+SM2_CURVE = "1.2.156.10197.1.301"
+SIGNER_ID = b"1234567812345678"
+N = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
+
+keys.NamedCurve.register("sm2", SM2_CURVE, 32)  # so that asn1crypto sizes SM2 keys
+
+
+def sm3(data: bytes) -> bytes:
+    return bytes(_sm3_digest(data))
+
+
+@dataclass(frozen=True)
+class Sm2PrivateKey:
+    scalar: int
+    public: bytes  # x || y, 64 bytes
+
+
+def _is_sm2(parameters) -> bool:
+    return parameters is not None and parameters.name == "named" and parameters.chosen.dotted == SM2_CURVE
+
+
+def public_point(certificate: x509.Certificate) -> bytes | None:
+    """The certificate's SM2 public point ``x || y`` (64 bytes); None when its key is not SM2."""
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    spki = asn1_x509.Certificate.load(der)["tbs_certificate"]["subject_public_key_info"]
+    algorithm = spki["algorithm"]
+    if algorithm["algorithm"].dotted != SM2_CURVE and not (
+            algorithm["algorithm"].native == "ec" and _is_sm2(algorithm["parameters"])):
+        return None
+    point = spki["public_key"].native
+    if len(point) != 65 or point[0] != 4:
+        return None
+    return bytes(point[1:])
+
+
+def private_key(key_pem: bytes) -> Sm2PrivateKey | None:
+    """An unencrypted SM2 private key (PKCS#8 or SEC1 PEM); None when the key is not SM2."""
+    try:
+        kind, _, der = pem.unarmor(key_pem)
+        if kind in ("EC PRIVATE KEY", "SM2 PRIVATE KEY"):
+            ec = keys.ECPrivateKey.load(der)
+            parameters = ec["parameters"]
+        elif kind == "PRIVATE KEY":
+            info = keys.PrivateKeyInfo.load(der)
+            if info["private_key_algorithm"]["algorithm"].native != "ec":
+                return None
+            parameters = info["private_key_algorithm"]["parameters"]
+            ec = info["private_key"].parsed
+            if not _is_sm2(parameters):
+                parameters = ec["parameters"]
+        else:
+            return None
+        if not _is_sm2(parameters):
+            return None
+        scalar = ec["private_key"].native
+    except (ValueError, TypeError, KeyError):
+        return None
+    point = kG(scalar, sm2_G, 64)
+    return Sm2PrivateKey(scalar=scalar, public=bytes.fromhex(point[:128]))
+
+
+def sign(key: Sm2PrivateKey, data: bytes) -> bytes:
+    """The SM2-SM3 signature of ``data`` as ``r || s`` (64 bytes)."""
+    while True:
+        nonce = format(secrets.randbelow(N - 1) + 1, "064x")
+        value = Sign(data, format(key.scalar, "064x"), nonce, 64, uid=SIGNER_ID)
+        if value:
+            return bytes(value)
+
+
+def _r_s(value: bytes) -> tuple[int, int] | None:
+    if len(value) == 64:
+        return int.from_bytes(value[:32], "big"), int.from_bytes(value[32:], "big")
+    try:
+        parsed = DSASignature.load(value, strict=True)
+        return parsed["r"].native, parsed["s"].native
+    except (ValueError, TypeError):
+        return None
+
+
+def verify(point: bytes, value: bytes, data: bytes) -> bool:
+    """Whether ``value`` (``r || s`` or DER) is the SM2-SM3 signature of ``data`` by ``point``."""
+    rs = _r_s(value)
+    if rs is None or not all(1 <= v < N for v in rs):
+        return False
+    r, s = rs
+    raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    try:
+        return bool(Verify(raw, data, point.hex(), 64, uid=SIGNER_ID))
+    except (ValueError, ZeroDivisionError):  # a point that is not on the curve
+        return False
