@@ -5,7 +5,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from shared.messages.model import CebMessage
+from shared.messages.model import CebMessage, Document
 from shared.messages.signature import SignatureError, Step, load_certificate, verify_json, verify_xml
 
 from .verification import Problem
@@ -24,9 +24,14 @@ CODE_OF_STEP = {
 }
 
 
-def declared(message: CebMessage) -> bool:
-    """appStatus 2: declared (not a draft); such a message must be signed."""
-    return any(doc.get("appStatus") == "2" for doc in message.documents)
+def is_draft(doc: Document) -> bool:
+    """appStatus 1 (暂存): kept by the platform as a draft, never forwarded to customs."""
+    return doc.get("appStatus") == "1"
+
+
+def changes_customs_state(message: CebMessage) -> bool:
+    """Anything but a draft (declarations of every type, cancellations, ...): must be signed."""
+    return not all(is_draft(doc) for doc in message.documents)
 
 
 def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem: str | None, mode: str,
@@ -37,11 +42,11 @@ def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem:
     """
     root = f"{message.message_type}Message"
     if not message.signed:
-        if declared(message) and mode == REQUIRED:
+        if changes_customs_state(message) and mode == REQUIRED:
             return Problem("2501", f"{root}/Signature",
                            "a declared message (appStatus 2) must be signed with the enterprise's registered "
-                           "certificate (enveloped XML-DSig; for JSON see docs/verification.md); send "
-                           "appStatus 1 to store a draft")
+                           "certificate (enveloped XML-DSig, SM2-SM3 or RSA; for JSON see docs/verification.md); "
+                           "send appStatus 1 to store a draft")
         return None
     certificate = load_certificate(certificate_pem) if certificate_pem else None
     try:

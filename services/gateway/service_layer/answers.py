@@ -19,6 +19,7 @@ from ..domain.enterprise import Enterprise
 from ..domain.verification import Problem
 
 MAX_PROBLEMS = 20
+DRAFT_STORED = "电子口岸已暂存 (stored as a draft, not declared to customs); send it with appStatus 2 to declare it"
 
 
 def pre_no(serial: int, at: datetime) -> str:
@@ -32,6 +33,7 @@ class Answers:
         self._dlq = dead_letter_to(settings.topic(topics.INBOUND_DLQ))
         self.accepted = 0
         self.rejected = 0
+        self.drafts = 0
 
     def _receipt_out(self, batch: Batch, receipt, trace: str) -> None:
         batch.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
@@ -59,6 +61,16 @@ class Answers:
         batch.emit(OutgoingMessage.of(self.settings.topic(topics.DECLARATIONS), key, declaration,
                                       {TRACE_ID_HEADER: trace}))
         self.accepted += 1
+
+    def drafts_stored(self, batch: Batch, message: CebMessage, sender: Enterprise, documents: list[Document],
+                      trace: str) -> None:
+        """A returnStatus 1 receipt (电子口岸已暂存) per document kept as a draft."""
+        recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
+        for doc in documents:
+            self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="1",
+                                                 return_info=info("0000", DRAFT_STORED), recipients=recipients,
+                                                 issued_by="gateway", trace_id=trace), trace)
+        self.drafts += 1
 
     def reject(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
                trace: str, documents: list[Document] | None = None) -> None:

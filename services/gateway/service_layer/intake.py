@@ -10,7 +10,9 @@ The pipeline, per message (codes in docs/verification.md):
 5. signature (25xx) → 100, naming the step that failed;
 6. logic checks: sender, content, a payment's agreement with its order → 100;
 7. a part of a split bill → collected; the complete bill is checked as a whole and forwarded;
-8. otherwise → forwarded to management as a Declaration carrying the acceptance (2) receipts.
+8. a draft (appStatus 1, 暂存) → kept in ``drafts``, answered with returnStatus 1, never forwarded;
+   a later declaration of the same document supersedes it;
+9. otherwise → forwarded to management as a Declaration carrying the acceptance (2) receipts.
 
 A batch is decoded first (CPU only), then what the checks need from the registry and the known
 documents is read with one query each, then each message is answered in order.
@@ -36,10 +38,11 @@ from shared.messages.transport import DxpTransInfo, open_envelope
 from shared.messages.xml_reading import read_xml
 
 from ..adapters import bill_parts, known_documents, message_log, registry
+from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_numbers
 from ..domain.enterprise import Enterprise
 from ..domain.sender_checks import party_codes_named
-from ..domain.signature_check import signature_problem
+from ..domain.signature_check import is_draft, signature_problem
 from ..domain.verification import Context, Problem, head_path, problems_by_document, verify
 from .answers import Answers
 
@@ -70,6 +73,7 @@ class World:
     guids: dict[str, message_log.Seen] = field(default_factory=dict)
     guid_rows: dict[str, tuple[str, bytes, str, str, str]] = field(default_factory=dict)
     serials: list[int] = field(default_factory=list)  # platform number serials reserved for the batch
+    drafts: DraftChanges = field(default_factory=DraftChanges)
 
 
 class Intake:
@@ -94,6 +98,7 @@ class Intake:
         for arrival in arrivals:
             await self._one(arrival, senders, world, batch)
         await message_log.record_many(batch.conn, list(world.guid_rows.values()))
+        await world.drafts.write(batch.conn)
 
     def _read(self, record: ConsumerRecord) -> Arrival:
         trace = header(record, TRACE_ID_HEADER) or f"{record.topic}-{record.partition}-{record.offset}"
@@ -171,8 +176,24 @@ class Intake:
             if message is None:
                 return None
         if part is not None:
-            return await self._collect(batch, message, sender, context, part, a.trace, world.serials)
-        await self.answers.forward(batch, message, sender, a.trace, world.serials)
+            return await self._collect(batch, message, sender, context, part, a.trace, world)
+        await self._deliver(batch, message, sender, a.trace, world)
+
+    async def _deliver(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str, world: World) -> None:
+        """Drafts (appStatus 1) are kept and answered with returnStatus 1; the rest is forwarded."""
+        drafts = [doc for doc in message.documents if is_draft(doc)]
+        for doc in drafts:
+            world.drafts.store(Draft(document_key(sender.dxpId, message.message_type, doc), doc.get("guid"),
+                                     message.format, doc))
+        if drafts:
+            self.answers.drafts_stored(batch, message, sender, drafts, trace)
+        if len(drafts) == len(message.documents):
+            return
+        if drafts:
+            message = message.model_copy(update={"documents": [d for d in message.documents if not is_draft(d)]})
+        for doc in message.documents:
+            world.drafts.declare(document_key(sender.dxpId, message.message_type, doc), doc.get("guid"))
+        await self.answers.forward(batch, message, sender, trace, world.serials)
         await self._remember(batch, message, world)
 
     def _reject_documents(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
@@ -208,7 +229,7 @@ class Intake:
 
     # --- split bills ----------------------------------------------------------------------------
     async def _collect(self, batch: Batch, message: CebMessage, sender: Enterprise, context: Context,
-                       part: tuple[str, int, int], trace: str, serials: list[int]) -> None:
+                       part: tuple[str, int, int], trace: str, world: World) -> None:
         cop_no, seq, count = part
         key = bill_parts.GroupKey(sender.dxpId, message.message_type, cop_no)
         group = await bill_parts.load(batch.conn, key, lock=True)
@@ -232,4 +253,4 @@ class Intake:
         problems = verify(whole, context)
         if problems:
             return self.answers.reject(batch, whole, sender, problems, trace)
-        await self.answers.forward(batch, whole, sender, trace, serials)
+        await self._deliver(batch, whole, sender, trace, world)

@@ -9,10 +9,17 @@ from lxml import etree
 from signxml import XMLSigner, methods
 
 from services.gateway.adapters import registry
-from shared.messages.signature import EXC_C14N, certificate_number, load_certificate, sign_json, sign_xml
+from shared.messages.signature import (
+    EXC_C14N,
+    certificate_number,
+    load_certificate,
+    sign_json,
+    sign_message,
+    sign_xml,
+)
 from tests.fixtures.gateway import ENTERPRISES, message, raw
 from tests.fixtures.gateway.make_variants import dxp
-from tests.unit.gateway.certificates import make_key_and_certificate
+from tests.unit.gateway.certificates import make_key_and_certificate, make_sm2_key_and_certificate
 from shared.messages import encode_message
 
 pytestmark = pytest.mark.integration
@@ -56,9 +63,26 @@ async def test_unsigned_declared_message_is_rejected_when_required(signing):
     assert await code_of(rig, raw("CEB603")) == "2501"
 
 
-async def test_unsigned_draft_passes(signing):
+async def test_unsigned_draft_is_kept(signing):
     rig, key, number = signing
-    assert await accepted(rig, raw("CEB603").replace(b"<ceb:appStatus>2</ceb:appStatus>", b"<ceb:appStatus>1</ceb:appStatus>"))
+    out = await rig.send(AGENT, raw("CEB603").replace(b"<ceb:appStatus>2</ceb:appStatus>",
+                                                      b"<ceb:appStatus>1</ceb:appStatus>"))
+    assert out.declarations == [] and [r.fields["returnStatus"] for r in out.receipts] == ["1"]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+async def test_sm2_signed_list_is_accepted_and_a_tampered_one_names_the_digest(signing, gateway_pool, fmt):
+    rig, _, _ = signing
+    key, cert = make_sm2_key_and_certificate("3301960001")
+    async with gateway_pool.pool.acquire() as conn:
+        await registry.upsert(conn, ENTERPRISES["agent"].model_copy(update={"certificate": cert.decode()}))
+    body = raw("CEB603") if fmt == "xml" else encode_message(message("CEB603"), "json")
+    assert await accepted(rig, sign_message(body, key, cert))
+    m = message("CEB603")
+    m.guid = "4CDE1CFD-EDED-46B1-946C-B8022E42FC95"
+    m.document.head["copNo"] = "AG20261128000003"
+    signed = sign_message(encode_message(m, fmt), key, cert).replace(b"Silk tie", b"Silk tye")
+    assert await code_of(rig, signed) == "2503"
 
 
 @pytest.mark.parametrize("algorithm", ["rsa-sha256", "rsa-sha1"])
