@@ -1,6 +1,7 @@
 """Signed declarations through the running stack with CBEC_SIGNATURE_MODE=required: the
 certificate registered over HTTP and the CLI, a signed list accepted, unsigned and forged ones
-rejected with the step that failed."""
+rejected with the step that failed; SM2-SM3; a draft (appStatus 1) kept by the platform and never
+seen by customs until it is declared."""
 from __future__ import annotations
 
 import json
@@ -12,9 +13,11 @@ import pytest
 from services.cli import main as cli
 from services.cli.journey import DEMO_ENTERPRISES, Journey
 from services.cli.kafka_io import ReceiptReader, send
-from shared.messages.signature import certificate_number, load_certificate, sign_json, sign_xml
+from shared.kafka import topics
+from shared.messages.signature import certificate_number, load_certificate, sign_json, sign_message, sign_xml
+from tests.support.records import read_all
 from tests.support.stack import running_stack
-from tests.unit.gateway.certificates import make_key_and_certificate
+from tests.unit.gateway.certificates import make_key_and_certificate, make_sm2_key_and_certificate
 
 pytestmark = pytest.mark.e2e
 
@@ -106,3 +109,33 @@ async def test_cli_registers_a_renewed_certificate(stack, keys, tmp_path, monkey
     r = await answer(stack, sign_xml(j.list_message("xml"), new_key, key_name=new_number), j.cop_no)
     assert r.status == "2", r.receipt.fields
     assert os.environ["CBEC_GATEWAY_URL"] == stack.url("gateway")
+
+
+async def test_sm2_draft_then_signed_declaration(stack):
+    """An unsigned draft is answered 1 and reaches neither management nor the declarations topic;
+    the SM2-signed declaration of the same list gets 2 then 120; a tampered one names the digest."""
+    key, cert = make_sm2_key_and_certificate("3301960001")
+    agent = {**DEMO_ENTERPRISES[0], "certificate": cert.decode()}
+    async with httpx.AsyncClient(base_url=stack.url("gateway")) as http:
+        assert (await http.post("/enterprises", json=agent)).status_code == 200
+    j = Journey()
+    draft = j.list_message("xml").replace(b"<ceb:appStatus>2</ceb:appStatus>", b"<ceb:appStatus>1</ceb:appStatus>")
+    async with ReceiptReader(stack.kafka, [AGENT], stack.prefix) as reader:
+        await send(stack.kafka, AGENT, draft, stack.prefix)
+        r = await reader.wait_for(lambda r: r.key == j.cop_no, 60)
+        assert r.status == "1" and "电子口岸已暂存" in r.receipt.fields["returnInfo"], r.receipt.fields
+        async with httpx.AsyncClient(base_url=stack.url("management")) as http:
+            assert (await http.get(f"/lists/{agent['code']}/{j.cop_no}")).status_code == 404
+        await send(stack.kafka, AGENT, sign_message(j.list_message("xml"), key, cert), stack.prefix)
+        seen: list = []
+        await reader.wait_for(lambda r: r.key == j.cop_no and r.status == "120", 60, seen)
+        assert [x.status for x in seen if x.key == j.cop_no] == ["2", "120"]
+        j2 = Journey()
+        tampered = sign_message(j2.list_message("xml"), key, cert).replace(b"Silk tie</ceb:gname>",
+                                                                           b"Silk tye</ceb:gname>")
+        await send(stack.kafka, AGENT, tampered, stack.prefix)
+        r = await reader.wait_for(lambda r: r.key == j2.cop_no, 60)
+        assert r.receipt.fields["returnInfo"].startswith("[Code:2503;Desc:Signature/SignedInfo/Reference/DigestValue")
+    keys = [rec.key.decode() for rec in await read_all(stack.kafka, stack.prefix + topics.DECLARATIONS)]
+    assert keys.count(j.cop_no) == 1  # the declaration, never the draft
+    assert j2.cop_no not in keys

@@ -23,6 +23,26 @@ async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 
     return out
 
 
+async def read_all(bootstrap: str, topic: str, timeout: float = 20) -> list:
+    """Every record ``topic`` holds now (up to its partitions' end offsets)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None,
+                                enable_auto_commit=False, metadata_max_age_ms=1000)
+    await consumer.start()
+    out: list = []
+    try:
+        async def collect() -> None:
+            while not consumer.assignment():
+                await asyncio.sleep(0.1)
+            ends = await consumer.end_offsets(list(consumer.assignment()))
+            while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+                for recs in (await consumer.getmany(timeout_ms=300)).values():
+                    out.extend(recs)
+        await asyncio.wait_for(collect(), timeout)
+    finally:
+        await consumer.stop()
+    return out
+
+
 async def drain_until(reader, seen: list, done, timeout: float = 30, settle: float = 2.0) -> None:
     """Read until ``done()`` holds, then a little longer so that a doubled receipt would show."""
     loop = asyncio.get_running_loop()
