@@ -141,7 +141,8 @@ CATALOGUE: list[Check] = [
     _management("4002", "a modification (appType 2) refers to a declared list of the same agent", _of("CEB603"),
                 "[Code:4002;Desc:InventoryHead/copNo: list AG1 of agent 3301960001 ...]"),
     # --- signatures (25xx) -------------------------------------------------------------------
-    Check("2501", "a declared message (appStatus 2) is signed, when signatures are required", DECLARED,
+    Check("2501", "a message that changes customs state (anything but a draft, appStatus 1) is signed, when "
+          "signatures are required", DECLARED,
           "[Code:2501;Desc:CEB603Message/Signature: a declared message (appStatus 2) must be signed (...)]",
           stage="signature"),
     Check("2502", "canonicalisation: the signature's structure, canonicalisation and transforms are ones "
@@ -156,16 +157,16 @@ CATALOGUE: list[Check] = [
           "certificate's public key", DECLARED,
           "[Code:2504;Desc:Signature/SignatureValue: signature value does not verify with certificate 1a2b3c: ...]",
           stage="signature"),
-    Check("2505", "certificate: KeyInfo/KeyName is the number of the certificate registered for the sender",
-          DECLARED,
+    Check("2505", "certificate: KeyInfo/KeyName is the number of the certificate registered for the sender, "
+          "and a certificate in KeyInfo/X509Data is that certificate", DECLARED,
           "[Code:2505;Desc:Signature/KeyInfo/KeyName: unknown certificate 1a2b3c: the certificate registered for 3301960001 is 4d5e6f]",
           stage="signature"),
     Check("2506", "certificate: the registered certificate is valid now (not expired, not yet valid)", DECLARED,
           "[Code:2506;Desc:Signature/KeyInfo/KeyName: certificate 1a2b3c expired on 2025-01-01T00:00:00+00:00; ...]",
           stage="signature"),
-    Check("2507", "the signature and digest methods are supported (RSA-SHA256, RSA-SHA1, RSA-SHA512; "
-          "SM2-SM3 is not yet supported)", DECLARED,
-          "[Code:2507;Desc:Signature/SignedInfo/SignatureMethod: unsupported signature method http://...#sm2-sm3]",
+    Check("2507", "the signature and digest methods are supported (SM2-SM3 with SM3, RSA-SHA1 with SHA-1; "
+          "RSA-SHA256/512 too) and fit the registered certificate's key (SM2 or RSA)", DECLARED,
+          "[Code:2507;Desc:Signature/SignedInfo/SignatureMethod: unsupported signature method http://...#ecdsa-sha256]",
           stage="signature"),
     # --- multi-part bills (26xx) -------------------------------------------------------------
     Check("2601", "every part of a split bill (msgSeqNo 1..msgCount) arrives within the parts timeout", SPLIT,

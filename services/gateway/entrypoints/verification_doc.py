@@ -29,6 +29,7 @@ Its answer, when the message cannot go on, is a receipt whose `returnInfo` reads
 | CEB900, returnStatus -1 | the message could not be read or a field has the wrong format (codes 9xxx) |
 | the message's own receipt (CEB604, CEB608, ...), returnStatus 100 | a logic check failed (codes 2xxx) |
 | a record on `ceb.inbound.dlq` (headers `dlq-reason`, `dlq-source-*`) | no sender can be named: no Kafka key, or a key that is no registered DXP id |
+| the message's own receipt, returnStatus 1 (`电子口岸已暂存`) | every check passed and the document is a draft (appStatus 1): kept, not forwarded (see Drafts below) |
 
 Field paths name the document by position (`Inventory[1]`), then the head or item
 (`InventoryHead`, `InventoryList[2]`), then the field. Checks run in this order: format (9xxx),
@@ -54,44 +55,70 @@ they could be read.
 """
 
 _SIGNING = """\
+## Drafts (appStatus 1)
+
+A document sent with `appStatus` 1 (暂存) passes the same format, signature (when present) and
+logic checks, and is then **kept by the platform as a draft**: answered with an ordinary receipt
+of its type with `returnStatus` 1 and `returnInfo` `[Code:0000;Desc:电子口岸已暂存 ...]`, never
+forwarded to customs (no `preNo`, not stored, audited or released). The gateway keeps the last
+draft of each document (sender, message type, business key) in its `drafts` table, in the same
+transaction as the receipt. The declaration (`appStatus` 2) of the same document is what is
+verified and forwarded; it supersedes the draft (`declared_guid`, `declared_at` set), which is kept
+for the record. Drafts may be unsigned; every other message — declarations of every type,
+modifications, cancellations — needs the signature when signatures are required.
+
 ## Signatures
 
-A declared message (`appStatus` 2) carries a signature made with the enterprise's key, verified
-against the certificate registered for it (`POST /enterprises` with `certificate`, or
-`cbec enterprise register --certificate FILE`). The certificate's number — its serial number in
-lower-case hexadecimal, shown as `certificateNumber` by `GET /enterprises/{code}` — is the
-`KeyName`. `CBEC_SIGNATURE_MODE=required` (the default) rejects unsigned declared messages with
-2501; `optional` accepts them. A signature that is present is always verified.
+A message that changes customs state (anything but a draft) carries a signature made with the
+enterprise's key, verified against the certificate registered for it (`POST /enterprises` with
+`certificate`, or `cbec enterprise register --certificate FILE`; SM2 or RSA certificates). The
+certificate's number — its serial number in lower-case hexadecimal, shown as `certificateNumber`
+by `GET /enterprises/{code}` — is the `KeyName`. `CBEC_SIGNATURE_MODE=required` (the default)
+rejects such unsigned messages with 2501; `optional` accepts them. A signature that is present is
+always verified.
 
 **XML**: an enveloped XML-DSig `Signature` (namespace `http://www.w3.org/2000/09/xmldsig#`) as the
 last child of the `CEB...Message` root, after `BaseTransfer`: one `Reference URI=""` with the
 `enveloped-signature` transform (optionally followed by a canonicalisation transform),
 `CanonicalizationMethod` C14N 1.0 (`http://www.w3.org/TR/2001/REC-xml-c14n-20010315`, with or
-without comments) or exclusive C14N, `SignatureMethod` RSA-SHA256
-(`http://www.w3.org/2001/04/xmldsig-more#rsa-sha256`), RSA-SHA1 (legacy) or RSA-SHA512,
-`DigestMethod` SHA-256, SHA-1 or SHA-512, `KeyInfo/KeyName` = certificate number (a
-`KeyInfo/X509Data/X509Certificate` equal to the registered certificate is accepted too). In a DXP
-envelope the signature is inside the CEB message in `Data`. Any XML-DSig library produces this
-(e.g. Python signxml: `XMLSigner(method=enveloped, signature_algorithm="rsa-sha256",
-c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315").sign(root, key=..., key_name=...)`).
+without comments) or exclusive C14N, and, as the standard names them:
+
+| | SignatureMethod | DigestMethod |
+|---|---|---|
+| SM2-SM3 (国密, preferred) | `http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3` | `http://www.chinaport.gov.cn/2022/04/xmldsig#sm3` |
+| RSA-SHA1 | `http://www.w3.org/2000/09/xmldsig#rsa-sha1` | `http://www.w3.org/2000/09/xmldsig#sha1` |
+| also accepted | `http://www.w3.org/2001/04/xmldsig-more#rsa-sha256` / `#rsa-sha512` | `http://www.w3.org/2001/04/xmlenc#sha256` / `#sha512` |
+
+`KeyInfo/KeyName` = certificate number and/or `KeyInfo/X509Data/X509Certificate` = the registered
+certificate (when present it must be that one: 2505 otherwise). SM2-SM3 follows GM/T 0003/0009:
+the signature is over `SM3(Z || canonical SignedInfo)` with the default signer id
+`1234567812345678`, with the SM2 key of the registered certificate; `SignatureValue` is the
+base64 of the 64-byte `r || s` or of a DER `SEQUENCE {r, s}` (what `openssl dgst -sm3 -sign key.pem
+-sigopt distid:1234567812345678` writes); the platform writes `r || s`. In a DXP envelope the
+signature is inside the CEB message in `Data`. Any XML-DSig library produces the RSA forms (e.g.
+Python signxml: `XMLSigner(method=enveloped, signature_algorithm="rsa-sha256",
+c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315").sign(root, key=..., key_name=...)`);
+`shared.messages.signature.sign_message(message, key_pem, cert_pem)` makes every form here (SM2
+keys sign SM2-SM3, RSA keys RSA-SHA256 unless `algorithm="rsa-sha1"`), XML or JSON.
 Do not re-serialise (pretty-print, re-indent) the XML after signing.
 
 **JSON**: the root object holds a `Signature` member, detached from the content it signs:
 
 ```json
 {"CEB603Message": {"guid": "...", "version": "1.0", "Inventory": [...], "BaseTransfer": {...},
-  "Signature": {"algorithm": "rsa-sha256", "keyName": "<certificate number>",
-                "digestValue": "<base64 SHA-256 of the canonical form>",
-                "signatureValue": "<base64 RSA PKCS#1 v1.5 signature of the canonical form>"}}}
+  "Signature": {"algorithm": "sm2-sm3", "keyName": "<certificate number>",
+                "digestValue": "<base64 SM3 (SHA-256, SHA-1) of the canonical form>",
+                "signatureValue": "<base64 SM2 r||s (RSA PKCS#1 v1.5) signature of the canonical form>"}}}
 ```
 
 The canonical form is the whole message **without** the `Signature` member, serialised as
 RFC 8785 (JSON Canonicalization Scheme): object keys sorted, no whitespace, UTF-8, strings escaped
 minimally. Every value of a signed JSON message must be a string (numbers would need RFC 8785's
-number formatting; send `"120.00"`, not `120.00`). `algorithm`: `rsa-sha256` or `rsa-sha1`. The
-steps fail with the same codes as XML: 2502 (canonical form cannot be made, e.g. a number value,
-or a malformed `Signature` member), 2503 (`digestValue` differs: content changed after signing),
-2504 (`signatureValue`), 2505/2506 (certificate), 2507 (algorithm).
+number formatting; send `"120.00"`, not `120.00`). `algorithm`: `sm2-sm3`, `rsa-sha256` or
+`rsa-sha1`. The steps fail with the same codes as XML: 2502 (canonical form cannot be made, e.g. a
+number value, or a malformed `Signature` member), 2503 (`digestValue` differs: content changed
+after signing), 2504 (`signatureValue`), 2505/2506 (certificate), 2507 (algorithm, or a key that
+does not fit it).
 """
 
 

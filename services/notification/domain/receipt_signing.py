@@ -1,6 +1,6 @@
 """Signing receipts with the platform's key, the way enterprises sign their messages.
 
-XML receipts get an enveloped XML-DSig signature (``Reference URI=""``, C14N 1.0, RSA-SHA256 or SM2-SM3 by the key,
+XML receipts get an enveloped XML-DSig signature (``Reference URI=""``, C14N 1.0, RSA-SHA256,
 ``KeyInfo/KeyName`` = the platform certificate's number); JSON receipts get the ``Signature``
 member enterprises put in their JSON messages. Both come from ``shared.messages.signature``, the
 module the gateway verifies enterprise messages with, so an ERP checks a receipt with the same
@@ -22,7 +22,7 @@ PLATFORM_KEY_NAME = "cbec-platform"
 class PlatformSigner:
     key_pem: bytes
     key_name: str = PLATFORM_KEY_NAME
-    algorithm: str | None = None  # the key's: RSA-SHA256 for RSA, SM2-SM3 for SM2
+    algorithm: str = "rsa-sha256"
 
     @classmethod
     def of(cls, key_pem: bytes, certificate: x509.Certificate | None) -> "PlatformSigner":
