@@ -8,8 +8,10 @@ signer's identity in ``e = SM3(Z || M)`` is the GM/T 0009 default ``123456781234
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from asn1crypto import keys, pem
 from asn1crypto import x509 as asn1_x509
@@ -17,6 +19,7 @@ from asn1crypto.algos import DSASignature
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pysmx.SM2 import Sign, Verify, kG, sm2_G
+from pysmx.SM2._SM2 import sm2_a, sm2_b
 from pysmx.SM3 import digest as _sm3_digest
 
 SM2_CURVE = "1.2.156.10197.1.301"
@@ -26,8 +29,23 @@ N = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
 keys.NamedCurve.register("sm2", SM2_CURVE, 32)  # so that asn1crypto sizes SM2 keys
 
 
+@lru_cache(maxsize=1)
+def _openssl_has_sm3() -> bool:
+    return "sm3" in hashlib.algorithms_available
+
+
 def sm3(data: bytes) -> bytes:
+    """SM3 of ``data``: OpenSSL's when it has SM3 (700 times faster), else pysmx's."""
+    if _openssl_has_sm3():
+        return hashlib.new("sm3", data).digest()
     return bytes(_sm3_digest(data))
+
+
+def _e(point: bytes, data: bytes) -> str:
+    """GM/T 0003 ``e = SM3(Z || M)``, ``Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)``, in hex."""
+    z = sm3(len(SIGNER_ID * 8).to_bytes(2, "big") + SIGNER_ID + sm2_a.to_bytes(32, "big")
+            + sm2_b.to_bytes(32, "big") + bytes.fromhex(sm2_G) + point)
+    return sm3(z + data).hex()
 
 
 @dataclass(frozen=True)
@@ -84,7 +102,7 @@ def sign(key: Sm2PrivateKey, data: bytes) -> bytes:
     """The SM2-SM3 signature of ``data`` as ``r || s`` (64 bytes)."""
     while True:
         nonce = format(secrets.randbelow(N - 1) + 1, "064x")
-        value = Sign(data, format(key.scalar, "064x"), nonce, 64, uid=SIGNER_ID)
+        value = Sign(_e(key.public, data), format(key.scalar, "064x"), nonce, 64, Hexstr=1)
         if value:
             return bytes(value)
 
@@ -107,6 +125,6 @@ def verify(point: bytes, value: bytes, data: bytes) -> bool:
     r, s = rs
     raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     try:
-        return bool(Verify(raw, data, point.hex(), 64, uid=SIGNER_ID))
+        return bool(Verify(raw, _e(point, data), point.hex(), 64, Hexstr=1))
     except (ValueError, ZeroDivisionError):  # a point that is not on the curve
         return False

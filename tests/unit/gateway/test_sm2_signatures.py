@@ -145,3 +145,12 @@ def _der(rs: bytes) -> bytes:
     from asn1crypto.algos import DSASignature
 
     return DSASignature({"r": int.from_bytes(rs[:32], "big"), "s": int.from_bytes(rs[32:], "big")}).dump()
+
+
+def test_sm3_is_the_standard_one_with_or_without_openssl():
+    from pysmx.SM3 import digest
+
+    from shared.messages.signature import sm2
+
+    vector = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"  # GB/T 32905 example 1
+    assert sm2.sm3(b"abc").hex() == bytes(digest(b"abc")).hex() == vector
