@@ -18,6 +18,7 @@ key; the gateway verifies with :func:`verify_xml` / :func:`verify_json`.
 """
 from .json_detached import JSON_ALGORITHMS, canonical_json, sign_json, verify_json
 from .verification_steps import SignatureError, Step, Verified, certificate_number, key_type, load_certificate
+from .signing import sign_message
 from .xml_dsig import (
     C14N,
     C14N_COMMENTS,
@@ -32,7 +33,6 @@ from .xml_dsig import (
     SHA512,
     SM2_SM3,
     SM3,
-    sign_message,
     sign_xml,
     verify_xml,
 )

@@ -43,7 +43,7 @@ def sm3(data: bytes) -> bytes:
 
 def _e(point: bytes, data: bytes) -> str:
     """GM/T 0003 ``e = SM3(Z || M)``, ``Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)``, in hex."""
-    z = sm3(len(SIGNER_ID * 8).to_bytes(2, "big") + SIGNER_ID + sm2_a.to_bytes(32, "big")
+    z = sm3((len(SIGNER_ID) * 8).to_bytes(2, "big") + SIGNER_ID + sm2_a.to_bytes(32, "big")
             + sm2_b.to_bytes(32, "big") + bytes.fromhex(sm2_G) + point)
     return sm3(z + data).hex()
 

@@ -22,12 +22,10 @@ from .verification_steps import (
     Step,
     Verified,
     b64,
-    certificate_number,
     check_certificate,
     check_value,
     default_algorithm,
     digest,
-    load_certificate,
     private_key,
     sign_value,
 )
@@ -119,19 +117,6 @@ def sign_xml(xml: bytes, key_pem: bytes, *, key_name: str, algorithm: str | None
         etree.SubElement(x509_data, _DS + "X509Certificate").text = base64.b64encode(
             certificate.public_bytes(serialization.Encoding.DER)).decode()
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
-
-
-def sign_message(message: bytes, key_pem: bytes, cert_pem: bytes, *, algorithm: str | None = None) -> bytes:
-    """Sign a CEB message, XML (enveloped, ``KeyName`` and ``X509Certificate``) or JSON (detached
-    ``Signature``), with the enterprise's key and certificate; SM2 keys sign SM2-SM3, RSA keys
-    RSA-SHA256 unless ``algorithm`` says otherwise (rsa-sha1 is the standard's RSA algorithm)."""
-    from .json_detached import sign_json  # json_detached builds on this module's helpers
-
-    certificate = load_certificate(cert_pem)
-    number = certificate_number(certificate)
-    if message.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return sign_json(message, key_pem, key_name=number, algorithm=algorithm)
-    return sign_xml(message, key_pem, key_name=number, algorithm=algorithm, certificate=certificate)
 
 
 def _one(parent: etree._Element, name: str, path: str) -> etree._Element:

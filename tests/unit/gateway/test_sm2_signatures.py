@@ -120,6 +120,23 @@ def test_registry_takes_an_sm2_certificate(sm2_keys):
     assert e.certificateNumber == certificate_number(load_certificate(cert))
 
 
+def test_registry_refuses_a_certificate_whose_key_cannot_verify():
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    from pydantic import ValidationError
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "3301960001")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=9))
+            .sign(key, hashes.SHA256()))
+    with pytest.raises(ValidationError, match="SM2 or RSA public key"):
+        Enterprise.model_validate({**ENTERPRISES["agent"].model_dump(exclude={"certificateNumber"}),
+                                   "certificate": cert.public_bytes(serialization.Encoding.PEM).decode()})
+
+
 def test_openssl_made_sm2_key_and_certificate_sign_and_verify_both_ways(tmp_path):
     """OpenSSL 3 makes the key and certificate; the signature we make over SignedInfo verifies in
     OpenSSL, and one OpenSSL makes verifies here."""
