@@ -1,17 +1,21 @@
 """The gateway's composition root."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from shared.config import Settings, load_settings
 from shared.kafka import topics
+from shared.messages.signature import sm2_engine
 from shared.service_host import ServiceHost
 
 from .domain.signature_check import MODES
 from .entrypoints.http import build_app
 from .service_layer.intake import Intake
 from .service_layer.part_deadline import PartDeadline
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,6 +31,7 @@ async def build(settings: Settings | None = None) -> Gateway:
     settings = settings or load_settings("gateway")
     if settings.signature_mode not in MODES:
         raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
+    log.info("SM2-SM3 signatures verified by %s", sm2_engine())  # found here, not at the first message
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
     intake = Intake(settings)

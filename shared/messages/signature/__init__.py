@@ -7,7 +7,8 @@ expired), the digest (the content changed after signing) or the signature value.
 XML: one ``Reference URI=""`` with the enveloped-signature transform, C14N 1.0 (inclusive, with or
 without comments) or exclusive C14N, RSA with SHA-256, SHA-1 (legacy) or SHA-512, and
 ``KeyInfo/KeyName`` = the certificate number (:func:`certificate_number`). SM2-SM3 (the
-standard's preferred algorithm) with SM3 digests too: see :mod:`.sm2`.
+standard's preferred algorithm) with SM3 digests too: see :mod:`.sm2` (by the machine's OpenSSL 3,
+or pure Python where it has no SM2: :func:`sm2_engine` says which).
 
 JSON: ``Signature: {algorithm, keyName, digestValue, signatureValue}`` inside the root object;
 signed is the RFC 8785 canonical form of the message without that member (see docs/verification.md).
@@ -19,6 +20,7 @@ key; the gateway verifies with :func:`verify_xml` / :func:`verify_json`.
 from .json_detached import JSON_ALGORITHMS, canonical_json, sign_json, verify_json
 from .verification_steps import SignatureError, Step, Verified, certificate_number, key_type, load_certificate
 from .signing import sign_message
+from .sm2 import engine as sm2_engine
 from .xml_dsig import (
     C14N,
     C14N_COMMENTS,
@@ -40,6 +42,6 @@ from .xml_dsig import (
 __all__ = [
     "C14N", "C14N_COMMENTS", "DSIG", "EXC_C14N", "EXC_C14N_COMMENTS", "JSON_ALGORITHMS", "RSA_SHA1",
     "RSA_SHA256", "RSA_SHA512", "SHA1", "SHA256", "SHA512", "SM2_SM3", "SM3", "SignatureError", "Step", "Verified",
-    "canonical_json", "certificate_number", "key_type", "load_certificate", "sign_json", "sign_message", "sign_xml", "verify_json",
+    "canonical_json", "certificate_number", "key_type", "load_certificate", "sign_json", "sign_message", "sign_xml", "sm2_engine", "verify_json",
     "verify_xml",
 ]

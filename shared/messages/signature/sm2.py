@@ -1,51 +1,59 @@
 """SM2 with SM3 (GM/T 0003, GM/T 0009): the 2022 chinaport signature algorithm.
 
 ``cryptography`` reads an SM2 certificate (serial, validity, DER) but not its key, so the public
-point is read with ``asn1crypto`` and the arithmetic done by ``snowland-smx`` (``pysmx``). The
-signer's identity in ``e = SM3(Z || M)`` is the GM/T 0009 default ``1234567812345678`` (what
+point and private scalar are read with ``asn1crypto``; the curve arithmetic is the machine's OpenSSL 3
+(:mod:`.sm2_openssl`, ~0.4 ms a signature) or, where that has no SM2, pure Python
+(:mod:`.sm2_reference`, ~7 ms): :func:`engine` says which, chosen on first use. The signer's identity
+in ``e = SM3(Z || M)`` is the GM/T 0009 default ``1234567812345678`` (what
 ``openssl dgst -sm3 -sigopt distid:1234567812345678`` uses). A signature value is read as the
 64-byte ``r || s`` or as a DER ``SEQUENCE {r, s}``; it is written as ``r || s``.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
+import logging
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 from asn1crypto import keys, pem
 from asn1crypto import x509 as asn1_x509
 from asn1crypto.algos import DSASignature
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pysmx.SM2 import Sign, Verify, kG, sm2_G
-from pysmx.SM2._SM2 import sm2_a, sm2_b
-from pysmx.SM3 import digest as _sm3_digest
+
+from . import sm2_openssl
+from .sm2_reference import N, ReferenceSm2, kG, sm2_G
+from .sm3 import sm3
+
+__all__ = ["N", "SIGNER_ID", "SM2_CURVE", "Sm2PrivateKey", "engine", "kG", "private_key", "public_point",
+           "sign", "sm2_G", "sm3", "verify"]
+
+log = logging.getLogger(__name__)
 
 SM2_CURVE = "1.2.156.10197.1.301"
 SIGNER_ID = b"1234567812345678"
-N = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
 
 keys.NamedCurve.register("sm2", SM2_CURVE, 32)  # so that asn1crypto sizes SM2 keys
 
-
-@lru_cache(maxsize=1)
-def _openssl_has_sm3() -> bool:
-    return "sm3" in hashlib.algorithms_available
+_engine: sm2_openssl.OpenSslSm2 | ReferenceSm2 | None = None
+_engine_lock = threading.Lock()
 
 
-def sm3(data: bytes) -> bytes:
-    """SM3 of ``data``: OpenSSL's when it has SM3 (700 times faster), else pysmx's."""
-    if _openssl_has_sm3():
-        return hashlib.new("sm3", data).digest()
-    return bytes(_sm3_digest(data))
+def _arithmetic() -> sm2_openssl.OpenSslSm2 | ReferenceSm2:
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                chosen = sm2_openssl.load()
+                if chosen is None:
+                    log.warning("SM2-SM3 signatures: no libcrypto 3 with SM2 found, using the pure-Python "
+                                "arithmetic (about 20 times slower)")
+                _engine = chosen or ReferenceSm2()
+    return _engine
 
 
-def _e(point: bytes, data: bytes) -> str:
-    """GM/T 0003 ``e = SM3(Z || M)``, ``Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)``, in hex."""
-    z = sm3((len(SIGNER_ID) * 8).to_bytes(2, "big") + SIGNER_ID + sm2_a.to_bytes(32, "big")
-            + sm2_b.to_bytes(32, "big") + bytes.fromhex(sm2_G) + point)
-    return sm3(z + data).hex()
+def engine() -> str:
+    """What does the SM2 arithmetic: ``OpenSSL 3.0.19 … (libcrypto.so.3)`` or ``pure Python …``."""
+    return _arithmetic().name
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,8 @@ def public_point(certificate: x509.Certificate) -> bytes | None:
 
 
 def private_key(key_pem: bytes) -> Sm2PrivateKey | None:
-    """An unencrypted SM2 private key (PKCS#8 or SEC1 PEM); None when the key is not SM2."""
+    """An unencrypted SM2 private key (PKCS#8 or SEC1 PEM); None when the key is not SM2,
+    ValueError when its scalar is not one of the curve's (0, or not below the order)."""
     try:
         kind, _, der = pem.unarmor(key_pem)
         if kind in ("EC PRIVATE KEY", "SM2 PRIVATE KEY"):
@@ -94,17 +103,15 @@ def private_key(key_pem: bytes) -> Sm2PrivateKey | None:
         scalar = ec["private_key"].native
     except (ValueError, TypeError, KeyError):
         return None
-    point = kG(scalar, sm2_G, 64)
-    return Sm2PrivateKey(scalar=scalar, public=bytes.fromhex(point[:128]))
+    if not 1 <= scalar < N - 1:  # GM/T 0003.1 §6.1: d in [1, n - 2]
+        raise ValueError("not an SM2 private key: its scalar is out of range")
+    return Sm2PrivateKey(scalar=scalar, public=_arithmetic().public_of(scalar))
 
 
 def sign(key: Sm2PrivateKey, data: bytes) -> bytes:
     """The SM2-SM3 signature of ``data`` as ``r || s`` (64 bytes)."""
-    while True:
-        nonce = format(secrets.randbelow(N - 1) + 1, "064x")
-        value = Sign(_e(key.public, data), format(key.scalar, "064x"), nonce, 64, Hexstr=1)
-        if value:
-            return bytes(value)
+    r, s = _arithmetic().sign(key.scalar, key.public, SIGNER_ID, data)
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
 def _r_s(value: bytes) -> tuple[int, int] | None:
@@ -123,8 +130,4 @@ def verify(point: bytes, value: bytes, data: bytes) -> bool:
     if rs is None or not all(1 <= v < N for v in rs):
         return False
     r, s = rs
-    raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    try:
-        return bool(Verify(raw, _e(point, data), point.hex(), 64, Hexstr=1))
-    except (ValueError, ZeroDivisionError):  # a point that is not on the curve
-        return False
+    return _arithmetic().verify(point, r, s, SIGNER_ID, data)
