@@ -94,7 +94,9 @@ certificate (when present it must be that one: 2505 otherwise). SM2-SM3 follows 
 the signature is over `SM3(Z || canonical SignedInfo)` with the default signer id
 `1234567812345678`, with the SM2 key of the registered certificate; `SignatureValue` is the
 base64 of the 64-byte `r || s` or of a DER `SEQUENCE {r, s}` (what `openssl dgst -sm3 -sign key.pem
--sigopt distid:1234567812345678` writes); the platform writes `r || s`. In a DXP envelope the
+-sigopt distid:1234567812345678` writes); the platform writes `r || s`. The platform's check agrees
+with OpenSSL's (it is OpenSSL's): a value that `openssl dgst -sm3 -verify pub.pem -sigopt
+distid:1234567812345678 -signature sig signed-info.c14n` accepts verifies here. In a DXP envelope the
 signature is inside the CEB message in `Data`. Any XML-DSig library produces the RSA forms (e.g.
 Python signxml: `XMLSigner(method=enveloped, signature_algorithm="rsa-sha256",
 c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315").sign(root, key=..., key_name=...)`);
