@@ -46,7 +46,7 @@ def _arithmetic() -> sm2_openssl.OpenSslSm2 | ReferenceSm2:
                 chosen = sm2_openssl.load()
                 if chosen is None:
                     log.warning("SM2-SM3 signatures: no libcrypto 3 with SM2 found, using the pure-Python "
-                                "arithmetic (about 20 times slower)")
+                                "arithmetic (about 10 times slower)")
                 _engine = chosen or ReferenceSm2()
     return _engine
 

@@ -87,3 +87,16 @@ def test_many_threads_at_once(keys):
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert set(pool.map(check, range(100))) == {(True, False)}
+
+
+def test_without_an_openssl_that_does_sm2_the_reference_signs_and_verifies_and_says_so(monkeypatch, caplog, keys):
+    key, point, _ = keys
+    monkeypatch.setattr(sm2_openssl, "load", lambda: None)
+    monkeypatch.setattr(sm2, "_engine", None)
+    with caplog.at_level("WARNING", logger=sm2.__name__):
+        assert sm2.engine() == "pure Python (snowland-smx)"
+    assert "pure-Python" in caplog.text
+    value = sm2.sign(key, MESSAGE)
+    assert sm2.verify(point, value, MESSAGE) and not sm2.verify(point, value, MESSAGE + b" ")
+    monkeypatch.undo()
+    assert sm2.verify(point, value, MESSAGE)  # and OpenSSL, back in use, takes what the reference signed
