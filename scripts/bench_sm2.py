@@ -1,7 +1,7 @@
 """Milliseconds per SM2-SM3 verification and signature, by the engine in use (the machine's
 OpenSSL, :mod:`shared.messages.signature.sm2_openssl`) and by the pure-Python reference, on the same
-key and message. Not a test: run it and read the figures (CPU time, so that a busy machine
-distorts them less than wall time would).
+key and messages, alone and inside a whole XML-DSig verification and signature. Not a test: run
+it and read the figures (CPU time, so that a busy machine distorts them less than wall time would).
 
     .venv/bin/python scripts/bench_sm2.py [--count 300] [--size 4000]
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.unit.gateway.certificates
 
-from shared.messages.signature import load_certificate, sm2, sm2_reference  # noqa: E402
+from shared.messages.signature import load_certificate, sign_message, sm2, sm2_reference, verify_xml  # noqa: E402
+from tests.fixtures.gateway import raw  # noqa: E402
 from tests.unit.gateway.certificates import make_sm2_key_and_certificate  # noqa: E402
 
 
@@ -32,21 +33,23 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=4000, help="bytes signed (a SignedInfo is ~1 kB)")
     args = parser.parse_args()
     key_pem, cert_pem = make_sm2_key_and_certificate()
-    key, point = sm2.private_key(key_pem), sm2.public_point(load_certificate(cert_pem))
+    certificate = load_certificate(cert_pem)
+    key, point = sm2.private_key(key_pem), sm2.public_point(certificate)
     data = bytes(range(256)) * (args.size // 256 + 1)
     value = sm2.sign(key, data)
-    r, s = int.from_bytes(value[:32], "big"), int.from_bytes(value[32:], "big")
-    reference = sm2_reference.ReferenceSm2()
-    fast_count, slow_count = args.count, max(args.count // 10, 3)
-    rows = [
-        ("verify", per_call_ms(lambda: sm2.verify(point, value, data), fast_count),
-         per_call_ms(lambda: reference.verify(point, r, s, sm2.SIGNER_ID, data), slow_count)),
-        ("sign", per_call_ms(lambda: sm2.sign(key, data), fast_count),
-         per_call_ms(lambda: reference.sign(key.scalar, key.public, sm2.SIGNER_ID, data), slow_count)),
-        ("private key from PEM", per_call_ms(lambda: sm2.private_key(key_pem), fast_count),
-         per_call_ms(lambda: reference.public_of(key.scalar), slow_count)),
-    ]
-    print(f"engine: {sm2.engine()}")
+    body = sign_message(raw("CEB603"), key_pem, cert_pem)
+    calls = {
+        "verify": lambda: sm2.verify(point, value, data),
+        "sign": lambda: sm2.sign(key, data),
+        "verify_xml (CEB603)": lambda: verify_xml(body, certificate),
+        "sign_message (CEB603)": lambda: sign_message(raw("CEB603"), key_pem, cert_pem),
+    }
+    fast = {name: per_call_ms(call, args.count) for name, call in calls.items()}
+    engine = sm2.engine()
+    sm2._engine = sm2_reference.ReferenceSm2()  # the same calls by the pure-Python arithmetic
+    slow = {name: per_call_ms(call, max(args.count // 10, 3)) for name, call in calls.items()}
+    rows = [(name, fast[name], slow[name]) for name in calls]
+    print(f"engine: {engine}")
     print(f"{'ms per call':<22}{'engine':>10}{'reference':>12}{'ratio':>8}")
     for name, fast, slow in rows:
         print(f"{name:<22}{fast:>10.3f}{slow:>12.3f}{slow / fast:>7.1f}x")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from asn1crypto import keys, pem
 from asn1crypto import x509 as asn1_x509
@@ -68,7 +69,11 @@ def _is_sm2(parameters) -> bool:
 
 def public_point(certificate: x509.Certificate) -> bytes | None:
     """The certificate's SM2 public point ``x || y`` (64 bytes); None when its key is not SM2."""
-    der = certificate.public_bytes(serialization.Encoding.DER)
+    return _public_point(certificate.public_bytes(serialization.Encoding.DER))
+
+
+@lru_cache(maxsize=4096)  # a registered certificate is read for every message its enterprise signs
+def _public_point(der: bytes) -> bytes | None:
     spki = asn1_x509.Certificate.load(der)["tbs_certificate"]["subject_public_key_info"]
     algorithm = spki["algorithm"]
     if algorithm["algorithm"].dotted != SM2_CURVE and not (
