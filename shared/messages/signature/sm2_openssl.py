@@ -90,6 +90,9 @@ class Libcrypto:
         return self._d2i(_SPKI_PREFIX + point, private=False) if len(point) == 64 else None
 
     def private_key(self, scalar: int) -> "Key | None":
+        """The key of the private scalar; None when OpenSSL refuses it (or it has not 32 bytes)."""
+        if not 0 < scalar < 1 << 256:
+            return None
         return self._d2i(_SEC1_PREFIX + scalar.to_bytes(32, "big") + _SEC1_SUFFIX, private=True)
 
     def _contexts(self, key: "Key", signer_id: bytes) -> tuple[int, int]:
