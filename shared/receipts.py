@@ -1,22 +1,34 @@
-"""Building receipts (the platform's and customs' answers) for the notification service."""
+"""Building receipts (the platform's and customs' answers) for the notification service.
+
+A receipt's fields are the official schema's (``RECEIPT_SPECS``), filled from the document
+answered, and every value is fitted into the schema's bounds here, once, so that every receipt
+the platform emits is schema-valid whatever the enterprise sent (see :func:`fitted`).
+"""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from datetime import datetime, timezone, timedelta
 
 from shared.contracts import ReceiptIssued, Recipient
-from shared.messages.catalogue import spec_for
+from shared.messages.catalogue import MESSAGE_RECEIPT, ReceiptSpec, spec_for
 from shared.messages.errors import return_info
+from shared.messages.receipt_vocabulary import ORIGINAL_MESSAGE_CHARS
 
 CHINA = timezone(timedelta(hours=8))
 
 RETURN_FIELDS = ("returnStatus", "returnTime", "returnInfo")
+# what a receipt carries when the document answered gave no value that fits the schema:
+# no platform number assigned yet (18 characters), no readable part number, no statistics flag
+NO_PRE_NO = "0" * 18
+NO_PART = "0"
+NO_FLAG = "-"
+UNKNOWN_TYPE = "Unknown"  # CEB900's oriMessageType when the type cannot be read
 
 
 @lru_cache(maxsize=None)
 def receipt_fields(answered_type: str) -> tuple[str, tuple[str, ...]]:
-    """(receipt message type, its fields before the return fields), from the catalogue."""
+    """(receipt message type, its fields other than the return fields), from the catalogue."""
     spec = spec_for(answered_type).receipt
     return spec.message_type, tuple(f.name for f in spec.fields if f.name not in RETURN_FIELDS)
 
@@ -40,6 +52,40 @@ def info(code: str, desc: str) -> str:
     return return_info(code, desc)
 
 
+def _cut_info(text: str, limit: int) -> str:
+    """returnInfo cut to ``limit`` characters, after its last whole ``[...]`` when it has one."""
+    if len(text) <= limit:
+        return text
+    end = text.rfind("]", 0, limit)
+    return text[:end + 1] if end > 0 else text[:limit]
+
+
+def fitted(spec: ReceiptSpec, values: dict[str, str], receipt_id: str) -> dict[str, str]:
+    """Every field of ``spec``, in order, fitted into the schema's bounds.
+
+    A value longer than its field is cut (``returnInfo`` after its last whole problem); a field of
+    fixed length whose value does not have it takes a stand-in: the receipt's own id for a ``guid``
+    that is not 36 characters, ``NO_PRE_NO``, ``NO_FLAG``; a ``msgSeqNo`` that is not a number of
+    at most 9 digits reads ``NO_PART``.
+    """
+    out: dict[str, str] = {}
+    for field in spec.fields:
+        value = values.get(field.name) or ""
+        if not isinstance(value, str):
+            value = str(value)
+        if field.name == "msgSeqNo":
+            value = value if value.isascii() and value.isdigit() and len(value) <= 9 else NO_PART
+        elif field.name == "returnInfo":
+            value = _cut_info(value, field.max_length)
+        elif len(value) > field.max_length and field.min_length < field.max_length:
+            value = value[:field.max_length]
+        if field.min_length and not field.min_length <= len(value) <= field.max_length:
+            value = {"guid": receipt_id.upper(), "preNo": NO_PRE_NO, "statisticsFlag": NO_FLAG,
+                     "returnTime": return_time()}.get(field.name, value)
+        out[field.name] = value
+    return out
+
+
 def receipt_for(
     answered_type: str,
     head: dict[str, str],
@@ -54,18 +100,21 @@ def receipt_for(
     at: datetime | None = None,
     receipt_id: str | None = None,
 ) -> ReceiptIssued:
-    receipt_type, names = receipt_fields(answered_type)
+    """The receipt answering one document (its head), e.g. the CEB604 of a list.
+
+    Every field the receipt type has is taken from ``head`` (then ``overrides``): a CEB604 carries
+    the list's orderNo and statisticsFlag, a CEB608/508/510 the part's msgSeqNo.
+    """
+    spec = spec_for(answered_type).receipt
+    receipt_id = receipt_id or str(uuid.uuid4())
     values = {**head, **(overrides or {})}
-    fields = {n: values.get(n, "") or "" for n in names}
-    fields["returnStatus"] = status
-    fields["returnTime"] = return_time(at)
-    fields["returnInfo"] = return_info
+    values.update(returnStatus=status, returnTime=return_time(at), returnInfo=return_info)
     now = at or datetime.now(timezone.utc)
     return ReceiptIssued(
-        receipt_id=receipt_id or str(uuid.uuid4()),
-        message_type=receipt_type,
+        receipt_id=receipt_id,
+        message_type=spec.message_type,
         business_key=business_key(answered_type, values),
-        fields=fields,
+        fields=fitted(spec, values, receipt_id),
         recipients=recipients,
         concerns=concerns or [],
         issued_at=now,
@@ -74,22 +123,36 @@ def receipt_for(
     )
 
 
+def original_message_type(message_type: str) -> str:
+    """CEB900's oriMessageType: ``"CEB605"`` -> ``"CEB605Message"``; ``Unknown`` when unread."""
+    return f"{message_type}Message" if message_type else UNKNOWN_TYPE
+
+
 def format_error_receipt(
     *, original_type: str, guid: str, return_info: str, recipients: list[Recipient],
-    business_key: str = "", trace_id: str = "",
+    business_key: str = "", trace_id: str = "", original: bytes = b"", cop_msg_id: str = "",
 ) -> ReceiptIssued:
-    """A CEB900: the message could not be read or is malformed."""
+    """A CEB900 (MessageReturn): the message could not be read or is malformed.
+
+    ``original_type`` is the message type read (``"CEB605"``, or ``""``), ``original`` the bytes
+    received (quoted back as ``oriBizMessage``, as text, at most ``ORIGINAL_MESSAGE_CHARS``),
+    ``cop_msg_id`` the DXP envelope's ``CopMsgId`` when it came in one.
+    """
+    receipt_id = str(uuid.uuid4())
+    values = {
+        "guid": guid,
+        "returnStatus": "-1",
+        "returnInfo": return_info,
+        "returnTime": return_time(),
+        "oriCopMsgId": cop_msg_id,
+        "oriMessageType": original_message_type(original_type),
+        "oriBizMessage": original[:4 * ORIGINAL_MESSAGE_CHARS].decode("utf-8", "replace"),
+    }
     return ReceiptIssued(
-        receipt_id=str(uuid.uuid4()),
-        message_type="CEB900",
+        receipt_id=receipt_id,
+        message_type=MESSAGE_RECEIPT.message_type,
         business_key=business_key or guid or "unknown",
-        fields={
-            "guid": guid,
-            "oriMessageType": original_type,
-            "returnStatus": "-1",
-            "returnTime": return_time(),
-            "returnInfo": return_info,
-        },
+        fields=fitted(MESSAGE_RECEIPT, values, receipt_id),
         recipients=recipients,
         issued_at=datetime.now(timezone.utc),
         issued_by="gateway",

@@ -11,6 +11,7 @@ import re
 
 from shared.messages.field_vocabulary import VOCABULARY
 from shared.messages.message_specs import DocumentSpec, FieldSpec, MessageSpec, ReceiptSpec
+from shared.messages.receipt_vocabulary import RECEIPT_VOCABULARY
 
 CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
 _ROOT_NAME = re.compile(r"(CEB[0-9]{3})Message")
@@ -39,16 +40,31 @@ def _flat(name: str, fields: str) -> DocumentSpec:
     return DocumentSpec(name, None, None, _fields(fields))
 
 
-def _receipt(code: str, element: str, answers: str | None, fields: str) -> ReceiptSpec:
-    return ReceiptSpec(code, f"{code}Message", element, _fields(fields), answers)
+def _receipt(code: str, element: str, answers: str | None, fields: str,
+             lengths: dict[str, tuple[int, int]] | None = None) -> ReceiptSpec:
+    """A receipt as the official schema defines it: its element's fields in order (``!``: the
+    element must be present), formats and lengths from ``RECEIPT_VOCABULARY`` (``lengths``
+    overrides one type's (min, max))."""
+    specs = []
+    for word in fields.split():
+        name = word.rstrip("!")
+        fmt, low, high = RECEIPT_VOCABULARY[name]
+        low, high = (lengths or {}).get(name, (low, high))
+        specs.append(FieldSpec(name, fmt, high, required=word.endswith("!"), min_length=low))
+    return ReceiptSpec(code, f"{code}Message", element, tuple(specs), answers)
 
 
 _APP = "guid! appType! appTime! appStatus!"
-_RETURN = "returnStatus! returnTime! returnInfo"
+_RETURN = "returnStatus! returnTime! returnInfo!"
 
 BASE_TRANSFER = _flat("BaseTransfer", "copCode! copName! dxpMode! dxpId! note")
 
-MESSAGE_RECEIPT = _receipt("CEB900", "MessageReturn", None, f"guid! oriMessageType {_RETURN}")
+# CEB900 is defined by the import schema; its fields come in their own order
+MESSAGE_RECEIPT = _receipt(
+    "CEB900", "MessageReturn", None,
+    "guid! returnStatus! returnInfo! returnTime! oriCopMsgId! oriMessageType! oriBizMessage!",
+    lengths={"returnInfo": (0, 5000)},
+)
 
 _MESSAGES = (
     MessageSpec(
@@ -63,7 +79,7 @@ _MESSAGES = (
         sender_field="ebcCode",
         split=False,
         receipt=_receipt(
-            "CEB304", "OrderReturn", "CEB303", f"guid! ebpCode ebcCode orderNo {_RETURN}"
+            "CEB304", "OrderReturn", "CEB303", f"guid! ebpCode! ebcCode! orderNo! {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -77,7 +93,7 @@ _MESSAGES = (
         sender_field="ebcCode",
         split=False,
         receipt=_receipt(
-            "CEB404", "ReceiptsReturn", "CEB403", f"guid! ebpCode ebcCode orderNo {_RETURN}"
+            "CEB404", "ReceiptsReturn", "CEB403", f"guid! ebcCode! orderNo! payNo {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -91,7 +107,7 @@ _MESSAGES = (
         sender_field="logisticsCode",
         split=False,
         receipt=_receipt(
-            "CEB506", "LogisticsReturn", "CEB505", f"guid! logisticsCode logisticsNo {_RETURN}"
+            "CEB506", "LogisticsReturn", "CEB505", f"guid! logisticsCode! logisticsNo! {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -112,7 +128,7 @@ _MESSAGES = (
         split=False,
         receipt=_receipt(
             "CEB604", "InventoryReturn", "CEB603",
-            f"guid! customsCode ebpCode ebcCode agentCode copNo preNo invtNo {_RETURN}",
+            f"guid! agentCode! copNo! preNo! invtNo! ebcCode! ebpCode! orderNo! statisticsFlag! {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -127,7 +143,7 @@ _MESSAGES = (
         split=False,
         receipt=_receipt(
             "CEB606", "InvtCancelReturn", "CEB605",
-            f"guid! customsCode invtNo copNo preNo agentCode ebpCode ebcCode {_RETURN}",
+            f"guid! agentCode! copNo! preNo! invtNo! {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -144,7 +160,7 @@ _MESSAGES = (
         split=True,
         receipt=_receipt(
             "CEB608", "WayBillReturn", "CEB607",
-            f"guid! customsCode copNo preNo agentCode billNo logisticsCode {_RETURN}",
+            f"guid! agentCode! logisticsCode! copNo! preNo! billNo! msgSeqNo! {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -161,7 +177,7 @@ _MESSAGES = (
         split=True,
         receipt=_receipt(
             "CEB508", "ArrivalReturn", "CEB507",
-            f"guid! customsCode copNo preNo operatorCode billNo {_RETURN}",
+            f"guid! operatorCode! logisticsCode! preNo! copNo! billNo! msgSeqNo! {_RETURN}",
         ),
     ),
     MessageSpec(
@@ -177,7 +193,7 @@ _MESSAGES = (
         split=True,
         receipt=_receipt(
             "CEB510", "DepartureReturn", "CEB509",
-            f"guid! customsCode copNo preNo logisticsCode billNo {_RETURN}",
+            f"guid! logisticsCode! copNo! preNo! msgSeqNo! {_RETURN}",
         ),
     ),
 )

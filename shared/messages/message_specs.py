@@ -12,6 +12,7 @@ class FieldSpec:
     format: FieldFormat
     max_length: int
     required: bool
+    min_length: int = 0  # a receipt field the standard gives a fixed length (guid 36, preNo 18)
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,10 +53,14 @@ class CebMessage(BaseModel):
 class Receipt(BaseModel):
     """A receipt message to render for an enterprise (CEB604, CEB608, CEB900, ...).
 
-    ``fields`` are the receipt element's children in document order: the original ``guid``, the
-    business key fields, ``returnStatus``, ``returnTime``, ``returnInfo``.
+    ``fields`` are the receipt element's children in the official schema's order: the original
+    ``guid``, the fields of the document answered, ``returnStatus``, ``returnTime``, ``returnInfo``
+    (CEB900: ``guid``, the return fields, ``oriCopMsgId``, ``oriMessageType``, ``oriBizMessage``).
     """
 
     message_type: str  # "CEB604"
     guid: str  # the receipt message's own guid (root attribute)
     fields: dict[str, str]
+    # further receipt elements of the same message (the standard allows up to 100 in one; the
+    # platform sends one per message, the customs' samples hold several)
+    further: list[dict[str, str]] = Field(default_factory=list)

@@ -10,10 +10,12 @@ XML::
 
 JSON: ``{"CEB604Message": {"guid": ..., "version": "1.0", "InventoryReturn": [{...}]}}``.
 
-Fields are written in the catalogue's order; a field not given is written empty; a field the
-receipt type does not have is a ``ValueError`` (receipts are ours: a wrong field is a bug).
-``decode_receipt`` reads either format back (ERP-side tests, the CLI) with the same defences as
-inbound messages, and returns every catalogue field (empty when absent).
+Fields are written in the catalogue's order, which is the official schema's; a field not given
+is written empty; a field the receipt type does not have is a ``ValueError`` (receipts are ours:
+a wrong field is a bug). ``decode_receipt`` reads either format back (ERP-side tests, the CLI, the
+customs' own samples, which hold up to 100 receipt elements: the first is ``fields``, the others
+``further``) with the same defences as inbound messages, and returns every catalogue field
+(empty when absent).
 """
 from __future__ import annotations
 
@@ -40,28 +42,31 @@ from shared.messages.xml_writing import CebXmlWriter
 __all__ = ["decode_receipt", "encode_message", "encode_receipt"]
 
 _SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
+MAX_ELEMENTS = 100  # receipt elements one receipt message may hold (the schema's maxOccurs)
 
 
 def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> bytes:
     spec = receipt_spec_for(receipt.message_type)
     names = [field.name for field in spec.fields]
-    unknown = receipt.fields.keys() - set(names)
+    unknown = set().union(receipt.fields.keys(), *(f.keys() for f in receipt.further)) - set(names)
     if unknown:
         raise ValueError(
             f"{spec.element} has no field(s) {', '.join(sorted(unknown))}; "
             f"its fields are {' '.join(names)}"
         )
+    elements = [receipt.fields, *receipt.further]
     if fmt == "xml":
         out = CebXmlWriter(pretty=pretty)
         out.root(spec.root, receipt.guid, "1.0")
-        out.start(spec.element)
-        out.fields(names, receipt.fields)
-        out.end(spec.element)
+        for fields in elements:
+            out.start(spec.element)
+            out.fields(names, fields)
+            out.end(spec.element)
         out.end(spec.root)
         return out.to_bytes()
     if fmt == "json":
-        element = {name: receipt.fields.get(name, "") for name in names}
-        body = {"guid": receipt.guid, "version": "1.0", spec.element: [element]}
+        body = {"guid": receipt.guid, "version": "1.0",
+                spec.element: [{name: fields.get(name, "") for name in names} for fields in elements]}
         return dump_json({spec.root: body}, pretty)
     raise ValueError(f"unknown format {fmt!r}; expected 'xml' or 'json'")
 
@@ -79,13 +84,13 @@ def _from_xml(raw: bytes, max_bytes: int) -> Receipt:
     try:
         check_root_namespace(root)
         spec = _spec(root.tag[len(CEB):])
-        fields: dict[str, str] | None = None
+        elements: list[dict[str, str]] = []
         for child in root:
-            if child.tag == CEB + spec.element and fields is None:
-                fields = read_xml_fields(child, FIELD_TAGS[spec.element], spec.element)
+            if child.tag == CEB + spec.element and len(elements) < MAX_ELEMENTS:
+                elements.append(read_xml_fields(child, FIELD_TAGS[spec.element], spec.element))
             elif child.tag != _SIGNATURE:
-                raise unexpected(child, spec.root, 2, f"one {spec.element}")
-        return _receipt(spec, guid, fields)
+                raise unexpected(child, spec.root, 2, f"1 to {MAX_ELEMENTS} {spec.element}")
+        return _receipt(spec, guid, elements)
     except FormatError as err:
         raise err.in_context(message_type=message_type, guid=guid, format="xml") from None
 
@@ -95,15 +100,15 @@ def _from_json(raw: bytes, max_bytes: int) -> Receipt:
     guid = body.get("guid") if isinstance(body.get("guid"), str) else ""
     try:
         spec = _spec(root_name)
-        fields = None
+        elements: list[dict[str, str]] = []
         index = {field.name: field for field in spec.fields}
         for key, value in body.items():
             if key == spec.element:
-                fields = read_json_fields(single_object(value, key), index, key)
+                elements = [read_json_fields(obj, index, key) for obj in _objects(value, key)]
             elif key not in ("guid", "version", "Signature"):
                 reason = f"{spec.root}/{key} is not expected there; expected one {spec.element}"
                 raise FormatError(MALFORMED_STRUCTURE, reason)
-        return _receipt(spec, guid.strip(), fields)
+        return _receipt(spec, guid.strip(), elements)
     except FormatError as err:
         message_type = message_type_of(root_name)
         raise err.in_context(message_type=message_type, guid=guid, format="json") from None
@@ -116,8 +121,14 @@ def _spec(root_name: str) -> ReceiptSpec:
     return spec
 
 
-def _receipt(spec: ReceiptSpec, guid: str, fields: dict[str, str] | None) -> Receipt:
-    if fields is None:
+def _objects(value: object, key: str) -> list[dict]:
+    if isinstance(value, list) and 1 < len(value) <= MAX_ELEMENTS:
+        return [single_object([obj], key) for obj in value]
+    return [single_object(value, key)]
+
+
+def _receipt(spec: ReceiptSpec, guid: str, elements: list[dict[str, str]]) -> Receipt:
+    if not elements:
         raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {spec.element}")
-    ordered = {field.name: fields.get(field.name, "") for field in spec.fields}
-    return Receipt(message_type=spec.message_type, guid=guid, fields=ordered)
+    ordered = [{field.name: fields.get(field.name, "") for field in spec.fields} for fields in elements]
+    return Receipt(message_type=spec.message_type, guid=guid, fields=ordered[0], further=ordered[1:])
