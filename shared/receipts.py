@@ -6,6 +6,7 @@ the platform emits is schema-valid whatever the enterprise sent (see :func:`fitt
 """
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -24,6 +25,8 @@ NO_PRE_NO = "0" * 18
 NO_PART = "0"
 NO_FLAG = "-"
 UNKNOWN_TYPE = "Unknown"  # CEB900's oriMessageType when the type cannot be read
+# characters neither XML nor the JSON reader accept: a quoted original carries U+FFFD instead
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @lru_cache(maxsize=None)
@@ -146,7 +149,7 @@ def format_error_receipt(
         "returnTime": return_time(),
         "oriCopMsgId": cop_msg_id,
         "oriMessageType": original_message_type(original_type),
-        "oriBizMessage": original[:4 * ORIGINAL_MESSAGE_CHARS].decode("utf-8", "replace"),
+        "oriBizMessage": _UNWRITABLE.sub("\ufffd", original[:4 * ORIGINAL_MESSAGE_CHARS].decode("utf-8", "replace")),
     }
     return ReceiptIssued(
         receipt_id=receipt_id,

@@ -101,8 +101,8 @@ def test_receipt_xml_is_the_platforms_shape():
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<ceb:CEB604Message guid="RECEIPT-GUID" version="1.0" '
         'xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:InventoryReturn>'
-        "<ceb:guid>LIST-GUID</ceb:guid><ceb:customsCode/><ceb:ebpCode/><ceb:ebcCode/>"
-        "<ceb:agentCode/><ceb:copNo>AG1</ceb:copNo><ceb:preNo/><ceb:invtNo/>"
+        "<ceb:guid>LIST-GUID</ceb:guid><ceb:agentCode/><ceb:copNo>AG1</ceb:copNo><ceb:preNo/>"
+        "<ceb:invtNo/><ceb:ebcCode/><ceb:ebpCode/><ceb:orderNo/><ceb:statisticsFlag/>"
         "<ceb:returnStatus>2</ceb:returnStatus><ceb:returnTime>20261128101500123</ceb:returnTime>"
         "<ceb:returnInfo>accepted</ceb:returnInfo></ceb:InventoryReturn></ceb:CEB604Message>\n"
     ).encode()
@@ -112,8 +112,8 @@ def test_receipt_json_is_the_mapping():
     receipt = Receipt(message_type="CEB900", guid="G", fields={"guid": "X", "returnStatus": "-1"})
     body = json.loads(encode_receipt(receipt, "json"))
     assert body == {"CEB900Message": {"guid": "G", "version": "1.0", "MessageReturn": [
-        {"guid": "X", "oriMessageType": "", "returnStatus": "-1", "returnTime": "",
-         "returnInfo": ""}]}}
+        {"guid": "X", "returnStatus": "-1", "returnInfo": "", "returnTime": "", "oriCopMsgId": "",
+         "oriMessageType": "", "oriBizMessage": ""}]}}
 
 
 def test_fields_not_given_read_back_empty():

@@ -180,8 +180,10 @@ def test_order_type_of_an_order():
 
 def test_receipt_formats():
     spec = receipt_spec_for("CEB604")
-    good = {"guid": "7A6B9E2C-1F0D-4E55-9C1B-3D2E8F6A0B11", "returnStatus": "-301",
-            "returnTime": "20261128101500123"}
+    good = {"guid": "7A6B9E2C-1F0D-4E55-9C1B-3D2E8F6A0B11", "agentCode": "3301960001", "copNo": "AG1",
+            "preNo": "B20261128000000001", "invtNo": "29922026E000000001", "ebcCode": "3301960002",
+            "ebpCode": "3301960003", "orderNo": "ORD-1", "statisticsFlag": "A", "returnStatus": "-301",
+            "returnTime": "20261128101500123", "returnInfo": "[Code:0000;Desc:ok]"}
     assert check_values(spec.fields, good, "InventoryReturn") == []
     bad = dict(good, returnTime="20261128101500", returnStatus="ok")
     assert [p.path for p in check_values(spec.fields, bad, "InventoryReturn")] == [

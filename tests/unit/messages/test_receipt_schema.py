@@ -1,0 +1,126 @@
+"""Every receipt type of the catalogue is the official schema's, field for field, and every receipt
+the platform builds validates against it, whatever the document answered held."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from shared.contracts import Recipient
+from shared.messages import RECEIPT_SPECS, decode_receipt, encode_receipt
+from shared.messages.catalogue import MESSAGE_SPECS
+from shared.messages.model import Receipt
+from shared.messages.official_schema import schema_problems
+from shared.receipts import format_error_receipt, receipt_for
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "standard" / "samples-export"
+RECEIPT_ROOTS = {spec.root for spec in RECEIPT_SPECS.values()}
+
+
+def _schemas() -> list[etree._ElementTree]:
+    folder = resources.files("shared.messages") / "xsd"
+    return [etree.parse(str(folder / name)) for name in ("ceb-export-202205.xsd", "ceb-import-202205.xsd")]
+
+
+SCHEMAS = _schemas()
+
+
+def _declared(name: str) -> etree._Element:
+    for tree in SCHEMAS:
+        found = tree.find(f"{XS}element[@name='{name}']")
+        if found is not None:
+            return found
+    raise AssertionError(f"the official schemas declare no element {name}")
+
+
+def _schema_fields(element: str) -> list[tuple[str, bool, int, int | None, bool]]:
+    """(name, required, min length, max length, is an integer) of each child, in order."""
+    out = []
+    for child in _declared(element).find(f"{XS}complexType/{XS}sequence"):
+        restriction = child.find(f"{XS}simpleType/{XS}restriction")
+        facets = {etree.QName(f).localname: int(f.get("value")) for f in restriction}
+        integer = restriction.get("base") == "xs:int"
+        low = facets.get("length", facets.get("minLength", 1 if integer else 0))
+        high = facets.get("length", facets.get("maxLength", facets.get("totalDigits")))
+        out.append((child.get("name"), child.get("minOccurs", "1") != "0", low, high, integer))
+    return out
+
+
+@pytest.mark.parametrize("code", sorted(RECEIPT_SPECS))
+def test_the_catalogue_receipt_is_the_schemas(code):
+    spec = RECEIPT_SPECS[code]
+    root = _declared(spec.root)
+    assert [e.get("ref") for e in root.iter(f"{XS}element") if e.get("ref")] == [f"ceb:{spec.element}"]
+    ours = []
+    for f in spec.fields:
+        ours.append((f.name, f.required, f.min_length, f.max_length, f.format.kind == "integer"))
+    theirs = _schema_fields(spec.element)
+    # the one field the schema leaves unbounded (CEB900's oriBizMessage) has the platform's limit
+    theirs = [(n, r, lo, hi if hi is not None else ours[i][3], i_) for i, (n, r, lo, hi, i_) in enumerate(theirs)]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("CEB*Message.xml")
+                                        if p.name.removesuffix(".xml") in RECEIPT_ROOTS))
+def test_the_customs_receipt_samples_read_and_write_back_valid(name):
+    raw = (SAMPLES / name).read_bytes()
+    assert schema_problems(raw) == []
+    receipt = decode_receipt(raw)
+    assert receipt.further and receipt.fields["returnStatus"] == "2"
+    assert schema_problems(encode_receipt(receipt, "xml")) == []
+    assert decode_receipt(encode_receipt(receipt, "json")) == receipt
+    assert decode_receipt(encode_receipt(receipt, "xml")) == receipt
+
+
+HOSTILE = {"guid": "not-a-guid", "copNo": "C" * 80, "preNo": "short", "invtNo": "I" * 40, "billNo": "B" * 99,
+           "orderNo": "O" * 99, "statisticsFlag": "AB", "msgSeqNo": "1234567890", "logisticsNo": "L" * 70,
+           "agentCode": "A" * 30, "payNo": "P" * 70}
+
+
+@pytest.mark.parametrize("head", [{}, HOSTILE], ids=["empty", "hostile"])
+@pytest.mark.parametrize("answered", sorted(MESSAGE_SPECS))
+def test_every_receipt_built_is_schema_valid(answered, head):
+    text = "".join(f"[Code:2101;Desc:problem {i} <&>]" for i in range(60))  # longer than returnInfo
+    receipt = receipt_for(answered, head, status="100", return_info=text, recipients=[], issued_by="test")
+    xml = encode_receipt(Receipt(message_type=receipt.message_type, guid=receipt.receipt_id.upper(),
+                                 fields=receipt.fields), "xml")
+    assert schema_problems(xml) == []
+    assert receipt.fields["returnInfo"].endswith("]")
+    body = json.loads(encode_receipt(Receipt(message_type=receipt.message_type, guid="G", fields=receipt.fields),
+                                     "json"))
+    element = body[RECEIPT_SPECS[receipt.message_type].root][RECEIPT_SPECS[receipt.message_type].element][0]
+    assert list(element) == [f.name for f in RECEIPT_SPECS[receipt.message_type].fields]
+
+
+def test_a_list_receipt_carries_the_lists_order_and_statistics_flag():
+    head = {"guid": "4CDE1CFD-EDED-46B1-946C-B8022E42FC94", "agentCode": "3301960001", "copNo": "AG1",
+            "ebcCode": "3301960002", "ebpCode": "3301960003", "orderNo": "ORD-1", "statisticsFlag": "A",
+            "customsCode": "2992"}
+    receipt = receipt_for("CEB603", head, status="2", return_info="ok", recipients=[], issued_by="test",
+                          overrides={"preNo": "B20261201000000001"})
+    assert list(receipt.fields) == ["guid", "agentCode", "copNo", "preNo", "invtNo", "ebcCode", "ebpCode",
+                                    "orderNo", "statisticsFlag", "returnStatus", "returnTime", "returnInfo"]
+    assert (receipt.fields["orderNo"], receipt.fields["statisticsFlag"]) == ("ORD-1", "A")
+    assert receipt.fields["preNo"] == "B20261201000000001" and "customsCode" not in receipt.fields
+
+
+@pytest.mark.parametrize("original_type, expected", [("CEB605", "CEB605Message"), ("", "Unknown")])
+def test_the_format_error_receipt_is_message_return(original_type, expected):
+    original = b'<?xml version="1.0"?><ceb:CEB605Message guid="x">\xff\x00' + b"y" * 200_000
+    receipt = format_error_receipt(original_type=original_type, guid="", return_info="[Code:9001;Desc:bad]",
+                                   recipients=[Recipient(dxp_id="DXP")], original=original, cop_msg_id="M-1")
+    assert list(receipt.fields) == ["guid", "returnStatus", "returnInfo", "returnTime", "oriCopMsgId",
+                                    "oriMessageType", "oriBizMessage"]
+    assert receipt.fields["oriMessageType"] == expected and receipt.fields["oriCopMsgId"] == "M-1"
+    assert receipt.fields["oriBizMessage"].startswith('<?xml version="1.0"?><ceb:CEB605Message')
+    assert receipt.fields["guid"] == receipt.receipt_id.upper()  # the original's guid could not be read
+    for fmt in ("xml", "json"):
+        body = encode_receipt(Receipt(message_type="CEB900", guid=receipt.receipt_id.upper(),
+                                      fields=receipt.fields), fmt)
+        if fmt == "xml":
+            assert schema_problems(body) == []
+        assert decode_receipt(body).fields["oriMessageType"] == expected
