@@ -39,9 +39,13 @@ class Declaration(BaseModel):
     sender_dxp_id: str
     sender_code: str
     received_at: datetime
-    # the platform's acceptance receipts (returnStatus 2), one per document, emitted by management
-    # before its own decision so that a document's receipts leave one outbox in order
+    # the platform's acceptance receipts (returnStatus 2), one per document (a split bill: one per
+    # part, in ``parts`` order), emitted by management before its own decision so that a
+    # document's receipts leave one outbox in order
     acceptance: list[ReceiptIssued] = Field(default_factory=list)
+    # a split bill's parts as they came: the fields each part's own receipts carry (its guid and
+    # msgSeqNo), in msgSeqNo order; empty for a whole message
+    parts: list[dict[str, str]] = Field(default_factory=list)
     pre_nos: list[str] = Field(default_factory=list)  # platform numbers, one per document
     trace_id: str = ""
 

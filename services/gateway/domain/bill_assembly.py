@@ -37,6 +37,15 @@ def missing(parts: dict[int, object], count: int) -> list[int]:
     return [n for n in range(1, count + 1) if n not in parts]
 
 
+# what each part's own receipt says about it
+PART_FIELDS = ("guid", "msgSeqNo")
+
+
+def part_heads(parts: dict[int, CebMessage]) -> list[dict[str, str]]:
+    """Each part's own receipt fields (its guid, its msgSeqNo), in msgSeqNo order."""
+    return [{name: parts[n].document.get(name) for name in PART_FIELDS} for n in sorted(parts)]
+
+
 def combine(parts: dict[int, CebMessage]) -> CebMessage:
     """One message holding the whole bill: part 1's envelope and head, every part's items in order."""
     first = parts[min(parts)]

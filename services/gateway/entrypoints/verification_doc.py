@@ -47,8 +47,11 @@ answered a second time. A guid is free again only when its message could not be 
 _FORMAT = """\
 ## Format errors (CEB900)
 
-Answered with a CEB900 `MessageReturn` carrying `oriMessageType` and the message's `guid` when
-they could be read.
+Answered with a CEB900 `MessageReturn`, as the official import schema defines it: `guid` (the
+message's when it could be read, else the receipt's own), `returnStatus` -1, `returnInfo`,
+`returnTime`, `oriCopMsgId` (the DXP envelope's `CopMsgId`, empty without one), `oriMessageType`
+(e.g. `CEB603Message`; `Unknown` when the type could not be read) and `oriBizMessage` (the message
+received, as text, at most 65536 characters).
 
 | code | meaning |
 |---|---|

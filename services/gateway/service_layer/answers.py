@@ -2,6 +2,7 @@
 dead letters. Everything goes through the caller's batch (the outbox, in its transaction)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from aiokafka import ConsumerRecord
@@ -20,6 +21,14 @@ from ..domain.verification import Problem
 
 MAX_PROBLEMS = 20
 DRAFT_STORED = "电子口岸已暂存 (stored as a draft, not declared to customs); send it with appStatus 2 to declare it"
+# an unreadable message's DXP envelope id, read from its first bytes (best effort, for CEB900)
+_COP_MSG_ID = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?CopMsgId>\s*([^<\s]{1,255})\s*</")
+
+
+def envelope_message_id(raw: bytes) -> str:
+    """``TransInfo/CopMsgId`` of a DXP envelope that could not be opened; "" when none is seen."""
+    found = _COP_MSG_ID.search(raw[:4096]) if b"DxpMsg" in raw[:512] else None
+    return found.group(1).decode("utf-8", "replace") if found else ""
 
 
 def pre_no(serial: int, at: datetime) -> str:
@@ -40,8 +49,9 @@ class Answers:
                                       {TRACE_ID_HEADER: trace}))
 
     async def forward(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str,
-                      reserved: list[int] | None = None) -> None:
-        """A Declaration for management; ``reserved``: platform number serials to take first."""
+                      reserved: list[int] | None = None, parts: list[dict[str, str]] | None = None) -> None:
+        """A Declaration for management; ``reserved``: platform number serials to take first;
+        ``parts``: a split bill's parts (each is accepted, and later answered, on its own)."""
         now = datetime.now(timezone.utc)
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
         count = len(message.documents)
@@ -52,43 +62,51 @@ class Answers:
         acceptance = [
             receipt_for(message.message_type, doc.head, status="2",
                         return_info=info("0000", "accepted by the clearance service platform"),
-                        recipients=recipients, issued_by="gateway", overrides={"preNo": p}, trace_id=trace, at=now)
-            for doc, p in zip(message.documents, pre_nos)
+                        recipients=recipients, issued_by="gateway", overrides={"preNo": p, **part}, trace_id=trace,
+                        at=now)
+            for doc, p in zip(message.documents, pre_nos) for part in (parts or [{}])
         ]
         declaration = Declaration(message=message, sender_dxp_id=sender.dxpId, sender_code=sender.code,
-                                  received_at=now, acceptance=acceptance, pre_nos=pre_nos, trace_id=trace)
+                                  received_at=now, acceptance=acceptance, pre_nos=pre_nos, trace_id=trace,
+                                  parts=parts or [])
         key = business_key(message.message_type, message.document.head)
         batch.emit(OutgoingMessage.of(self.settings.topic(topics.DECLARATIONS), key, declaration,
                                       {TRACE_ID_HEADER: trace}))
         self.accepted += 1
 
     def drafts_stored(self, batch: Batch, message: CebMessage, sender: Enterprise, documents: list[Document],
-                      trace: str) -> None:
-        """A returnStatus 1 receipt (电子口岸已暂存) per document kept as a draft."""
+                      trace: str, parts: list[dict[str, str]] | None = None) -> None:
+        """A returnStatus 1 receipt (电子口岸已暂存) per document kept as a draft (a split bill's: per part)."""
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
         for doc in documents:
-            self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="1",
-                                                 return_info=info("0000", DRAFT_STORED), recipients=recipients,
-                                                 issued_by="gateway", trace_id=trace), trace)
+            for part in parts or [{}]:
+                self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="1",
+                                                     return_info=info("0000", DRAFT_STORED), recipients=recipients,
+                                                     issued_by="gateway", overrides=part, trace_id=trace), trace)
         self.drafts += 1
 
     def reject(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
-               trace: str, documents: list[Document] | None = None) -> None:
-        """A 100 receipt per document (all of the message's unless named), listing the problems (at most 20)."""
+               trace: str, documents: list[Document] | None = None,
+               parts: list[dict[str, str]] | None = None) -> None:
+        """A 100 receipt per document (all of the message's unless named), listing the problems (at
+        most 20); a split bill's (``parts``): one per part."""
         text = "".join(p.render() for p in problems[:MAX_PROBLEMS])
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
         for doc in message.documents if documents is None else documents:
-            self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="100", return_info=text,
-                                                 recipients=recipients, issued_by="gateway", trace_id=trace), trace)
+            for part in parts or [{}]:
+                self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="100", return_info=text,
+                                                     recipients=recipients, issued_by="gateway", overrides=part,
+                                                     trace_id=trace), trace)
         self.rejected += 1
 
     def format_error(self, batch: Batch, sender: Enterprise, fmt: str, message_type: str, guid: str,
-                     text: str, trace: str) -> None:
-        """A CEB900 to the sender, in the format it used (XML when that is unknown)."""
+                     text: str, trace: str, original: bytes = b"", cop_msg_id: str = "") -> None:
+        """A CEB900 to the sender, in the format it used (XML when that is unknown), quoting the
+        message received and its DXP envelope's ``CopMsgId``."""
         receipt = format_error_receipt(
             original_type=message_type, guid=guid[:64], return_info=text,
             recipients=[Recipient(dxp_id=sender.dxpId, format=fmt if fmt in ("xml", "json") else "xml")],
-            trace_id=trace)
+            trace_id=trace, original=original, cop_msg_id=cop_msg_id or envelope_message_id(original))
         self._receipt_out(batch, receipt, trace)
         self.rejected += 1
 

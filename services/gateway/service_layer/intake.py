@@ -9,7 +9,8 @@ The pipeline, per message (codes in docs/verification.md):
 4. field formats (required, length, code formats) → CEB900;
 5. signature (25xx) → 100, naming the step that failed;
 6. logic checks: sender, content, a payment's agreement with its order → 100;
-7. a part of a split bill → collected; the complete bill is checked as a whole and forwarded;
+7. a part of a split bill → collected; the complete bill is checked as a whole and forwarded
+   (each part is answered with its own receipts: its guid, its msgSeqNo);
 8. a draft (appStatus 1, 暂存) → kept in ``drafts``, answered with returnStatus 1, never forwarded;
    a later declaration of the same document supersedes it;
 9. otherwise → forwarded to management as a Declaration carrying the acceptance (2) receipts.
@@ -39,7 +40,7 @@ from shared.messages.xml_reading import read_xml
 
 from ..adapters import bill_parts, known_documents, message_log, registry
 from ..adapters.drafts import Draft, DraftChanges, document_key
-from ..domain.bill_assembly import combine, disagreement, missing, part_numbers
+from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
 from ..domain.enterprise import Enterprise
 from ..domain.sender_checks import party_codes_named
 from ..domain.signature_check import is_draft, signature_problem
@@ -139,7 +140,7 @@ class Intake:
         if a.error is not None:
             err = a.error
             return self.answers.format_error(batch, sender, err.format or "xml", err.message_type, err.guid,
-                                             str(err), a.trace)
+                                             str(err), a.trace, a.raw)
         message = a.message
         assert message is not None
         fmt = message.format
@@ -160,7 +161,8 @@ class Intake:
             world.guid_rows[message.guid] = (message.guid, digest, a.key, message.message_type, outcome)
         if problems:
             return self.answers.format_error(batch, sender, fmt, message.message_type, message.guid,
-                                             "".join(str(p) for p in problems[:20]), a.trace)
+                                             "".join(str(p) for p in problems[:20]), a.trace, a.raw,
+                                             a.transport.CopMsgId if a.transport is not None else "")
         now = datetime.now(timezone.utc)
         signed = self._signed_bytes(a) if message.signed else b""
         problem = signature_problem(message, signed, sender.certificate, self.settings.signature_mode, now)
@@ -179,21 +181,23 @@ class Intake:
             return await self._collect(batch, message, sender, context, part, a.trace, world)
         await self._deliver(batch, message, sender, a.trace, world)
 
-    async def _deliver(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str, world: World) -> None:
-        """Drafts (appStatus 1) are kept and answered with returnStatus 1; the rest is forwarded."""
+    async def _deliver(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str, world: World,
+                       parts: list[dict[str, str]] | None = None) -> None:
+        """Drafts (appStatus 1) are kept and answered with returnStatus 1; the rest is forwarded.
+        ``parts``: a split bill's, each answered on its own."""
         drafts = [doc for doc in message.documents if is_draft(doc)]
         for doc in drafts:
             world.drafts.store(Draft(document_key(sender.dxpId, message.message_type, doc), doc.get("guid"),
                                      message.format, doc))
         if drafts:
-            self.answers.drafts_stored(batch, message, sender, drafts, trace)
+            self.answers.drafts_stored(batch, message, sender, drafts, trace, parts)
         if len(drafts) == len(message.documents):
             return
         if drafts:
             message = message.model_copy(update={"documents": [d for d in message.documents if not is_draft(d)]})
         for doc in message.documents:
             world.drafts.declare(document_key(sender.dxpId, message.message_type, doc), doc.get("guid"))
-        await self.answers.forward(batch, message, sender, trace, world.serials)
+        await self.answers.forward(batch, message, sender, trace, world.serials, parts)
         await self._remember(batch, message, world)
 
     def _reject_documents(self, batch: Batch, message: CebMessage, sender: Enterprise, problems: list[Problem],
@@ -249,8 +253,8 @@ class Intake:
             log.info("part %d/%d of %s %s from %s collected", seq, count, message.message_type, cop_no, sender.dxpId)
             return None
         await bill_parts.remove(batch.conn, key)
-        whole = combine(group.parts)
+        whole, parts = combine(group.parts), part_heads(group.parts)
         problems = verify(whole, context)
         if problems:
-            return self.answers.reject(batch, whole, sender, problems, trace)
-        await self._deliver(batch, whole, sender, trace, world)
+            return self.answers.reject(batch, whole, sender, problems, trace, parts=parts)
+        await self._deliver(batch, whole, sender, trace, world, parts)

@@ -49,6 +49,7 @@ class PartDeadline:
         """Answer every overdue group once; return how many."""
         timeout = self.settings.parts_timeout_s
         out: list[OutgoingMessage] = []
+        groups = 0
         async with self.pool.acquire() as conn, conn.transaction():
             for key in await bill_parts.overdue(conn, timeout):
                 group = await bill_parts.load(conn, key)
@@ -61,14 +62,17 @@ class PartDeadline:
                                   f"parts {','.join(map(str, absent))} of {group.msg_count} of copNo {key.cop_no} "
                                   f"did not arrive within {timeout:g} s (received {','.join(map(str, sorted(group.parts)))}); "
                                   "send the whole bill again, with new guids")
-                receipt = receipt_for(key.message_type, first.document.head, status="100", return_info=problem.render(),
-                                      recipients=[Recipient(dxp_id=key.sender_dxp_id, format=first.format)],
-                                      issued_by="gateway", trace_id=group.trace_id)
-                out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
-                                              {TRACE_ID_HEADER: group.trace_id}))
+                groups += 1
+                for n in sorted(group.parts):  # every part received is answered, with its msgSeqNo
+                    receipt = receipt_for(key.message_type, group.parts[n].document.head, status="100",
+                                          return_info=problem.render(),
+                                          recipients=[Recipient(dxp_id=key.sender_dxp_id, format=first.format)],
+                                          issued_by="gateway", trace_id=group.trace_id)
+                    out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
+                                                  {TRACE_ID_HEADER: group.trace_id}))
             await add_to_outbox(conn, out)
         if out:
-            self.expired += len(out)
-            log.info("answered %d incomplete split bill(s) after %g s", len(out), timeout)
+            self.expired += groups
+            log.info("answered %d incomplete split bill(s) after %g s", groups, timeout)
             self.on_emitted()
-        return len(out)
+        return groups

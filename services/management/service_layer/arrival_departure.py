@@ -30,7 +30,7 @@ def _wrong_port(lists: list[repo.StoredList], customs: str, what: str) -> list[s
 
 async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
     bill_no = doc.get("billNo")
-    cl.emit(acceptance)
+    cl.accept(d, acceptance)
     if await bills.by_bill_no(cl.conn, bill_no) is None:
         cl.answer(d, doc, "100", info("2302", f"ArrivalHead/billNo: no master bill {bill_no}"), acceptance)
         return
@@ -70,7 +70,7 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
 
 async def handle_departure(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
     bill_no = doc.get("billNo")
-    cl.emit(acceptance)
+    cl.accept(d, acceptance)
     bill = await bills.by_bill_no(cl.conn, bill_no)
     if bill is None:
         cl.answer(d, doc, "100", info("2302", f"DepartureHead/billNo: no master bill {bill_no}"), acceptance)

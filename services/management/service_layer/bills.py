@@ -21,7 +21,7 @@ from .clearance import Clearance
 async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
     bill_no = doc.get("billNo")
     amend = doc.get("appType", "1") == "2"
-    cl.emit(acceptance)
+    cl.accept(d, acceptance)
     bill = await bills.by_bill_no(cl.conn, bill_no)
     bound = await repo.of_bill(cl.conn, bill_no) if bill else []
     problem = ""

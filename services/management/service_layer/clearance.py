@@ -39,15 +39,27 @@ class Clearance:
         self.outgoing.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
                                                 {TRACE_ID_HEADER: receipt.trace_id or self.trace_id}))
 
+    def accept(self, d: Declaration, acceptance: ReceiptIssued) -> None:
+        """The platform's acceptance of one document; of a split bill, of each of its parts."""
+        self.emit(acceptance)
+        if d.parts:
+            for further in d.acceptance[1:len(d.parts)]:
+                self.emit(further)
+
     def answer(self, d: Declaration, doc: Document, status: str, text: str, acceptance: ReceiptIssued,
                overrides: dict[str, str] | None = None) -> ReceiptIssued:
-        """Customs' answer to one document of a declaration, to its sender."""
-        receipt = receipt_for(d.message.message_type, doc.head, status=status, return_info=text,
-                              recipients=acceptance.recipients, issued_by="management",
-                              overrides={"preNo": acceptance.fields.get("preNo", ""), **(overrides or {})},
-                              trace_id=d.trace_id)
-        self.emit(receipt)
-        return receipt
+        """Customs' answer to one document of a declaration, to its sender; a split bill's to each
+        part (its guid, its msgSeqNo). Returns the (first) receipt."""
+        receipts = [
+            receipt_for(d.message.message_type, doc.head, status=status, return_info=text,
+                        recipients=acceptance.recipients, issued_by="management",
+                        overrides={"preNo": acceptance.fields.get("preNo", ""), **part, **(overrides or {})},
+                        trace_id=d.trace_id)
+            for part in d.parts or [{}]
+        ]
+        for receipt in receipts:
+            self.emit(receipt)
+        return receipts[0]
 
     async def history(self, stored: repo.StoredList, event: str, status: str, detail: dict) -> None:
         if self.history_rows is None:

@@ -91,7 +91,7 @@ class Declarations:
         d, doc, acceptance = unit.declaration, unit.doc, unit.acceptance
         handler = HANDLERS.get(d.message.message_type)
         if handler is None:
-            cl.emit(acceptance)
+            cl.accept(d, acceptance)
             cl.answer(d, doc, "100", info("3999", f"{d.message.message_type} is not handled by customs"), acceptance)
             return
         await self._one(cl, handler, d, doc, acceptance)
@@ -108,5 +108,5 @@ class Declarations:
             del cl.outgoing[mark:]
             if cl.history_rows is not None:
                 del cl.history_rows[noted:]
-            cl.emit(acceptance)
+            cl.accept(d, acceptance)
             cl.answer(d, doc, "100", info("4000", refused.reason), acceptance)

@@ -68,8 +68,9 @@ async def test_ceb900_names_the_original_type_guid_and_field(rig):
     body = raw("CEB603").replace(b"<ceb:gcode>6214100090</ceb:gcode>", b"<ceb:gcode>62141</ceb:gcode>")
     out = await rig.send("DXPENT0000000001", body)
     (receipt,) = out.receipts
-    assert receipt.fields["oriMessageType"] == "CEB603"
+    assert receipt.fields["oriMessageType"] == "CEB603Message"
     assert receipt.fields["guid"] == m.guid
+    assert receipt.fields["oriBizMessage"] == body.decode()  # the message received, quoted back
     assert "Inventory[1]/InventoryList[1]/gcode" in receipt.fields["returnInfo"]
     assert receipt.fields["returnInfo"].startswith("[Code:9006;")
 

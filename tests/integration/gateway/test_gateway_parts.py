@@ -48,7 +48,12 @@ async def test_parts_are_collected_then_forwarded_as_one(rig):
     doc = declaration.message.document
     assert [i["logisticsNo"] for i in doc.items] == ["QT-SPLIT-1", "QT-SPLIT-2", "QT-SPLIT-3"]
     assert doc.head["copNo"] == "WB-SPLIT-1" and doc.head["msgCount"] == "3"
-    assert [r.fields["returnStatus"] for r in declaration.acceptance] == ["2"]
+    # each part is accepted on its own: its guid, its msgSeqNo, the bill's one platform number
+    assert [(r.fields["returnStatus"], r.fields["msgSeqNo"]) for r in declaration.acceptance] == [
+        ("2", "1"), ("2", "2"), ("2", "3")]
+    assert [r.fields["guid"] for r in declaration.acceptance] == [part["guid"] for part in declaration.parts]
+    assert len({r.fields["guid"] for r in declaration.acceptance}) == 3
+    assert len({r.fields["preNo"] for r in declaration.acceptance}) == 1
 
 
 async def test_parts_in_any_order_and_format(rig):
@@ -84,7 +89,8 @@ async def test_the_whole_bill_is_checked_once_complete(rig):
     assert (await rig.send(AGENT, p1)).receipts == []
     out = await rig.send(AGENT, p2)
     assert out.declarations == []
-    assert out.codes() == ["2101"]
+    assert out.codes() == ["2101", "2101"]  # each part answered
+    assert [r.fields["msgSeqNo"] for r in out.receipts] == ["1", "2"]
 
 
 async def test_incomplete_bills_are_answered_after_the_timeout(rig, gateway_pool):
@@ -97,7 +103,9 @@ async def test_incomplete_bills_are_answered_after_the_timeout(rig, gateway_pool
     assert await PartDeadline(settings, gateway_pool.pool, lambda: None).sweep() == 1
     async with gateway_pool.pool.acquire() as conn:
         rows = await conn.fetch("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' ORDER BY id")
-    receipt = ReceiptIssued.model_validate_json(rows[-1]["value"])
+    answered = [ReceiptIssued.model_validate_json(r["value"]) for r in rows[-2:]]
+    assert [r.fields["msgSeqNo"] for r in answered] == ["1", "3"]  # each part received, answered
+    receipt = answered[-1]
     assert receipt.message_type == "CEB608" and receipt.fields["returnStatus"] == "100"
     info = receipt.fields["returnInfo"]
     assert info.startswith("[Code:2601;Desc:WayBill[1]/WayBillHead/msgSeqNo: parts 2 of 3 of copNo WB-SPLIT-6")
