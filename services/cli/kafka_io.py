@@ -58,6 +58,9 @@ class ReceiptReader:
     async def __aexit__(self, *exc) -> None:
         await self._consumer.stop()
 
+    def decode(self, raw: bytes) -> Receipt:
+        return decode_receipt(raw)
+
     async def next(self, timeout: float | None = None) -> ReceivedReceipt:
         """The next receipt, in the order of its partition; ``asyncio.TimeoutError`` if none comes."""
         deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
@@ -72,7 +75,7 @@ class ReceiptReader:
             for records in batches.values():
                 for r in records:
                     self._buffer.append(ReceivedReceipt(
-                        topic=r.topic, key=(r.key or b"").decode(), receipt=decode_receipt(r.value),
+                        topic=r.topic, key=(r.key or b"").decode(), receipt=self.decode(r.value),
                         headers={k: (v or b"").decode() for k, v in r.headers or ()},
                         raw_format="json" if (r.value or b"").lstrip().startswith(b"{") else "xml",
                     ))

@@ -12,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
-from services.cli.kafka_io import ReceiptReader
+from tests.support.receipt_checks import ReceiptReader
 from shared.kafka import topics
 from shared.messages import decode_message, encode_message
 from tests.fixtures.gateway.make_variants import bare, default_namespace, dxp, other_prefix

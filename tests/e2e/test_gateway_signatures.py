@@ -12,9 +12,10 @@ import pytest
 
 from services.cli import main as cli
 from services.cli.journey import DEMO_ENTERPRISES, Journey
-from services.cli.kafka_io import ReceiptReader, send
+from services.cli.kafka_io import send
 from shared.kafka import topics
 from shared.messages.signature import certificate_number, load_certificate, sign_json, sign_message, sign_xml
+from tests.support.receipt_checks import ReceiptReader
 from tests.support.records import read_all
 from tests.support.stack import running_stack
 from tests.unit.gateway.certificates import make_key_and_certificate, make_sm2_key_and_certificate

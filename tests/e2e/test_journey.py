@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from services.cli.journey import Journey
-from services.cli.kafka_io import ReceiptReader, send
+from services.cli.kafka_io import send
+from tests.support.receipt_checks import ReceiptReader
 from tests.support.records import drain_until
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
-from services.cli.kafka_io import ReceiptReader, send
+from services.cli.kafka_io import send
+from tests.support.receipt_checks import ReceiptReader
 from tests.support.stack import Stack, running_stack
 
 pytestmark = pytest.mark.e2e

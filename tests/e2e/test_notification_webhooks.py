@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from services.cli.journey import Journey
-from services.cli.kafka_io import ReceiptReader
+from tests.support.receipt_checks import ReceiptReader
 from tests.e2e.test_journey import AGENT
 from tests.e2e.test_restart import send_many
 from tests.support.records import drain_until

@@ -8,7 +8,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.cli.journey import Journey
-from services.cli.kafka_io import ReceiptReader, send
+from services.cli.kafka_io import send
+from tests.support.receipt_checks import ReceiptReader
 from shared.kafka import topics
 from tests.support.records import drain_until
 from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, send_order_and_waybill

@@ -8,7 +8,10 @@ Rendering is on the path of every receipt, so the document is put together from 
 once per receipt type (tags, field order) instead of going through ``shared.messages``' writer
 field by field. The output is byte for byte ``encode_receipt``'s (tested against it); anything the
 prepared path does not handle itself (a value to escape, an unknown field, a non-string value, an
-unknown type) goes to ``encode_receipt``, which escapes it or raises as before.
+unknown type) goes to ``encode_receipt``, which escapes it or raises as before. A receipt stored
+with fields its type no longer has (the shapes before they were the official schema's) is fitted
+to the type's fields first (``shared.receipts.fitted``), so history, replays and redeliveries of
+old receipts are schema-valid too.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from shared.messages import RECEIPT_SPECS, encode_receipt
 from shared.messages.catalogue import CEB_NAMESPACE
 from shared.messages.model import Receipt
 from shared.messages.xml_writing import DECLARATION
+from shared.receipts import fitted
 
 Signer = Callable[[bytes, str], bytes]  # (body, format) -> signed body
 
@@ -105,7 +109,12 @@ class ReceiptRenderer:
     signer: Signer | None = None
 
     def render(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: str) -> bytes:
-        body = render_unsigned(message_type, str(receipt_id).upper(), fields, fmt)
+        guid = str(receipt_id).upper()
+        t = _template(message_type)
+        if t is not None and not t.known.issuperset(fields):
+            # stored before receipts took the official schema's shape: fitted to it as they are now
+            fields = fitted(RECEIPT_SPECS[message_type], fields, guid)
+        body = render_unsigned(message_type, guid, fields, fmt)
         if self.signer is not None:
             body = self.signer(body, fmt)
         return body

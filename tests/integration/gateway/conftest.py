@@ -19,6 +19,7 @@ from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.kafka.consumer import Batch
 from tests.fixtures.gateway import ENTERPRISES
+from tests.support.receipt_checks import check_issued
 
 _offsets = itertools.count()
 
@@ -61,7 +62,7 @@ class GatewayRig:
             if m.topic.endswith("cbec.declarations"):
                 out.declarations.append(Declaration.model_validate_json(m.value))
             elif m.topic.endswith("cbec.receipts"):
-                out.receipts.append(ReceiptIssued.model_validate_json(m.value))
+                out.receipts.append(check_issued(ReceiptIssued.model_validate_json(m.value)))
             else:
                 out.dead_letters.append(m)
         return out

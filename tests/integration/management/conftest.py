@@ -19,6 +19,7 @@ from shared.receipts import info, receipt_for
 from services.management.domain.risk import RiskEngine, RiskRules
 from services.management.service_layer import officer
 from services.management.service_layer.declarations import Declarations
+from tests.support.receipt_checks import check_issued
 
 SENDERS = {"CEB303": ("DXPENT0000000002", "3301960002"), "CEB403": ("DXPENT0000000002", "3301960002"),
            "CEB505": ("DXPENT0000000003", "3301980003"), "CEB509": ("DXPENT0000000003", "3301980003"),
@@ -85,7 +86,7 @@ class Desk:
 
     @staticmethod
     def _seen(value: bytes) -> Seen:
-        r = ReceiptIssued.model_validate_json(value)
+        r = check_issued(ReceiptIssued.model_validate_json(value))
         return Seen(r.message_type, r.business_key, r.fields["returnStatus"], r.fields.get("returnInfo", ""),
                     r.fields, [x.dxp_id for x in r.recipients])
 

@@ -28,9 +28,10 @@ def receipt(business_key: str, status: str, *, dxp: str, fmt: str = "xml", conce
             receipt_id: str | None = None) -> ReceiptIssued:
     return ReceiptIssued(
         receipt_id=receipt_id or str(uuid.uuid4()), message_type="CEB604", business_key=business_key,
-        fields={"guid": str(uuid.uuid4()).upper(), "customsCode": "2992", "ebpCode": "3301960009",
-                "ebcCode": "3301960002", "agentCode": "3301960001", "copNo": business_key, "preNo": "", "invtNo": "",
-                "returnStatus": status, "returnTime": "20261128120000000", "returnInfo": f"[Code:0000;Desc:{status}]"},
+        fields={"guid": str(uuid.uuid4()).upper(), "agentCode": "3301960001", "copNo": business_key,
+                "preNo": "B20261128000000001", "invtNo": "", "ebcCode": "3301960002", "ebpCode": "3301960009",
+                "orderNo": f"ORD-{business_key}", "statisticsFlag": "A", "returnStatus": status,
+                "returnTime": "20261128120000000", "returnInfo": f"[Code:0000;Desc:{status}]"},
         recipients=[Recipient(dxp_id=dxp, format=fmt)], concerns=concerns or [],
         issued_at=datetime.now(timezone.utc), issued_by="management", trace_id=uuid.uuid4().hex)
 

@@ -1,5 +1,6 @@
 """A webhook receiver as an ERP would run one: checks the signature, records what it got, and can
-be told to fail (HTTP 500) or hang for a while."""
+be told to fail (HTTP 500) or hang for a while. Every body it gets is checked against the official
+schema; one that breaks it fails the test when the receiver closes."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +12,7 @@ from fastapi import FastAPI, Request, Response
 
 from services.notification.domain import webhook_signature as sig
 from shared.runtime import http_server
+from tests.support.receipt_checks import check_receipt
 
 
 @dataclass
@@ -30,6 +32,7 @@ class WebhookReceiver:
     secret: str = ""
     hits: list[Hit] = field(default_factory=list)  # every request, failed or not
     accepted: list[Hit] = field(default_factory=list)  # those answered 2xx
+    invalid: list[str] = field(default_factory=list)  # receipts that break the official schema
     failing: bool = False
     hang_s: float = 0.0
     port: int = 0
@@ -51,6 +54,10 @@ class WebhookReceiver:
                       sig.verify(self.secret, h.get(sig.TIMESTAMP_HEADER, ""), body, h.get(sig.SIGNATURE_HEADER, ""),
                                  now=time.time()), time.monotonic())
             self.hits.append(hit)
+            try:
+                check_receipt(body)
+            except Exception as err:  # noqa: BLE001 - reported when the receiver closes
+                self.invalid.append(f"{hit.receipt_id}: {type(err).__name__}: {err}")
             if self.hang_s:
                 await asyncio.sleep(self.hang_s)
             if self.failing:
@@ -79,6 +86,7 @@ class WebhookReceiver:
             await asyncio.wait_for(self._task, 5)
         except (asyncio.TimeoutError, asyncio.CancelledError):
             pass
+        assert not self.invalid, f"webhook receipts break the official schema: {self.invalid[:3]}"
 
     async def wait_for(self, predicate, timeout: float) -> None:
         deadline = time.monotonic() + timeout

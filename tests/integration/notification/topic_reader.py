@@ -5,9 +5,12 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer
 
+from tests.support.receipt_checks import check_receipt
+
 
 class TopicReader:
-    """Reads ``ceb.receipts.<DXP>`` from the beginning: (key, headers, value) in partition order."""
+    """Reads ``ceb.receipts.<DXP>`` from the beginning: (key, headers, value) in partition order;
+    every value is checked against the official schema (``check_receipt``)."""
 
     def __init__(self, kafka: str, topic: str) -> None:
         self._consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest",
@@ -21,6 +24,10 @@ class TopicReader:
     async def __aexit__(self, *exc) -> None:
         await self._consumer.stop()
 
+    def _add(self, r) -> None:
+        check_receipt(r.value)
+        self.records.append((r.key.decode(), {k: v.decode() for k, v in r.headers}, r.value))
+
     async def read_until(self, predicate, timeout: float = 30.0) -> list:
         deadline = asyncio.get_running_loop().time() + timeout
         while not predicate(self.records):
@@ -28,7 +35,7 @@ class TopicReader:
                 raise AssertionError(f"topic reader: condition not met in {timeout}s ({len(self.records)} records)")
             for recs in (await self._consumer.getmany(timeout_ms=200)).values():
                 for r in recs:
-                    self.records.append((r.key.decode(), {k: v.decode() for k, v in r.headers}, r.value))
+                    self._add(r)
         return self.records
 
     async def drain(self, seconds: float) -> list:
@@ -36,5 +43,5 @@ class TopicReader:
         while asyncio.get_running_loop().time() < deadline:
             for recs in (await self._consumer.getmany(timeout_ms=200)).values():
                 for r in recs:
-                    self.records.append((r.key.decode(), {k: v.decode() for k, v in r.headers}, r.value))
+                    self._add(r)
         return self.records
