@@ -36,6 +36,7 @@ from shared.messages.model import Format, Receipt
 from shared.messages.xml_codec import CEB, FIELD_TAGS, check_root_namespace, root_type
 from shared.messages.xml_codec import read_fields as read_xml_fields
 from shared.messages.xml_codec import unexpected
+from shared.messages.transport import is_envelope, open_envelope
 from shared.messages.xml_reading import read_xml
 from shared.messages.xml_writing import CebXmlWriter
 
@@ -78,8 +79,10 @@ def decode_receipt(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Receipt
     return _from_json(raw, max_bytes)
 
 
-def _from_xml(raw: bytes, max_bytes: int) -> Receipt:
+def _from_xml(raw: bytes, max_bytes: int, *, enveloped: bool = False) -> Receipt:
     root = read_xml(raw, max_bytes=max_bytes)
+    if is_envelope(root) and not enveloped:  # a signed receipt: the receipt is the envelope's Data
+        return _from_xml(open_envelope(root)[1], max_bytes, enveloped=True)
     message_type, guid = root_type(root)
     try:
         check_root_namespace(root)

@@ -12,8 +12,9 @@
 </DxpMsg>
 ```
 
-This module only opens the envelope; the caller decodes the CEB XML inside and checks
-``SenderId`` against the Kafka key.
+This module opens the envelope (the caller decodes the CEB XML inside and checks ``SenderId``
+against the Kafka key) and builds one around a receipt the platform signs (``envelope``): the
+official schemas allow a ``ds:Signature`` in the envelope, not in a receipt message.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from shared.messages.errors import (
 )
 from shared.messages.limits import MAX_DEPTH, too_deep
 from shared.messages.xml_reading import local_name, namespace_of, subtree_depth
+from shared.messages.xml_writing import DECLARATION, escape_text
 
 DXP_NAMESPACE = "http://www.chinaport.gov.cn/dxp"
 DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#"
@@ -52,6 +54,18 @@ class DxpTransInfo(BaseModel):
     ReceiverIds: list[str] = Field(default_factory=list)
     CreatTime: str = ""
     MsgType: str = ""  # e.g. "CEB603Message"
+
+
+def envelope(data: bytes, info: DxpTransInfo) -> bytes:
+    """A ``DxpMsg`` carrying ``data`` (a CEB XML message), as the transfer schema defines it."""
+    receivers = "".join(f"<dxp:ReceiverId>{escape_text(r)}</dxp:ReceiverId>" for r in info.ReceiverIds)
+    return (
+        f'{DECLARATION}\n<dxp:DxpMsg ver="1.0" xmlns:dxp="{DXP_NAMESPACE}"><dxp:TransInfo>'
+        f"<dxp:CopMsgId>{escape_text(info.CopMsgId)}</dxp:CopMsgId><dxp:SenderId>{escape_text(info.SenderId)}"
+        f"</dxp:SenderId><dxp:ReceiverIds>{receivers}</dxp:ReceiverIds><dxp:CreatTime>{escape_text(info.CreatTime)}"
+        f"</dxp:CreatTime><dxp:MsgType>{escape_text(info.MsgType)}</dxp:MsgType></dxp:TransInfo>"
+        f"<dxp:Data>{base64.b64encode(data).decode()}</dxp:Data></dxp:DxpMsg>\n"
+    ).encode("utf-8")
 
 
 def is_envelope(root: etree._Element) -> bool:

@@ -1,5 +1,10 @@
 """A receipt as an enterprise receives it: a CEB receipt document in its format, signed when the
-platform has a signing key.
+platform has a signing key. The official schemas allow no signature inside a receipt message, so
+a signed XML receipt comes as the customs' DXP delivers one: in a ``DxpMsg`` envelope (the
+receipt, base64, in ``Data``; ``CopMsgId`` the receipt's guid; ``SenderId`` the platform's DXP id,
+``ReceiverId`` the enterprise's; ``MsgType`` e.g. ``CEB604Message``; ``CreatTime`` its
+returnTime), and the signature is the envelope's. A signed JSON receipt carries its
+``Signature`` member.
 
 The same receipt renders to the same bytes every time (its message guid is its receipt id, its
 fields are stored), so a webhook retry, a redelivery or a replay carries what the topic carried.
@@ -25,10 +30,13 @@ from itertools import repeat
 from shared.messages import RECEIPT_SPECS, encode_receipt
 from shared.messages.catalogue import CEB_NAMESPACE
 from shared.messages.model import Receipt
+from shared.messages.transport import DxpTransInfo, envelope
 from shared.messages.xml_writing import DECLARATION
 from shared.receipts import fitted
 
 Signer = Callable[[bytes, str], bytes]  # (body, format) -> signed body
+# the DXP id the platform sends from (the export clearance platform's, as the customs' samples name it)
+PLATFORM_DXP_ID = "DXPEDCCEB0000002"
 
 # characters shared.messages' writers would change: XML escapes & < > and replaces what XML cannot
 # carry; JSON escapes " \ and control characters. A value with none of them is written as it is.
@@ -102,13 +110,38 @@ def render_unsigned(message_type: str, guid: str, fields: dict[str, str], fmt: s
     return encode_receipt(Receipt(message_type=message_type, guid=guid, fields=fields), fmt)
 
 
+def creat_time(return_time: str) -> str:
+    """A DXP envelope's ``CreatTime`` (xs:dateTime) from a returnTime ``yyyyMMddHHmmssSSS`` (China time)."""
+    t = return_time
+    if len(t) != 17 or not t.isdigit():
+        return "1970-01-01T08:00:00.000+08:00"
+    return f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}.{t[14:17]}+08:00"
+
+
+def enveloped(body: bytes, message_type: str, guid: str, fields: dict[str, str], recipient: str,
+              platform_dxp_id: str) -> bytes:
+    """The XML receipt ``body`` in the DXP envelope it is signed in."""
+    return envelope(body, DxpTransInfo(CopMsgId=guid, SenderId=platform_dxp_id[:16],
+                                       ReceiverIds=[(recipient or "unknown")[:16]],
+                                       CreatTime=creat_time(str(fields.get("returnTime", ""))),
+                                       MsgType=f"{message_type}Message"))
+
+
 @dataclass(frozen=True)
 class ReceiptRenderer:
-    """Renders receipts; ``signer`` (when the platform has a signing key) signs them."""
+    """Renders receipts; ``signer`` (when the platform has a signing key) signs them, an XML one in
+    its DXP envelope addressed to ``recipient``."""
 
     signer: Signer | None = None
+    platform_dxp_id: str = PLATFORM_DXP_ID
 
-    def render(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: str) -> bytes:
+    @property
+    def per_recipient(self) -> bool:
+        """Whether an XML receipt's bytes depend on its recipient (its envelope names it)."""
+        return self.signer is not None
+
+    def render(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: str,
+               recipient: str = "") -> bytes:
         guid = str(receipt_id).upper()
         t = _template(message_type)
         if t is not None and not t.known.issuperset(fields):
@@ -116,6 +149,8 @@ class ReceiptRenderer:
             fields = fitted(RECEIPT_SPECS[message_type], fields, guid)
         body = render_unsigned(message_type, guid, fields, fmt)
         if self.signer is not None:
+            if fmt == "xml":
+                body = enveloped(body, message_type, guid, fields, recipient, self.platform_dxp_id)
             body = self.signer(body, fmt)
         return body
 

@@ -1,7 +1,9 @@
 """Signing receipts with the platform's key, the way enterprises sign their messages.
 
-XML receipts get an enveloped XML-DSig signature (``Reference URI=""``, C14N 1.0, RSA-SHA256,
-``KeyInfo/KeyName`` = the platform certificate's number); JSON receipts get the ``Signature``
+XML receipts, in the DXP envelope ``receipt_rendering`` puts them in (the official schemas allow
+a ``ds:Signature`` there and not in a receipt message), get an enveloped XML-DSig signature of the
+envelope (``Reference URI=""``, C14N 1.0, RSA-SHA256, ``KeyInfo/KeyName`` = the platform
+certificate's number), which covers the receipt in its ``Data``; JSON receipts get the ``Signature``
 member enterprises put in their JSON messages. Both come from ``shared.messages.signature``, the
 module the gateway verifies enterprise messages with, so an ERP checks a receipt with the same
 code path as the platform checks its messages (``verify_xml`` / ``verify_json`` and the platform

@@ -68,18 +68,22 @@ class Delivery:
         webhooks: list[tuple[str, str, str, str]] = []
         topic_of = self._topic_of
         render = self.renderer.render
+        per_recipient = self.renderer.per_recipient
         emit = batch.emit
         for receipt, recipients in plan:
             receipt_id, business_key = receipt.receipt_id, receipt.business_key
             key = business_key.encode()
             headers = list(receipt_headers(receipt_id, receipt.trace_id, receipt.message_type,
                                            receipt.fields.get("returnStatus", "")).items())
-            bodies: dict[str, bytes] = {}  # a receipt renders to the same bytes for each recipient of a format
+            # a receipt renders to the same bytes for each recipient of a format (a signed XML one: per
+            # recipient, its envelope names them)
+            bodies: dict[tuple[str, str], bytes] = {}
             for recipient in recipients:
                 dxp_id, fmt = recipient.dxp_id, recipient.format
-                body = bodies.get(fmt)
+                who = dxp_id if per_recipient and fmt == "xml" else ""
+                body = bodies.get((fmt, who))
                 if body is None:
-                    body = bodies[fmt] = render(receipt.message_type, receipt_id, receipt.fields, fmt)
+                    body = bodies[fmt, who] = render(receipt.message_type, receipt_id, receipt.fields, fmt, dxp_id)
                 topic = topic_of.get(dxp_id)
                 if topic is None:
                     topic = topic_of[dxp_id] = self.settings.topic(topics.receipt_topic(dxp_id))

@@ -37,7 +37,7 @@ async def replay(pool: asyncpg.Pool, settings: Settings, renderer: ReceiptRender
         while True:
             async with conn.transaction():
                 rows = await receipt_store.for_replay(conn, dxp_id, since, until, after, CHUNK)
-                await add_to_outbox(conn, [_message(topic, renderer, r) for r in rows])
+                await add_to_outbox(conn, [_message(topic, renderer, r, dxp_id) for r in rows])
             count += len(rows)
             if len(rows) < CHUNK:
                 break
@@ -46,10 +46,10 @@ async def replay(pool: asyncpg.Pool, settings: Settings, renderer: ReceiptRender
     return ReplayDone(replay_id, count)
 
 
-def _message(topic: str, renderer: ReceiptRenderer, row: asyncpg.Record) -> OutgoingMessage:
+def _message(topic: str, renderer: ReceiptRenderer, row: asyncpg.Record, dxp_id: str) -> OutgoingMessage:
     receipt_id = str(row["receipt_id"])
     fields = row["fields"]
-    body = renderer.render(row["message_type"], receipt_id, fields, row["format"])
+    body = renderer.render(row["message_type"], receipt_id, fields, row["format"], dxp_id)
     headers = receipt_headers(receipt_id, row["trace_id"], row["message_type"], fields.get("returnStatus", ""))
     headers[REPLAY_HEADER] = "true"
     return OutgoingMessage.of(topic, row["business_key"], body, headers)

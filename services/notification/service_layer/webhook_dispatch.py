@@ -156,7 +156,7 @@ class WebhookDispatcher:
 
     async def _post(self, d: webhook_store.DueDelivery) -> PostOutcome:
         try:
-            body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format)
+            body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format, d.dxp_id)
         except Exception as exc:  # a receipt that cannot be rendered is parked at once, with the reason
             return PostOutcome(False, None, f"{RENDER_FAILED}: {type(exc).__name__}: {exc}")
         timestamp = str(int(self._clock()))

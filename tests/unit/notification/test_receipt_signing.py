@@ -1,6 +1,7 @@
 """Receipts signed with the platform key verify with the code the gateway checks messages with."""
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,7 +15,9 @@ from services.notification.domain.receipt_signing import PlatformSigner
 from shared.messages import decode_receipt
 from shared.messages.signature import certificate_number, verify_json, verify_xml
 
-FIELDS = {"guid": "0F3A5C1E-2B4D-4E6F-8A9B-0C1D2E3F4A5B", "copNo": "AG1", "returnStatus": "120",
+FIELDS = {"guid": "0F3A5C1E-2B4D-4E6F-8A9B-0C1D2E3F4A5B", "agentCode": "3301960001", "copNo": "AG1",
+          "preNo": "B20261128000000001", "invtNo": "29922026E000000001", "ebcCode": "3301960002",
+          "ebpCode": "3301960003", "orderNo": "ORD-1", "statisticsFlag": "A", "returnStatus": "120",
           "returnTime": "20261128120000000", "returnInfo": "[Code:0000;Desc:stored]"}
 RECEIPT_ID = "6f1c6e0e-8a5e-4c55-9a55-0d3c2b1a0f00"
 
@@ -58,10 +61,29 @@ def test_signed_json_receipt_verifies(keys):
 def test_a_tampered_receipt_fails_verification(keys):
     pem, cert = keys
     body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).render("CEB604", RECEIPT_ID, FIELDS, "xml")
+    receipt = ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")
+    assert base64.b64encode(receipt) in body
+    tampered = body.replace(base64.b64encode(receipt), base64.b64encode(receipt.replace(b">120<", b">800<")))
     with pytest.raises(Exception):
-        verify_xml(body.replace(b">120<", b">800<"), cert)
+        verify_xml(tampered, cert)
 
 
 def test_unsigned_without_a_key():
     body = ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")
     assert b"Signature" not in body
+
+
+def test_a_signed_xml_receipt_is_schema_valid_in_its_dxp_envelope(keys):
+    from shared.messages.official_schema import schema_problems
+    from shared.messages.transport import open_envelope
+    from shared.messages.xml_reading import read_xml
+
+    pem, cert = keys
+    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).render("CEB604", RECEIPT_ID, FIELDS, "xml",
+                                                                       "DXPENT0000000001")
+    assert schema_problems(body) == []  # the envelope (with its ds:Signature) and the receipt in it
+    info, data = open_envelope(read_xml(body))
+    assert (info.CopMsgId, info.SenderId, info.ReceiverIds, info.MsgType) == (
+        RECEIPT_ID.upper(), "DXPEDCCEB0000002", ["DXPENT0000000001"], "CEB604Message")
+    assert info.CreatTime == "2026-11-28T12:00:00.000+08:00"
+    assert data == ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")  # the unsigned receipt
