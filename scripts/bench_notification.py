@@ -52,10 +52,10 @@ def receipts(count: int, enterprises: list[str], fmt: str) -> list[ReceiptIssued
         status = ("2", "120", "800")[i // lists % 3]
         out.append(ReceiptIssued(
             receipt_id=str(uuid.uuid4()), message_type="CEB604", business_key=cop_no,
-            fields={"guid": str(uuid.uuid4()).upper(), "customsCode": "2992", "ebpCode": "3301960009",
-                    "ebcCode": "3301960002", "agentCode": "3301960001", "copNo": cop_no,
+            fields={"guid": str(uuid.uuid4()).upper(), "agentCode": "3301960001", "copNo": cop_no,
                     "preNo": f"B20261128{list_no:09d}", "invtNo": f"29922026E{list_no:09d}",
-                    "returnStatus": status, "returnTime": "20261128120000000",
+                    "ebcCode": "3301960002", "ebpCode": "3301960009", "orderNo": f"ORD{list_no:09d}",
+                    "statisticsFlag": "A", "returnStatus": status, "returnTime": "20261128120000000",
                     "returnInfo": "[Code:0000;Desc:benchmark]"},
             recipients=[Recipient(dxp_id=enterprises[list_no % len(enterprises)], format=fmt)],
             issued_at=datetime.now(timezone.utc), issued_by="management", trace_id=uuid.uuid4().hex))
