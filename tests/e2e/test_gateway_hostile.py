@@ -16,7 +16,7 @@ from tests.support.receipt_checks import ReceiptReader
 from shared.kafka import topics
 from shared.messages import decode_message, encode_message
 from tests.fixtures.gateway.make_variants import bare, default_namespace, dxp, other_prefix
-from tests.support.records import read_records
+from tests.support.records import drain_until, read_records
 from tests.support.stack import running_stack
 
 pytestmark = pytest.mark.e2e
@@ -190,6 +190,16 @@ async def test_a_split_bill_is_forwarded_once_complete(stack):
         await produce(stack, [(AGENT.encode(), parts[0])])
         seen: list = []
         cop_no = whole.document.head["copNo"]
-        r = await reader.wait_for(lambda r: r.receipt.message_type == "CEB608" and r.key == cop_no, 60, seen)
-    assert r.status == "2", r.receipt.fields["returnInfo"]  # one acceptance for the whole bill (management decides next)
-    assert r.receipt.fields["copNo"] == whole.document.head["copNo"]
+
+        def answers() -> list:
+            return [r for r in seen if r.receipt.message_type == "CEB608" and r.key == cop_no]
+
+        await drain_until(reader, seen, lambda: len(answers()) >= 4, 60)
+    # the whole bill is checked once complete; each part is answered on its own, with its guid and msgSeqNo
+    guids = {str(seq): decode_message(p)[0].document.head["guid"] for seq, p in ((1, parts[0]), (2, parts[1]))}
+    got = [(r.status, r.receipt.fields["msgSeqNo"], r.receipt.fields["guid"]) for r in answers()]
+    assert len(got) == 4, got  # the platform's 2, then customs' answer (120, or 100: the list is unknown) per part
+    decided = got[2][0]
+    assert decided in ("120", "100") and [s for s, _, _ in got] == ["2", "2", decided, decided], got
+    assert [(seq, guid) for _, seq, guid in got] == [("1", guids["1"]), ("2", guids["2"])] * 2, got
+    assert {r.receipt.fields["preNo"] for r in answers()} == {answers()[0].receipt.fields["preNo"]}
