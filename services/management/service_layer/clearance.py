@@ -70,8 +70,11 @@ class Clearance:
     async def tell_list(self, stored: repo.StoredList, status: str, text: str, *, event: str = "receipt",
                         answered_type: str = "CEB603", head: dict | None = None,
                         recipient: Recipient | None = None) -> ReceiptIssued:
-        """A receipt about the list (CEB604, or CEB606 for a cancellation) to its declarant and seller."""
-        receipt = receipt_for(answered_type, head or stored.head, status=status, return_info=text,
+        """A receipt about the list (CEB604, or CEB606 for a cancellation) to its declarant and seller.
+
+        ``head`` (the cancellation's) wins; what it does not carry comes from the stored list."""
+        receipt = receipt_for(answered_type, {**stored.head, **head} if head else stored.head, status=status,
+                              return_info=text,
                               recipients=[recipient or Recipient(dxp_id=stored.declarant_dxp, format=stored.receipt_format)],
                               issued_by="management", overrides={"preNo": stored.pre_no, "invtNo": stored.invt_no},
                               concerns=[c for c in {stored.head.get("ebcCode", "")} if c], trace_id=self.trace_id)
