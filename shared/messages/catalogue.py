@@ -41,7 +41,7 @@ def _flat(name: str, fields: str) -> DocumentSpec:
 
 
 def _receipt(code: str, element: str, answers: str | None, fields: str,
-             lengths: dict[str, tuple[int, int]] | None = None) -> ReceiptSpec:
+             lengths: dict[str, tuple[int, int]] | None = None, repeated: bool = True) -> ReceiptSpec:
     """A receipt as the official schema defines it: its element's fields in order (``!``: the
     element must be present), formats and lengths from ``RECEIPT_VOCABULARY`` (``lengths``
     overrides one type's (min, max))."""
@@ -54,7 +54,7 @@ def _receipt(code: str, element: str, answers: str | None, fields: str,
             (fmt, high), low = VOCABULARY[name], 0
         low, high = (lengths or {}).get(name, (low, high))
         specs.append(FieldSpec(name, fmt, high, required=word.endswith("!"), min_length=low))
-    return ReceiptSpec(code, f"{code}Message", element, tuple(specs), answers)
+    return ReceiptSpec(code, f"{code}Message", element, tuple(specs), answers, repeated)
 
 
 _APP = "guid! appType! appTime! appStatus!"
@@ -66,7 +66,7 @@ BASE_TRANSFER = _flat("BaseTransfer", "copCode! copName! dxpMode! dxpId! note")
 MESSAGE_RECEIPT = _receipt(
     "CEB900", "MessageReturn", None,
     "guid! returnStatus! returnInfo! returnTime! oriCopMsgId! oriMessageType! oriBizMessage!",
-    lengths={"returnInfo": (0, 5000)},
+    lengths={"returnInfo": (0, 5000)}, repeated=False,
 )
 
 _MESSAGES = (

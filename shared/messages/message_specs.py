@@ -43,6 +43,7 @@ class ReceiptSpec:
     element: str  # "InventoryReturn"
     fields: tuple[FieldSpec, ...]
     answers: str | None  # the message type it answers; None for CEB900
+    repeated: bool = True  # the message may hold several (JSON: an array); CEB900 holds one (an object)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ XML::
       </ceb:InventoryReturn>
     </ceb:CEB604Message>
 
-JSON: ``{"CEB604Message": {"guid": ..., "version": "1.0", "InventoryReturn": [{...}]}}``.
+JSON: ``{"CEB604Message": {"guid": ..., "version": "1.0", "InventoryReturn": [{...}]}}`` (an array:
+the schema lets a message hold up to 100; CEB900's one ``MessageReturn`` is an object).
 
 Fields are written in the catalogue's order, which is the official schema's; a field not given
 is written empty; a field the receipt type does not have is a ``ValueError`` (receipts are ours:
@@ -66,8 +67,9 @@ def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> by
         out.end(spec.root)
         return out.to_bytes()
     if fmt == "json":
+        objects = [{name: fields.get(name, "") for name in names} for fields in elements]
         body = {"guid": receipt.guid, "version": "1.0",
-                spec.element: [{name: fields.get(name, "") for name in names} for fields in elements]}
+                spec.element: objects if spec.repeated or len(objects) > 1 else objects[0]}
         return dump_json({spec.root: body}, pretty)
     raise ValueError(f"unknown format {fmt!r}; expected 'xml' or 'json'")
 

@@ -88,7 +88,8 @@ def _template(message_type: str) -> _Template | None:
         + _pct(f'" version="1.0" xmlns:ceb="{CEB_NAMESPACE}"><ceb:{spec.element}>'),
         xml_tail=_pct(f"</ceb:{spec.element}></ceb:{spec.root}>\n"),
         json=_pct(f'{{"{spec.root}":{{"guid":"') + '%s","version":"1.0",'
-        + _pct(f'"{spec.element}":[{{') + json_fields + "}]}}",
+        + _pct(f'"{spec.element}":' + ("[{" if spec.repeated else "{")) + json_fields
+        + ("}]}}" if spec.repeated else "}}}"),
         xml_by_filled={},
     )
 

@@ -111,9 +111,10 @@ def test_receipt_xml_is_the_platforms_shape():
 def test_receipt_json_is_the_mapping():
     receipt = Receipt(message_type="CEB900", guid="G", fields={"guid": "X", "returnStatus": "-1"})
     body = json.loads(encode_receipt(receipt, "json"))
-    assert body == {"CEB900Message": {"guid": "G", "version": "1.0", "MessageReturn": [
-        {"guid": "X", "returnStatus": "-1", "returnInfo": "", "returnTime": "", "oriCopMsgId": "",
-         "oriMessageType": "", "oriBizMessage": ""}]}}
+    # CEB900 holds one MessageReturn (an object); the other receipts up to 100 (an array)
+    assert body == {"CEB900Message": {"guid": "G", "version": "1.0", "MessageReturn": {
+        "guid": "X", "returnStatus": "-1", "returnInfo": "", "returnTime": "", "oriCopMsgId": "",
+        "oriMessageType": "", "oriBizMessage": ""}}}
 
 
 def test_fields_not_given_read_back_empty():
