@@ -75,6 +75,16 @@ async def test_ceb900_names_the_original_type_guid_and_field(rig):
     assert receipt.fields["returnInfo"].startswith("[Code:9006;")
 
 
+async def test_ceb900_of_an_enveloped_message_names_its_copmsgid(rig):
+    broken = raw("CEB603").replace(b"<ceb:gcode>6214100090</ceb:gcode>", b"<ceb:gcode>62141</ceb:gcode>")
+    out = await rig.send("DXPENT0000000001", dxp(broken, "DXPENT0000000001", "CEB603", "MSG-CEB900-1"))
+    (receipt,) = out.receipts
+    assert (receipt.fields["oriCopMsgId"], receipt.fields["oriMessageType"]) == ("MSG-CEB900-1", "CEB603Message")
+    unreadable = dxp(b"<ceb:CEB603Message", "DXPENT0000000001", "CEB603", "MSG-CEB900-2")
+    (receipt,) = (await rig.send("DXPENT0000000001", unreadable)).receipts
+    assert receipt.fields["oriCopMsgId"] == "MSG-CEB900-2" and receipt.fields["returnStatus"] == "-1"
+
+
 async def test_oversized_message_is_answered_without_parsing(rig_factory):
     rig = rig_factory(CBEC_MAX_MESSAGE_BYTES="1024")
     out = await rig.send("DXPENT0000000001", raw("CEB603"))
