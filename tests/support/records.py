@@ -5,6 +5,17 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer
 
+from shared.kafka import topics
+from tests.support.receipt_checks import check_receipt
+
+
+def _checked(topic: str, records: list) -> list:
+    """Records of an enterprise's receipt topic are receipts: each is checked against the schema."""
+    if topics.RECEIPT_TOPIC_PREFIX in topic:
+        for record in records:
+            check_receipt(record.value)
+    return records
+
 
 async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 20) -> list:
     """The first ``count`` records of ``topic`` (each partition in order); TimeoutError if fewer come."""
@@ -16,7 +27,7 @@ async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 
         async def collect() -> None:
             while len(out) < count:
                 for recs in (await consumer.getmany(timeout_ms=300)).values():
-                    out.extend(recs)
+                    out.extend(_checked(topic, recs))
         await asyncio.wait_for(collect(), timeout)
     finally:
         await consumer.stop()
@@ -36,7 +47,7 @@ async def read_all(bootstrap: str, topic: str, timeout: float = 20) -> list:
             ends = await consumer.end_offsets(list(consumer.assignment()))
             while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
                 for recs in (await consumer.getmany(timeout_ms=300)).values():
-                    out.extend(recs)
+                    out.extend(_checked(topic, recs))
         await asyncio.wait_for(collect(), timeout)
     finally:
         await consumer.stop()
