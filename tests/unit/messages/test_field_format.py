@@ -16,7 +16,7 @@ ITEM = "Inventory[1]/InventoryList[1]"
 
 
 def decoded(name: str) -> CebMessage:
-    raw = sample(name).replace(b"INVT-NUMBER-FROM-THE-120-RECEIPT", INVT_NO.encode())
+    raw = sample(name).replace(b"INVTNO-FROM-120", INVT_NO.encode())
     return decode_message(raw)[0]
 
 
