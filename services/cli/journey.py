@@ -102,7 +102,7 @@ class Journey:
         items = []
         for i in inv.items:
             item = {"gnum": i["gnum"], "itemNo": i.get("itemNo", ""), "itemName": i.get("itemName", ""),
-                    "gcode": i.get("gcode", ""), "barCode": "", "unit": i.get("unit", ""), "currency": i.get("currency", "142"),
+                    "barCode": i.get("barCode", ""), "unit": i.get("unit", ""), "currency": i.get("currency", "142"),
                     "qty": i["qty"], "price": i["price"], "totalPrice": i["totalPrice"], "note": ""}
             item.update((item_changes or {}).get(int(i["gnum"]), {}))
             items.append(item)
@@ -141,8 +141,7 @@ class Journey:
         return encode_message(msg, fmt)
 
     def cancel_message(self, invt_no: str, reason: str = "Buyer withdrew the order before shipment", fmt: str = "xml") -> bytes:
-        msg = self._fresh("cancel", copNo=self.cop_no, invtNo=invt_no, logisticsNo=self.logistics_no,
-                          orderNo=self.order_no, reason=reason)
+        msg = self._fresh("cancel", copNo=self.cop_no, invtNo=invt_no, reason=reason)
         return encode_message(msg, fmt)
 
     def bill_message(self, invt_no: str, others: list[tuple[str, str]] = (), *, app_type: str = "1",
