@@ -15,6 +15,7 @@ refuses.
 from __future__ import annotations
 
 import uuid
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,22 @@ async def test_every_export_sample_of_the_standard_is_accepted(sample_stack):
     for answer in ("CEB304", "CEB404", "CEB506", "CEB508", "CEB510", "CEB608"):
         assert (answer, "2") in statuses and (answer, "120") in statuses, statuses
     assert [s for t, s in statuses if t == "CEB604"] == ["2", "120", "399", "800", "899"]
+
+
+async def test_our_samples_as_they_are_make_a_whole_journey(stack):
+    """shared/samples copied unchanged: order, payment, waybill, list, bill, arrival, departure."""
+    from services.cli.journey import DEMO_ENTERPRISES
+
+    dxp = {e["roles"][0]: e["dxpId"] for e in DEMO_ENTERPRISES}
+    files = resources.files("shared.samples")
+    steps = [("CEB303_order.xml", "ebc", "CEB304", "120"), ("CEB403_payment.xml", "ebc", "CEB404", "120"),
+             ("CEB505_waybill.xml", "logistics", "CEB506", "120"), ("CEB603_list.xml", "agent", "CEB604", "399"),
+             ("CEB607_master_bill.xml", "agent", "CEB608", "120"), ("CEB507_arrival.xml", "operator", "CEB604", "800"),
+             ("CEB509_departure.xml", "logistics", "CEB604", "899")]
+    seen: list = []
+    async with ReceiptReader(stack.kafka, list(dxp.values()), stack.prefix) as reader:
+        for name, role, answer, status in steps:
+            await send(stack.kafka, dxp[role], files.joinpath(name).read_bytes(), stack.prefix)
+            got = await reader.wait_for(
+                lambda r: r.receipt.message_type == answer and r.status in (status, "100", "-1"), 90, seen)
+            assert got.status == status, (name, got.receipt.fields.get("returnInfo"))
