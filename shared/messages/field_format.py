@@ -181,10 +181,21 @@ def _matcher(pattern: re.Pattern[str]) -> Callable[[str], object]:
     return pattern.fullmatch
 
 
+def _decimal_of(total: int, fraction: int) -> Callable[[str], bool]:
+    """``field_formats.decimal(total, fraction)``'s pattern, judged by string methods."""
+    def accepts(value: str) -> bool:
+        whole, dot, part = value.partition(".")
+        return (0 < len(whole) <= total and whole.isascii() and whole.isdigit()
+                and (not dot or (len(part) <= fraction and part.isascii() and part.isdigit())))
+    return accepts
+
+
 def predicate(fmt: FieldFormat) -> Callable[[str], object] | None:
     """A function whose truth is ``fmt.accepts(value)`` (None: every value is accepted)."""
     if fmt.values:
         return frozenset(fmt.values).__contains__
+    if fmt.kind == "decimal" and fmt.digits and fmt.calendar is None:
+        return _decimal_of(*fmt.digits)
     pattern, calendar = fmt.pattern, fmt.calendar
     if pattern is not None and calendar is not None:
         matches = _matcher(pattern)
