@@ -28,10 +28,11 @@ from shared.messages.errors import (
     UNKNOWN_MESSAGE_TYPE,
     FieldProblem,
 )
-from shared.messages.field_formats import GUID, FieldFormat
+from shared.messages.field_formats import GUID, TEXT, FieldFormat
 from shared.messages.model import CebMessage
 
 _ROOT_GUID = FieldSpec("guid", GUID, 36, required=True, min_length=36)
+_ROOT_VERSION = FieldSpec("version", TEXT, 10, required=True)
 
 
 def check_fields(message: CebMessage) -> list[FieldProblem]:
@@ -49,6 +50,9 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
     root_guid = problem_with(_ROOT_GUID, message.guid, f"{spec.root}/@guid")
     if root_guid:
         problems.append(root_guid)
+    root_version = problem_with(_ROOT_VERSION, message.version, f"{spec.root}/@version")
+    if root_version:
+        problems.append(root_version)
     doc_spec = spec.document
     for number, document in enumerate(message.documents, start=1):
         path = f"{doc_spec.name}[{number}]"

@@ -85,7 +85,9 @@ OUT_OF_ORDER = raw("CEB603").replace(b"<ceb:ieFlag>E</ceb:ieFlag>", b"").replace
      "InvtCancel[1]/orderNo"),
     (field("CEB303", "itemNo", None), "9004", "Order[1]/OrderList[1]/itemNo"),
     (OUT_OF_ORDER, "9011", "Inventory[1]/InventoryHead/copNo"),
+    (re.sub(rb'(guid="[^"]+") version="1.0"', rb'\1 version="1.0.0.0.0.0"', raw("CEB509")), "9005", "CEB509Message/@version"),
 ], ids=["6-BaseSubscribe", "BaseSubscribe-field", "ExtendMessage-without-Message", "copNo-31",
-        "6-fraction-digits", "gcode-9-digits", "CEB605-orderNo", "order-item-itemNo", "out-of-order"])
+        "6-fraction-digits", "gcode-9-digits", "CEB605-orderNo", "order-item-itemNo", "out-of-order",
+        "version-11"])
 def test_what_the_schema_refuses_gets_a_ceb900_naming_the_field(body, code, path):
     refused(body, code, path)
