@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from services.cli.journey import DEMO_ENTERPRISES
 from services.cli.kafka_io import ReceiptReader, send
 from tests.support.stack import running_stack
 
@@ -87,10 +88,11 @@ def test_only_the_defects_are_corrected():
         assert schema_problems(corrected(message_type)) == []
 
 
-@pytest.fixture
-async def sample_stack(kafka_bootstrap, admin_database_url, topic_prefix, tmp_path):
-    async with running_stack(kafka_bootstrap, admin_database_url, tmp_path, enterprises=[ENTERPRISE],
-                             prefix=topic_prefix) as s:
+@pytest.fixture(scope="module")
+async def sample_stack(kafka_bootstrap, admin_database_url, tmp_path_factory):
+    """One stack for both journeys: the samples' enterprise and the demo's are registered."""
+    async with running_stack(kafka_bootstrap, admin_database_url, tmp_path_factory.mktemp("stack"),
+                             enterprises=[ENTERPRISE, *DEMO_ENTERPRISES]) as s:
         yield s
 
 
@@ -129,10 +131,9 @@ async def test_every_export_sample_of_the_standard_is_accepted(sample_stack):
     assert [s for t, s in statuses if t == "CEB604"] == ["2", "120", "399", "800", "899"]
 
 
-async def test_our_samples_as_they_are_make_a_whole_journey(stack):
+async def test_our_samples_as_they_are_make_a_whole_journey(sample_stack):
     """shared/samples copied unchanged: order, payment, waybill, list, bill, arrival, departure."""
-    from services.cli.journey import DEMO_ENTERPRISES
-
+    stack = sample_stack
     dxp = {e["roles"][0]: e["dxpId"] for e in DEMO_ENTERPRISES}
     files = resources.files("shared.samples")
     steps = [("CEB303_order.xml", "ebc", "CEB304", "120"), ("CEB403_payment.xml", "ebc", "CEB404", "120"),
