@@ -204,13 +204,15 @@ def _extension(element: etree._Element) -> dict[str, str]:
     _no_text(element.text, "ExtendMessage")
     values: dict[str, str] = {}
     tags = FIELD_TAGS["ExtendMessage"]
+    remaining = list(tags)  # name, version: each at most once, in this order, before Message
     body = False
     for part in element:
-        if part.tag == _EXTENSION_BODY and not body and len(values) == len(tags):
+        if part.tag == _EXTENSION_BODY and not body:
             check_depth(part, 3, "ExtendMessage/Message")
             body = True
-        elif part.tag in tags and not body and tags[part.tag] not in values and not len(part):
+        elif not body and part.tag in remaining and not len(part):
             values[tags[part.tag]] = (part.text or "").strip()
+            remaining = remaining[remaining.index(part.tag) + 1:]
         else:
             raise unexpected(part, "ExtendMessage", 3, "name, version, then Message")
         _no_text(part.tail, "ExtendMessage")

@@ -78,6 +78,10 @@ OUT_OF_ORDER = raw("CEB603").replace(b"<ceb:ieFlag>E</ceb:ieFlag>", b"").replace
      "BaseSubscribe[1]/dxpMode"),
     (after_base_transfer("CEB603", EXTEND.split(b"<ceb:Message>")[0] + b"</ceb:ExtendMessage>"), "9004",
      "ExtendMessage/Message"),
+    (after_base_transfer("CEB603", EXTEND.replace(b"<ceb:name>erp</ceb:name>", b"")), "9004",
+     "ExtendMessage/name"),
+    (after_base_transfer("CEB603", EXTEND.replace(b"<ceb:name>erp</ceb:name>", b"").replace(
+        b"</ceb:version>", b"</ceb:version><ceb:name>erp</ceb:name>")), "9011", "ExtendMessage/name"),
     (field("CEB603", "copNo", "A" * 31), "9005", "Inventory[1]/InventoryHead/copNo"),
     (field("CEB603", "qty1", "1.123456"), "9006", "Inventory[1]/InventoryList[1]/qty1"),
     (field("CEB603", "gcode", "621410009"), "9006", "Inventory[1]/InventoryList[1]/gcode"),
@@ -86,7 +90,8 @@ OUT_OF_ORDER = raw("CEB603").replace(b"<ceb:ieFlag>E</ceb:ieFlag>", b"").replace
     (field("CEB303", "itemNo", None), "9004", "Order[1]/OrderList[1]/itemNo"),
     (OUT_OF_ORDER, "9011", "Inventory[1]/InventoryHead/copNo"),
     (re.sub(rb'(guid="[^"]+") version="1.0"', rb'\1 version="1.0.0.0.0.0"', raw("CEB509")), "9005", "CEB509Message/@version"),
-], ids=["6-BaseSubscribe", "BaseSubscribe-field", "ExtendMessage-without-Message", "copNo-31",
+], ids=["6-BaseSubscribe", "BaseSubscribe-field", "ExtendMessage-without-Message",
+        "ExtendMessage-without-name", "ExtendMessage-name-after-version", "copNo-31",
         "6-fraction-digits", "gcode-9-digits", "CEB605-orderNo", "order-item-itemNo", "out-of-order",
         "version-11"])
 def test_what_the_schema_refuses_gets_a_ceb900_naming_the_field(body, code, path):
