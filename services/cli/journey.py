@@ -102,7 +102,7 @@ class Journey:
         items = []
         for i in inv.items:
             item = {"gnum": i["gnum"], "itemNo": i.get("itemNo", ""), "itemName": i.get("itemName", ""),
-                    "gcode": i.get("gcode", ""), "barCode": "", "unit": i.get("unit", ""), "currency": i.get("currency", "142"),
+                    "barCode": i.get("barCode", ""), "unit": i.get("unit", ""), "currency": i.get("currency", "142"),
                     "qty": i["qty"], "price": i["price"], "totalPrice": i["totalPrice"], "note": ""}
             item.update((item_changes or {}).get(int(i["gnum"]), {}))
             items.append(item)
@@ -141,17 +141,20 @@ class Journey:
         return encode_message(msg, fmt)
 
     def cancel_message(self, invt_no: str, reason: str = "Buyer withdrew the order before shipment", fmt: str = "xml") -> bytes:
-        msg = self._fresh("cancel", copNo=self.cop_no, invtNo=invt_no, logisticsNo=self.logistics_no,
-                          orderNo=self.order_no, reason=reason)
+        msg = self._fresh("cancel", copNo=self.cop_no, invtNo=invt_no, reason=reason)
         return encode_message(msg, fmt)
 
-    def bill_message(self, invt_no: str, others: list[tuple[str, str]] = (), *, app_type: str = "1",
+    def bill_message(self, invt_no: str | None, others: list[tuple[str, str]] = (), *, app_type: str = "1",
                      msg_seq: tuple[int, int] = (1, 1)) -> bytes:
-        """The master bill binding this list and ``others`` ((invtNo, logisticsNo) pairs)."""
+        """The master bill binding this list and ``others`` ((invtNo, logisticsNo) pairs); with
+        ``invt_no`` None its items carry no invtNo (lists are bound by their logisticsNo)."""
         msg = self._fresh("bill", copNo=f"WB{self.stamp}", billNo=self.bill_no, appType=app_type,
                           msgSeqNo=str(msg_seq[0]), msgCount=str(msg_seq[1]))
         for item in msg.document.items:
-            item["invtNo"] = invt_no
+            if invt_no is None:
+                item.pop("invtNo", None)
+            else:
+                item["invtNo"] = invt_no
         self._packages(msg, [(invt_no, self.logistics_no), *others])
         return encode_message(msg, "xml")
 
@@ -166,17 +169,25 @@ class Journey:
             items.append(item)
         msg.document.items = items
 
-    def arrival_message(self, logistics_nos: list[str] | None = None, customs_code: str | None = None) -> bytes:
-        """The arrival of this list's parcel, or of ``logistics_nos``, reported by ``customs_code``."""
+    def arrival_message(self, logistics_nos: list[str] | None = None, customs_code: str | None = None,
+                        *, postal: bool = False) -> bytes:
+        """The arrival of this list's parcel, or of ``logistics_nos``, reported by ``customs_code``;
+        ``postal``: without billNo and loctNo (the bill is the one its packages are bound to)."""
         msg = self._fresh("arrival", copNo=f"AR{self.stamp}", billNo=self.bill_no,
                           **({"customsCode": customs_code} if customs_code else {}))
         if logistics_nos is not None:
             self._packages(msg, [("", n) for n in logistics_nos])
+        if postal:
+            for name in ("billNo", "loctNo"):
+                msg.document.head.pop(name, None)
         return encode_message(msg, "xml")
 
-    def departure_message(self, logistics_nos: list[str] | None = None, customs_code: str | None = None) -> bytes:
+    def departure_message(self, logistics_nos: list[str] | None = None, customs_code: str | None = None,
+                          *, postal: bool = False) -> bytes:
         msg = self._fresh("departure", copNo=f"DP{self.stamp}", billNo=self.bill_no,
                           **({"customsCode": customs_code} if customs_code else {}))
         if logistics_nos is not None:
             self._packages(msg, [("", n) for n in logistics_nos])
+        if postal:
+            msg.document.head.pop("billNo", None)
         return encode_message(msg, "xml")

@@ -1,9 +1,15 @@
 """The export message types, declared once: what each message holds and what answers it.
 
 One table drives decoding (which elements may appear), encoding (field order), the format checks
-(required, length, format) and the receipts. Field lists read like the handbook's "Key fields":
-names in document order, ``!`` marks a required field; what each field looks like is in
-``field_vocabulary``. ``note`` closes every head and list (the samples carry it).
+(required, length, format) and the receipts. The field lists are the official schema's
+(``xsd/ceb-export-202205.xsd``): names in the schema's order, ``!`` marks a required field
+(minOccurs 1), ``:N`` a maximum length that differs from the field's usual one; what each field
+looks like is in ``field_vocabulary``. ``tests/unit/messages/test_catalogue_matches_schema.py``
+derives every message's structure from the schema and compares it with this table.
+
+Every message root holds 1..100 documents, one ``BaseTransfer``, up to five ``BaseSubscribe``
+(third parties subscribing to its receipts), an optional ``Signature`` and an optional
+``ExtendMessage`` (``name``, ``version`` and a free ``Message``).
 """
 from __future__ import annotations
 
@@ -17,23 +23,38 @@ CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
 _ROOT_NAME = re.compile(r"(CEB[0-9]{3})Message")
 
 __all__ = [
-    "BASE_TRANSFER", "CEB_NAMESPACE", "MESSAGE_RECEIPT", "MESSAGE_SPECS", "RECEIPT_SPECS",
+    "BASE_SUBSCRIBE", "BASE_TRANSFER", "CEB_NAMESPACE", "EXTEND_MESSAGE", "MAX_DOCUMENTS",
+    "MAX_SUBSCRIPTIONS", "MESSAGE_RECEIPT", "MESSAGE_SPECS", "RECEIPT_SPECS",
     "DocumentSpec", "FieldSpec", "MessageSpec", "ReceiptSpec",
     "message_type_of", "receipt_spec_for", "receipt_spec_for_root", "spec_for", "spec_for_root",
 ]
 
 
+MAX_DOCUMENTS = 100  # documents per message (the schema's maxOccurs of every document)
+MAX_SUBSCRIPTIONS = 5  # BaseSubscribe per message
+
+
 def _fields(names: str) -> tuple[FieldSpec, ...]:
     specs = []
     for word in names.split():
-        name = word.rstrip("!")
-        fmt, max_length = VOCABULARY[name]
-        specs.append(FieldSpec(name, fmt, max_length, required=word.endswith("!")))
+        name, _, length = word.rstrip("!").partition(":")
+        fmt, max_length, *minimum = VOCABULARY[name]
+        if length:
+            max_length = int(length)
+        specs.append(
+            FieldSpec(name, fmt, max_length, required=word.endswith("!"),
+                      min_length=minimum[0] if minimum else 0)
+        )
     return tuple(specs)
 
 
-def _headed(name: str, head: str, items: str) -> DocumentSpec:
-    return DocumentSpec(name, f"{name}Head", f"{name}List", _fields(head), _fields(items))
+def _headed(
+    name: str, head: str, items: str, *, items_min: int = 1, items_max: int | None = None
+) -> DocumentSpec:
+    return DocumentSpec(
+        name, f"{name}Head", f"{name}List", _fields(head), _fields(items),
+        items_min=items_min, items_max=items_max,
+    )
 
 
 def _flat(name: str, fields: str) -> DocumentSpec:
@@ -61,6 +82,9 @@ _APP = "guid! appType! appTime! appStatus!"
 _RETURN = "returnStatus! returnTime! returnInfo!"
 
 BASE_TRANSFER = _flat("BaseTransfer", "copCode! copName! dxpMode! dxpId! note")
+BASE_SUBSCRIBE = _flat("BaseSubscribe", "status! dxpMode! dxpAddress! note")
+# ExtendMessage/Message may hold any XML: it is skipped, as the schema skips it
+EXTEND_MESSAGE = _flat("ExtendMessage", "name! version!")
 
 # CEB900 is defined by the import schema; its fields come in their own order
 MESSAGE_RECEIPT = _receipt(
@@ -74,9 +98,11 @@ _MESSAGES = (
         "CEB303", "CEB303Message", "export order",
         _headed(
             "Order",
-            f"{_APP} orderType! orderNo! ebpCode! ebpName! ebcCode! ebcName! goodsValue! freight"
+            f"{_APP} orderType! orderNo! ebpCode! ebpName! ebcCode! ebcName! goodsValue! freight!"
             " currency! note",
-            "gnum! itemNo itemName! gcode barCode unit! currency! qty! price! totalPrice! note",
+            "gnum! itemNo! itemName! itemDescribe barCode unit! currency! qty! price! totalPrice!"
+            " note",
+            items_max=100,
         ),
         business_key=("ebpCode", "orderNo"),
         sender_field="ebcCode",
@@ -89,7 +115,7 @@ _MESSAGES = (
         "CEB403", "CEB403Message", "payment received",
         _flat(
             "Receipts",
-            f"{_APP} ebpCode! ebpName! ebcCode! ebcName! orderNo! payCode! payName! payNo!"
+            f"{_APP} ebpCode! ebpName! ebcCode! ebcName! orderNo! payCode payName! payNo"
             " charge! currency! accountingDate! note",
         ),
         business_key=("ebcCode", "orderNo"),
@@ -103,8 +129,8 @@ _MESSAGES = (
         "CEB505", "CEB505Message", "waybill",
         _flat(
             "Logistics",
-            f"{_APP} logisticsCode! logisticsName! logisticsNo! freight! insuredFee currency!"
-            " grossWeight! packNo! goodsInfo! ebcCode! ebcName! ebcTelephone note",
+            f"{_APP} logisticsCode! logisticsName! logisticsNo! freight! insuredFee! currency!"
+            " grossWeight! packNo! goodsInfo! ebcCode ebcName ebcTelephone note",
         ),
         business_key=("logisticsCode", "logisticsNo"),
         sender_field="logisticsCode",
@@ -119,12 +145,13 @@ _MESSAGES = (
             "Inventory",
             f"{_APP} customsCode! ebpCode! ebpName! orderNo! logisticsCode! logisticsName!"
             " logisticsNo! copNo! preNo invtNo ieFlag! portCode! ieDate! statisticsFlag!"
-            " agentCode! agentName! ebcCode! ebcName! ownerCode! ownerName! iacCode emsNo"
-            " tradeMode! trafMode! trafName voyageNo billNo totalPackageNo loctNo licenseNo"
-            " country! POD freight fCurrency fFlag insuredFee iCurrency iFlag wrapType packNo!"
-            " grossWeight! netWeight! note",
-            "gnum! itemNo itemRecordNo itemName! gcode! gname! gmodel! barCode country!"
-            " currency! qty! unit! qty1! unit1! qty2 unit2 price! totalPrice! note",
+            " agentCode! agentName! ebcCode! ebcName! ownerCode! ownerName! iacCode iacName"
+            " emsNo tradeMode! trafMode! trafName voyageNo billNo totalPackageNo loctNo"
+            " licenseNo country! POD! freight! fCurrency! fFlag! insuredFee! iCurrency! iFlag!"
+            " wrapType! packNo! grossWeight! netWeight! note",
+            "gnum! itemNo:20! itemRecordNo itemName gcode! gname! gmodel! barCode! country!"
+            " currency! qty! qty1! qty2 unit! unit1! unit2 price! totalPrice! note",
+            items_max=100,
         ),
         business_key=("agentCode", "copNo"),
         sender_field="agentCode",
@@ -138,8 +165,8 @@ _MESSAGES = (
         "CEB605", "CEB605Message", "list cancellation application",
         _flat(
             "InvtCancel",
-            f"{_APP} customsCode! orderNo! ebpCode! ebpName! logisticsNo! copNo! preNo invtNo!"
-            " reason! agentCode! agentName! ebcCode! ebcName! note",
+            f"{_APP} customsCode! copNo! preNo invtNo! reason! agentCode! agentName! ebcCode!"
+            " ebcName! note",
         ),
         business_key=("copNo", "invtNo"),
         sender_field="agentCode",
@@ -153,10 +180,10 @@ _MESSAGES = (
         "CEB607", "CEB607Message", "master/sub bill",
         _headed(
             "WayBill",
-            f"{_APP} customsCode! copNo! preNo agentCode! agentName! loctNo trafMode! trafName"
-            " voyageNo billNo! domesticTrafNo grossWeight! logisticsCode! logisticsName!"
+            f"{_APP} customsCode! copNo! preNo agentCode! agentName! loctNo trafMode! trafName!"
+            " voyageNo! billNo! domesticTrafNo grossWeight! logisticsCode! logisticsName!"
             " msgCount! msgSeqNo! note",
-            "gnum! totalPackageNo logisticsNo! invtNo! note",
+            "gnum! totalPackageNo:60 logisticsNo! invtNo note",
         ),
         business_key=("copNo", "logisticsCode"),
         sender_field="agentCode",
@@ -170,10 +197,11 @@ _MESSAGES = (
         "CEB507", "CEB507Message", "arrival form",
         _headed(
             "Arrival",
-            f"{_APP} customsCode! copNo! preNo operatorCode! operatorName! loctNo! ieFlag!"
-            " trafMode! billNo! domesticTrafNo logisticsCode logisticsName msgCount! msgSeqNo!"
+            f"{_APP} customsCode! copNo! preNo operatorCode! operatorName! loctNo ieFlag!"
+            " trafMode! billNo domesticTrafNo! logisticsCode! logisticsName! msgCount! msgSeqNo!"
             " note",
-            "gnum! totalPackageNo logisticsNo! note",
+            "gnum! logisticsNo! totalPackageNo note",
+            items_min=0,
         ),
         business_key=("copNo",),
         sender_field="operatorCode",
@@ -188,7 +216,7 @@ _MESSAGES = (
         _headed(
             "Departure",
             f"{_APP} customsCode! copNo! preNo logisticsCode! logisticsName! trafMode! trafName"
-            " voyageNo billNo! leaveTime! msgCount! msgSeqNo! note",
+            " voyageNo billNo leaveTime! msgCount! msgSeqNo! note",
             "gnum! totalPackageNo logisticsNo! note",
         ),
         business_key=("copNo",),

@@ -1,8 +1,10 @@
 """Format-level field checks of the preliminary verification, driven by the catalogue.
 
-``check_fields`` reports, for every document, list item and ``BaseTransfer``: required fields
-absent or empty (9004), values longer than allowed (9005) and values not matching their format or
-allowed values (9006); plus the root ``guid`` and, for headed documents, at least one list item.
+``check_fields`` reports, for every document, list item, ``BaseTransfer``, ``BaseSubscribe`` and
+``ExtendMessage``: required fields absent or empty (9004), values longer than allowed (9005) and
+values not matching their format or allowed values, or shorter than the schema's fixed or minimum
+length (9006); plus the root ``guid`` and, for headed documents, the number of list items the
+schema allows (at least one, except an arrival's; at most 100 order and list items).
 One problem per field at most. Logic checks (gnum sequence, price x qty, weights, parties) are the
 gateway's, not here. Decoding does not call this: the gateway does, and answers with CEB900.
 """
@@ -11,7 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from shared.messages.catalogue import BASE_TRANSFER, MESSAGE_SPECS, FieldSpec
+from shared.messages.catalogue import (
+    BASE_SUBSCRIBE,
+    BASE_TRANSFER,
+    EXTEND_MESSAGE,
+    MESSAGE_SPECS,
+    FieldSpec,
+)
 from shared.messages.errors import (
     BAD_FORMAT,
     MALFORMED_STRUCTURE,
@@ -20,10 +28,11 @@ from shared.messages.errors import (
     UNKNOWN_MESSAGE_TYPE,
     FieldProblem,
 )
-from shared.messages.field_formats import GUID, FieldFormat
+from shared.messages.field_formats import GUID, TEXT, FieldFormat
 from shared.messages.model import CebMessage
 
-_ROOT_GUID = FieldSpec("guid", GUID, 36, required=True)
+_ROOT_GUID = FieldSpec("guid", GUID, 36, required=True, min_length=36)
+_ROOT_VERSION = FieldSpec("version", TEXT, 10, required=True)
 
 
 def check_fields(message: CebMessage) -> list[FieldProblem]:
@@ -41,6 +50,9 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
     root_guid = problem_with(_ROOT_GUID, message.guid, f"{spec.root}/@guid")
     if root_guid:
         problems.append(root_guid)
+    root_version = problem_with(_ROOT_VERSION, message.version, f"{spec.root}/@version")
+    if root_version:
+        problems.append(root_version)
     doc_spec = spec.document
     for number, document in enumerate(message.documents, start=1):
         path = f"{doc_spec.name}[{number}]"
@@ -56,7 +68,7 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
             problems += check_values(doc_spec.head_fields, document.head, path)
             continue
         problems += check_values(doc_spec.head_fields, document.head, f"{path}/{doc_spec.head}")
-        if not document.items:
+        if len(document.items) < doc_spec.items_min:
             problems.append(
                 FieldProblem(
                     MISSING_REQUIRED,
@@ -64,10 +76,22 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
                     f"at least one {doc_spec.item} item is required",
                 )
             )
+        elif doc_spec.items_max is not None and len(document.items) > doc_spec.items_max:
+            problems.append(
+                FieldProblem(
+                    MALFORMED_STRUCTURE,
+                    f"{path}/{doc_spec.item}",
+                    f"{len(document.items)} items; at most {doc_spec.items_max} are allowed",
+                )
+            )
         for n, item in enumerate(document.items, start=1):
             problems += check_values(doc_spec.item_fields, item, f"{path}/{doc_spec.item}[{n}]")
     base = message.base_transfer.__dict__  # its fields, as model_dump() would give them
     problems += check_values(BASE_TRANSFER.head_fields, base, "BaseTransfer")
+    for n, subscription in enumerate(message.subscriptions, start=1):
+        problems += check_values(BASE_SUBSCRIBE.head_fields, subscription, f"BaseSubscribe[{n}]")
+    if message.extension is not None:
+        problems += check_values(EXTEND_MESSAGE.head_fields, message.extension, "ExtendMessage")
     return problems
 
 
@@ -109,6 +133,13 @@ def problem_with(spec: FieldSpec, value: str, path: str) -> FieldProblem | None:
         return FieldProblem(
             BAD_FORMAT, path, f"{_shown(value)} is not {spec.format.expected}"
         )
+    if len(value) < spec.min_length:
+        exactly = "exactly" if spec.min_length == spec.max_length else "at least"
+        return FieldProblem(
+            BAD_FORMAT,
+            path,
+            f"is {len(value)} characters long; {exactly} {spec.min_length} are required",
+        )
     return None
 
 
@@ -121,7 +152,7 @@ def _shown(value: str) -> str:
 # container that passes them all has no problem, and only one that does not is walked again by
 # ``check_values`` above to say what is wrong, in the same words and order.
 
-Rule = tuple[str, bool, int, "Callable[[str], object] | None"]
+Rule = tuple[str, bool, int, int, "Callable[[str], object] | None"]
 _RULES: dict[int, tuple[tuple[FieldSpec, ...], tuple[Rule, ...], frozenset[str]]] = {}
 
 
@@ -154,10 +185,21 @@ def _matcher(pattern: re.Pattern[str]) -> Callable[[str], object]:
     return pattern.fullmatch
 
 
+def _decimal_of(total: int, fraction: int) -> Callable[[str], bool]:
+    """``field_formats.decimal(total, fraction)``'s pattern, judged by string methods."""
+    def accepts(value: str) -> bool:
+        whole, dot, part = value.partition(".")
+        return (0 < len(whole) <= total and whole.isascii() and whole.isdigit()
+                and (not dot or (len(part) <= fraction and part.isascii() and part.isdigit())))
+    return accepts
+
+
 def predicate(fmt: FieldFormat) -> Callable[[str], object] | None:
     """A function whose truth is ``fmt.accepts(value)`` (None: every value is accepted)."""
     if fmt.values:
         return frozenset(fmt.values).__contains__
+    if fmt.kind == "decimal" and fmt.digits and fmt.calendar is None:
+        return _decimal_of(*fmt.digits)
     pattern, calendar = fmt.pattern, fmt.calendar
     if pattern is not None and calendar is not None:
         matches = _matcher(pattern)
@@ -171,7 +213,9 @@ def _rules(fields: tuple[FieldSpec, ...]) -> tuple[tuple[Rule, ...], frozenset[s
     cached = _RULES.get(id(fields))
     if cached is not None and cached[0] is fields:
         return cached[1], cached[2]
-    rules = tuple((f.name, f.required, f.max_length, predicate(f.format)) for f in fields)
+    rules = tuple(
+        (f.name, f.required, f.max_length, f.min_length, predicate(f.format)) for f in fields
+    )
     known = frozenset(f.name for f in fields)
     if len(_RULES) < 256:  # the catalogue's tuples (kept alive here, so their ids stay theirs)
         _RULES[id(fields)] = (fields, rules, known)
@@ -182,10 +226,12 @@ def passes(fields: tuple[FieldSpec, ...], values: dict[str, str]) -> bool:
     """True when ``check_values(fields, values, ...)`` would find no problem."""
     rules, known = _rules(fields)
     get = values.get
-    for name, required, max_length, accepts in rules:
+    for name, required, max_length, min_length, accepts in rules:
         value = get(name)
         if value:
-            if len(value) > max_length or (accepts is not None and not accepts(value)):
+            if not min_length <= len(value) <= max_length or (
+                accepts is not None and not accepts(value)
+            ):
                 return False
         elif required:
             return False

@@ -20,6 +20,7 @@ class FieldFormat:
     pattern: re.Pattern[str] | None = None
     values: tuple[str, ...] = ()  # for enums
     calendar: Callable[[str], bool] | None = None  # for dates: is it a real moment?
+    digits: tuple[int, int] | None = None  # xs:decimal / xs:int: (totalDigits, fractionDigits)
 
     def accepts(self, value: str) -> bool:
         if self.values:
@@ -80,6 +81,16 @@ PARTY_CODE = FieldFormat(
     # USCC (GB 32100): 18 characters from digits and upper-case letters without I, O, S, V, Z
     re.compile(r"[0-9A-Z]{10}|[0-9A-HJ-NP-RTUWXY]{18}"),
 )
+# the text: an overseas platform that has no code fills ebpCode with 无 ("none")
+EBP_CODE = FieldFormat(
+    "ebp_code", PARTY_CODE.expected + ", or 无 for an overseas platform without one",
+    re.compile(PARTY_CODE.pattern.pattern + "|无"),
+)
+# the text: a producer not registered with customs fills ownerCode with NO
+OWNER_CODE = FieldFormat(
+    "owner_code", PARTY_CODE.expected + ", or NO for a producer not registered with customs",
+    re.compile(PARTY_CODE.pattern.pattern + "|NO"),
+)
 CUSTOMS_CODE = FieldFormat(
     "customs_code", "a 4-digit customs or port code", re.compile(r"[0-9]{4}")
 )
@@ -88,10 +99,12 @@ CODE3 = FieldFormat(
     "code3", "a 3-digit code (currency, country or unit, e.g. 142)", re.compile(r"[0-9]{3}")
 )
 CODE = FieldFormat("code", "a code of digits and letters", re.compile(r"[0-9A-Za-z]+"))
+# the text asks for upper case; the schema takes any 36 characters and the customs' own samples
+# send lower case, so both cases are accepted
 GUID = FieldFormat(
     "guid",
-    "a 36-character upper-case UUID such as 4CDE1CFD-EDED-46B1-946C-B8022E42FC94",
-    re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"),
+    "a 36-character UUID such as 4CDE1CFD-EDED-46B1-946C-B8022E42FC94",
+    re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"),
 )
 DATETIME14 = FieldFormat(
     "datetime14",
@@ -106,10 +119,31 @@ DATETIME17 = FieldFormat(
     calendar=_moment("%Y%m%d%H%M%S%f"),
 )
 DATE8 = FieldFormat("date8", "a date yyyyMMdd", re.compile(r"[0-9]{8}"), calendar=_moment("%Y%m%d"))
-DECIMAL = FieldFormat(
-    "decimal", "a non-negative decimal number such as 120.50", re.compile(r"[0-9]+(?:\.[0-9]+)?")
-)
+def decimal(total: int, fraction: int) -> FieldFormat:
+    """The standard's ``N<total>,<fraction>`` (xs:decimal totalDigits/fractionDigits), not negative.
+
+    With the field's maximum length ``total + 1`` the pattern admits exactly the numbers of at most
+    ``total`` digits, ``fraction`` of them after the point.
+    """
+    return FieldFormat(
+        "decimal",
+        f"a non-negative decimal number of at most {total} digits, {fraction} after the point, "
+        "such as 120.50",
+        re.compile(rf"[0-9]{{1,{total}}}(?:\.[0-9]{{1,{fraction}}})?"),
+        digits=(total, fraction),
+    )
+
+
+def integer(total: int) -> FieldFormat:
+    """The standard's ``N<total>`` (xs:int totalDigits), not negative."""
+    return FieldFormat(
+        "integer", f"a non-negative whole number of at most {total} digits",
+        re.compile(r"[0-9]+"), digits=(total, 0),
+    )
+
+
 INTEGER = FieldFormat("integer", "a non-negative whole number", re.compile(r"[0-9]+"))
+DECIMAL = decimal(19, 5)  # N19,5: every amount, quantity and weight of the export messages
 SIGNED_INTEGER = FieldFormat("signed_integer", "a whole number", re.compile(r"-?[0-9]+"))
 MESSAGE_TYPE = FieldFormat(
     "message_type", "a message type such as CEB603", re.compile(r"CEB[0-9]{3}")

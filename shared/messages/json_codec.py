@@ -5,7 +5,9 @@
 top-level key, its attributes are fields, repeated elements are arrays (a single object is taken
 as an array of one), values are strings; numbers are accepted and kept as written (``120.00``
 stays ``"120.00"``), ``null`` reads as ``""``. Duplicate keys, non-object roots and nesting deeper
-than ``MAX_DEPTH`` are rejected. ``Signature`` (any value) marks the message signed.
+than ``MAX_DEPTH`` are rejected. ``Signature`` (any value) marks the message signed;
+``BaseSubscribe`` (up to five) and ``ExtendMessage`` (``name``, ``version``, and a ``Message`` of
+any value, not read) are taken as the XML form's.
 """
 from __future__ import annotations
 
@@ -13,13 +15,23 @@ import json
 import re
 from decimal import Decimal
 
-from shared.messages.catalogue import BASE_TRANSFER, DocumentSpec, MessageSpec, message_type_of
+from shared.messages.catalogue import (
+    BASE_SUBSCRIBE,
+    BASE_TRANSFER,
+    EXTEND_MESSAGE,
+    MAX_DOCUMENTS,
+    MAX_SUBSCRIPTIONS,
+    DocumentSpec,
+    MessageSpec,
+    message_type_of,
+)
 from shared.messages.catalogue import receipt_spec_for_root, spec_for_root
 from shared.messages.errors import (
     BAD_FORMAT,
     EMPTY_MESSAGE,
     INVALID_ENCODING,
     MALFORMED_STRUCTURE,
+    MISSING_REQUIRED,
     NOT_WELL_FORMED,
     TOO_DEEP,
     UNKNOWN_MESSAGE_TYPE,
@@ -125,20 +137,38 @@ def _message(spec: MessageSpec, body: dict) -> CebMessage:
     doc_spec = spec.document
     documents: list[Document] = []
     base: dict[str, str] = {}
+    subscriptions: list[dict[str, str]] = []
+    extension: dict[str, str] | None = None
     signed = False
     for key, value in body.items():
         if key == doc_spec.name:
             for number, part in enumerate(as_objects(value, key), start=1):
                 documents.append(_document(part, doc_spec, number))
+            if len(documents) > MAX_DOCUMENTS:
+                raise FormatError(
+                    MALFORMED_STRUCTURE, f"{spec.root}/{key}: at most {MAX_DOCUMENTS} documents"
+                )
         elif key == "BaseTransfer":
             base = read_fields(single_object(value, key), BASE_TRANSFER.head_index, key)
+        elif key == "BaseSubscribe":
+            parts = as_objects(value, key)
+            if len(parts) > MAX_SUBSCRIPTIONS:
+                raise FormatError(
+                    MALFORMED_STRUCTURE, f"{spec.root}/{key}: at most {MAX_SUBSCRIPTIONS} of them"
+                )
+            subscriptions = [
+                read_fields(part, BASE_SUBSCRIBE.head_index, f"{key}[{n}]")
+                for n, part in enumerate(parts, start=1)
+            ]
+        elif key == "ExtendMessage":
+            extension = _extension(single_object(value, key))
         elif key == "Signature":
             signed = True
         elif key not in ("guid", "version"):
             raise FormatError(
                 MALFORMED_STRUCTURE,
                 f"{spec.root}/{key} is not expected there; expected guid, version, "
-                f"{doc_spec.name}, BaseTransfer or Signature",
+                f"{doc_spec.name}, BaseTransfer, BaseSubscribe, Signature or ExtendMessage",
             )
     if not documents:
         raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {doc_spec.name} document")
@@ -151,8 +181,17 @@ def _message(spec: MessageSpec, body: dict) -> CebMessage:
         format="json",
         documents=documents,
         base_transfer=BaseTransfer(**base),
+        subscriptions=subscriptions,
+        extension=extension,
         signed=signed,
     )
+
+
+def _extension(obj: dict) -> dict[str, str]:
+    fields = {key: value for key, value in obj.items() if key != "Message"}
+    if "Message" not in obj:
+        raise FormatError(MISSING_REQUIRED, "ExtendMessage/Message is required")
+    return read_fields(fields, EXTEND_MESSAGE.head_index, "ExtendMessage")
 
 
 def _document(part: dict, spec: DocumentSpec, number: int) -> Document:

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import json
 
-from shared.messages.catalogue import BASE_TRANSFER, DocumentSpec, spec_for
+from shared.messages.catalogue import (
+    BASE_SUBSCRIBE,
+    BASE_TRANSFER,
+    EXTEND_MESSAGE,
+    DocumentSpec,
+    spec_for,
+)
 from shared.messages.model import CebMessage, Document, Format
 from shared.messages.xml_writing import CebXmlWriter
 
@@ -57,6 +63,16 @@ def _xml(message: CebMessage, root: str, doc_spec: DocumentSpec, pretty: bool) -
     out.start("BaseTransfer")
     out.fields(list(_names(BASE_TRANSFER.head_fields)), message.base_transfer.model_dump())
     out.end("BaseTransfer")
+    for subscription in message.subscriptions:
+        out.start("BaseSubscribe")
+        out.fields(ordered(_names(BASE_SUBSCRIBE.head_fields), subscription), subscription)
+        out.end("BaseSubscribe")
+    if message.extension is not None:
+        out.start("ExtendMessage")
+        out.fields(ordered(_names(EXTEND_MESSAGE.head_fields), message.extension), message.extension)
+        out.start("Message")
+        out.end("Message")
+        out.end("ExtendMessage")
     out.end(root)
     return out.to_bytes()
 
@@ -68,6 +84,10 @@ def _json(message: CebMessage, root: str, doc_spec: DocumentSpec, pretty: bool) 
         documents.setdefault(document.name, []).append(_json_document(document, doc_spec))
     body.update(documents)
     body["BaseTransfer"] = message.base_transfer.model_dump()
+    if message.subscriptions:
+        body["BaseSubscribe"] = message.subscriptions
+    if message.extension is not None:
+        body["ExtendMessage"] = {**message.extension, "Message": {}}
     return dump_json({root: body}, pretty)
 
 

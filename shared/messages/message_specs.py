@@ -12,7 +12,7 @@ class FieldSpec:
     format: FieldFormat
     max_length: int
     required: bool
-    min_length: int = 0  # a receipt field the standard gives a fixed length (guid 36, preNo 18)
+    min_length: int = 0  # the schema's length/minLength: a shorter non-empty value is refused, a receipt pads to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,8 @@ class DocumentSpec:
     item: str | None  # "InventoryList"; None for a flat document
     head_fields: tuple[FieldSpec, ...]  # a flat document's own fields
     item_fields: tuple[FieldSpec, ...] = ()
+    items_min: int = 1  # list items a headed document must have (ArrivalList: 0)
+    items_max: int | None = None  # and may have (OrderList, InventoryList: 100); None: unbounded
     head_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
     item_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 

@@ -1,7 +1,8 @@
 """The CEB message as every service sees it, whatever format it arrived in.
 
 A CEB message is a root ``CEB<code>Message`` (attributes ``guid``, ``version``) holding one or more
-business documents and a ``BaseTransfer``. A document is either *headed* (``<Doc>Head`` plus
+business documents, a ``BaseTransfer``, up to five ``BaseSubscribe`` and an optional
+``ExtendMessage`` (of which its ``name`` and ``version`` are kept; its free ``Message`` is not read). A document is either *headed* (``<Doc>Head`` plus
 repeated ``<Doc>List`` items, e.g. ``Inventory``) or *flat* (its fields directly inside, e.g.
 ``InvtCancel``). Values are kept as the strings the enterprise sent; typed checks live in the
 verification catalogue.
@@ -43,6 +44,8 @@ class CebMessage(BaseModel):
     format: Format
     documents: list[Document]
     base_transfer: BaseTransfer = Field(default_factory=BaseTransfer)
+    subscriptions: list[dict[str, str]] = Field(default_factory=list)  # BaseSubscribe, 0..5
+    extension: dict[str, str] | None = None  # ExtendMessage's name and version
     signed: bool = False
 
     @property

@@ -1,8 +1,10 @@
 """CEB XML -> ``CebMessage``, strictly by the catalogue.
 
 Any namespace prefix (or the default namespace) is accepted for ``http://www.chinaport.gov.cn/ceb``.
-The root holds the documents, then ``BaseTransfer``, then an optional xmldsig ``Signature``
-(present -> ``signed=True``; verifying it is not this module's job). Element text is stripped; an
+The root holds, in the schema's order, 1..100 documents, ``BaseTransfer``, up to five
+``BaseSubscribe``, an optional xmldsig ``Signature`` (present -> ``signed=True``; verifying it is
+not this module's job) and an optional ``ExtendMessage`` (its ``Message`` may hold any XML and is
+not read). Fields must stand in the schema's order. Element text is stripped; an
 empty element reads as ``""``; an element the catalogue does not know is a format error naming it.
 The walk iterates children directly (no XPath) and builds the documents without re-validating
 what it has just read.
@@ -12,7 +14,11 @@ from __future__ import annotations
 from lxml import etree
 
 from shared.messages.catalogue import (
+    BASE_SUBSCRIBE,
     BASE_TRANSFER,
+    EXTEND_MESSAGE,
+    MAX_DOCUMENTS,
+    MAX_SUBSCRIPTIONS,
     CEB_NAMESPACE,
     MESSAGE_SPECS,
     RECEIPT_SPECS,
@@ -26,6 +32,7 @@ from shared.messages.catalogue import (
 from shared.messages.errors import (
     EMPTY_MESSAGE,
     MALFORMED_STRUCTURE,
+    MISSING_REQUIRED,
     TOO_DEEP,
     UNKNOWN_MESSAGE_TYPE,
     WRONG_NAMESPACE,
@@ -40,6 +47,9 @@ CEB = "{" + CEB_NAMESPACE + "}"
 _CEB_LEN = len(CEB)
 _SIGNATURE = "{" + DSIG_NAMESPACE + "}Signature"
 _BASE_TRANSFER = CEB + "BaseTransfer"
+_BASE_SUBSCRIBE = CEB + "BaseSubscribe"
+_EXTEND_MESSAGE = CEB + "ExtendMessage"
+_EXTENSION_BODY = CEB + "Message"
 
 
 def field_tags(fields: tuple[FieldSpec, ...]) -> dict[str, str]:
@@ -48,7 +58,11 @@ def field_tags(fields: tuple[FieldSpec, ...]) -> dict[str, str]:
 
 
 def _all_field_tags() -> dict[str, dict[str, str]]:
-    tags = {"BaseTransfer": field_tags(BASE_TRANSFER.head_fields)}
+    tags = {
+        "BaseTransfer": field_tags(BASE_TRANSFER.head_fields),
+        "BaseSubscribe": field_tags(BASE_SUBSCRIBE.head_fields),
+        "ExtendMessage": field_tags(EXTEND_MESSAGE.head_fields),
+    }
     for spec in MESSAGE_SPECS.values():
         doc = spec.document
         if doc.flat:
@@ -63,6 +77,10 @@ def _all_field_tags() -> dict[str, dict[str, str]]:
 
 # per container element name: InventoryHead, InventoryList, InvtCancel, BaseTransfer, ...
 FIELD_TAGS: dict[str, dict[str, str]] = _all_field_tags()
+# per tags dict (by id): each tag's place in the schema's sequence
+_PLACES: dict[int, dict[str, int]] = {
+    id(tags): {tag: n for n, tag in enumerate(tags)} for tags in FIELD_TAGS.values()
+}
 
 
 def decode_xml(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CebMessage:
@@ -134,20 +152,30 @@ def _message(root: etree._Element, spec: MessageSpec, guid: str) -> CebMessage:
     doc_tag = CEB + doc_spec.name
     documents: list[Document] = []
     base: dict[str, str] | None = None
+    subscriptions: list[dict[str, str]] = []
+    extension: dict[str, str] | None = None
     signed = False
+    # the schema's sequence: documents, BaseTransfer, BaseSubscribe*, Signature?, ExtendMessage?
+    stage = 0  # 0 documents, 1 after BaseTransfer, 2 after Signature, 3 after ExtendMessage
     for child in root:
         tag = child.tag
-        if tag == doc_tag and base is None and not signed:
+        if tag == doc_tag and stage == 0 and len(documents) < MAX_DOCUMENTS:
             documents.append(_document(child, doc_spec, len(documents) + 1))
-        elif tag == _BASE_TRANSFER and base is None and not signed:
+        elif tag == _BASE_TRANSFER and stage == 0:
             base = read_fields(child, FIELD_TAGS["BaseTransfer"], "BaseTransfer")
-        elif tag == _SIGNATURE and not signed:
+            stage = 1
+        elif tag == _BASE_SUBSCRIBE and stage == 1 and len(subscriptions) < MAX_SUBSCRIPTIONS:
+            path = f"BaseSubscribe[{len(subscriptions) + 1}]"
+            subscriptions.append(read_fields(child, FIELD_TAGS["BaseSubscribe"], path))
+        elif tag == _SIGNATURE and stage == 1:
             check_depth(child, 2, "Signature")
             signed = True
+            stage = 2
+        elif tag == _EXTEND_MESSAGE and stage in (1, 2):
+            extension = _extension(child)
+            stage = 3
         else:
-            raise unexpected(
-                child, spec.root, 2, f"{doc_spec.name} documents, then BaseTransfer, then Signature"
-            )
+            raise unexpected(child, spec.root, 2, _ROOT_SEQUENCE.format(doc=doc_spec.name))
         _no_text(child.tail, spec.root)
     if not documents:
         raise FormatError(EMPTY_MESSAGE, f"{spec.root} holds no {doc_spec.name} document")
@@ -160,8 +188,37 @@ def _message(root: etree._Element, spec: MessageSpec, guid: str) -> CebMessage:
         format="xml",
         documents=documents,
         base_transfer=BaseTransfer(**(base or {})),
+        subscriptions=subscriptions,
+        extension=extension,
         signed=signed,
     )
+
+
+_ROOT_SEQUENCE = (
+    "1..100 {doc} documents, then BaseTransfer, up to 5 BaseSubscribe, Signature, ExtendMessage"
+)
+
+
+def _extension(element: etree._Element) -> dict[str, str]:
+    """ExtendMessage: its name and version; its Message may hold anything (the schema skips it)."""
+    _no_text(element.text, "ExtendMessage")
+    values: dict[str, str] = {}
+    tags = FIELD_TAGS["ExtendMessage"]
+    remaining = list(tags)  # name, version: each at most once, in this order, before Message
+    body = False
+    for part in element:
+        if part.tag == _EXTENSION_BODY and not body:
+            check_depth(part, 3, "ExtendMessage/Message")
+            body = True
+        elif not body and part.tag in remaining and not len(part):
+            values[tags[part.tag]] = (part.text or "").strip()
+            remaining = remaining[remaining.index(part.tag) + 1:]
+        else:
+            raise unexpected(part, "ExtendMessage", 3, "name, version, then Message")
+        _no_text(part.tail, "ExtendMessage")
+    if not body:
+        raise FormatError(MISSING_REQUIRED, "ExtendMessage/Message is required")
+    return values
 
 
 def _document(element: etree._Element, spec: DocumentSpec, number: int) -> Document:
@@ -191,20 +248,37 @@ def _document(element: etree._Element, spec: DocumentSpec, number: int) -> Docum
 def read_fields(element: etree._Element, tags: dict[str, str], path: str) -> dict[str, str]:
     """The stripped text of each field element under ``element`` (``tags``: ``FIELD_TAGS[...]``).
 
-    Strict: an unknown, repeated or nested field is a format error naming its path.
+    Strict: an unknown, repeated, nested or misplaced field (out of the schema's order) is a
+    format error naming its path.
     """
     _no_text(element.text, path)
     values: dict[str, str] = {}
+    places = _PLACES.get(id(tags))
+    last = -1
     for field in element:
         name = tags.get(field.tag)
         if name is None or name in values or len(field):
             raise _bad_field(field, name, values, path)
+        if places is not None:
+            place = places[field.tag]
+            if place < last:
+                raise _misplaced(name, values, tags, path)
+            last = place
         text = field.text
         values[name] = text.strip() if text else ""
         tail = field.tail
         if tail and not tail.isspace():
             _no_text(tail, path)
     return values
+
+
+def _misplaced(name: str, seen: dict, tags: dict[str, str], path: str) -> FormatError:
+    order = list(tags.values())
+    after = next(other for other in seen if order.index(other) > order.index(name))
+    return FormatError(
+        MALFORMED_STRUCTURE,
+        f"{path}/{name} must come before {after} (the fields stand in the schema's order)",
+    )
 
 
 def _bad_field(field: etree._Element, name: str | None, seen: dict, path: str) -> FormatError:

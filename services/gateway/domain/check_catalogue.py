@@ -65,7 +65,7 @@ CATALOGUE: list[Check] = [
     Check("2106", "country (destination, origin) is a code of the customs country table", _of("CEB603"),
           "[Code:2106;Desc:Inventory[1]/InventoryHead/country: 999 is not in the customs country table (...)]",
           goods.country_codes),
-    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB303", "CEB603"),
+    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB603"),
           "[Code:2107;Desc:Inventory[1]/InventoryList[1]/gcode: 9914100090: HS chapter 99 does not exist (...)]",
           goods.hs_chapter),
     Check("2108", "an order's goodsValue is the sum of its items' totalPrice", _of("CEB303"),
@@ -96,7 +96,8 @@ CATALOGUE: list[Check] = [
     # --- references to documents customs holds (23xx) -----------------------------------------
     _management("2301", "a master/sub bill binds only lists that exist and are live (not cancelled or rejected)",
                 _of("CEB607"), "[Code:2301;Desc:WayBill/WayBillList[1]/invtNo: list 29922026E000000001 ...]"),
-    _management("2302", "an arrival or departure refers to a known master bill (billNo)", _of("CEB507", "CEB509"),
+    _management("2302", "an arrival or departure refers to a known master bill (billNo; a postal one without billNo: "
+                "the bill its packages' lists are bound to)", _of("CEB507", "CEB509"),
                 "[Code:2302;Desc:ArrivalHead/billNo: no master bill 784-20261128]"),
     _management("2303", "a bill amendment (appType 2) refers to a bill already declared", _of("CEB607"),
                 "[Code:2303;Desc:WayBillHead/billNo: no master bill 784-1 to amend]"),

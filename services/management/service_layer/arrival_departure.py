@@ -5,6 +5,9 @@
   the bill waits.
 - A departure closes every released list of the bill; lists not released stay open and the CEB510
   names them; the bill closes when none is left open.
+- The master bill is the message's ``billNo``; a postal arrival or departure leaves it empty (the
+  standard allows it), and the bill is then the one the named packages' lists are bound to. An
+  arrival that names no package (its ArrivalList is optional) reports the whole bill.
 - Customs transit: a list leaves through its ``portCode``; arrival and departure must be reported
   by that port's customs (the message's ``customsCode``), which may differ from the customs the
   list was declared at.
@@ -28,15 +31,33 @@ def _wrong_port(lists: list[repo.StoredList], customs: str, what: str) -> list[s
             for s in lists if s.exit_customs != customs]
 
 
-async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
+async def bill_of(cl: Clearance, doc: Document) -> str:
+    """The master bill a CEB507/509 reports: its billNo, or (postal) its packages' lists' bill."""
     bill_no = doc.get("billNo")
+    if bill_no:
+        return bill_no
+    for item in doc.items:
+        stored = await repo.live_by_logistics_no(cl.conn, item.get("logisticsNo", ""))
+        if stored is not None and stored.bill_no:
+            return stored.bill_no
+    return ""
+
+
+def _no_bill(bill_no: str, what: str) -> str:
+    if bill_no:
+        return info("2302", f"{what}Head/billNo: no master bill {bill_no}")
+    return info("2302", f"{what}List/logisticsNo: no master bill binds the packages named (billNo is empty)")
+
+
+async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
+    bill_no = await bill_of(cl, doc)
     cl.accept(d, acceptance)
-    if await bills.by_bill_no(cl.conn, bill_no) is None:
-        cl.answer(d, doc, "100", info("2302", f"ArrivalHead/billNo: no master bill {bill_no}"), acceptance)
+    if not bill_no or await bills.by_bill_no(cl.conn, bill_no) is None:
+        cl.answer(d, doc, "100", _no_bill(bill_no, "Arrival"), acceptance)
         return
     of_bill = await repo.of_bill(cl.conn, bill_no)
     by_package = {s.logistics_no: s for s in of_bill}
-    named = [item.get("logisticsNo", "") for item in doc.items]
+    named = [item.get("logisticsNo", "") for item in doc.items] or list(by_package)
     unknown = [n for n in named if n not in by_package]
     arrived = [by_package[n] for n in named if n in by_package]
     problems = [info("2307", f"ArrivalList/logisticsNo: package {n} is not in bill {bill_no}") for n in unknown]
@@ -69,11 +90,11 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
 
 
 async def handle_departure(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
-    bill_no = doc.get("billNo")
+    bill_no = await bill_of(cl, doc)
     cl.accept(d, acceptance)
-    bill = await bills.by_bill_no(cl.conn, bill_no)
+    bill = await bills.by_bill_no(cl.conn, bill_no) if bill_no else None
     if bill is None:
-        cl.answer(d, doc, "100", info("2302", f"DepartureHead/billNo: no master bill {bill_no}"), acceptance)
+        cl.answer(d, doc, "100", _no_bill(bill_no, "Departure"), acceptance)
         return
     of_bill = [s for s in await repo.of_bill(cl.conn, bill_no) if ListStatus(s.status) not in TERMINAL]
     released = [s for s in of_bill if s.status == ListStatus.RELEASED.value]

@@ -299,3 +299,24 @@ async def test_the_inspection_queue_puts_b2b_exports_first(desk):
     async with desk.pool.acquire() as conn:
         queue = [t["cop_no"] for t in await inspections.queue(conn) if t["cop_no"] in (retail.cop_no, b2b.cop_no)]
     assert queue == [b2b.cop_no, retail.cop_no]
+
+
+async def test_a_bill_without_invtno_and_a_postal_arrival_and_departure_without_billno(desk):
+    """The standard's optional fields: the bill binds the list by its logisticsNo; arrival and
+    departure name no bill (nor loctNo) and report the bill their package is bound to."""
+    j = Journey()
+    await stored_and_audited(desk, j)
+    bill = await desk.send(j.bill_message(None))
+    assert bill[-1].status == "120" and "with 1 list(s)" in bill[-1].info
+    arrival = await desk.send(j.arrival_message(postal=True))
+    assert statuses(arrival)[1:] == [("CEB508", f"AR{j.stamp}", "120"), ("CEB604", j.cop_no, "800")]
+    departure = await desk.send(j.departure_message(postal=True))
+    assert statuses(departure)[-1] == ("CEB604", j.cop_no, "899")
+    assert await desk.fetchval("SELECT status FROM bills WHERE bill_no = $1", j.bill_no) == "899"
+
+
+async def test_a_postal_arrival_of_an_unbound_package_names_the_missing_bill(desk):
+    j = Journey()
+    await stored_and_audited(desk, j)
+    arrival = await desk.send(j.arrival_message(postal=True))
+    assert arrival[-1].status == "100" and "2302" in arrival[-1].info and "billNo is empty" in arrival[-1].info

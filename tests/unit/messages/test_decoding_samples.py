@@ -32,10 +32,10 @@ def test_decoded_values_are_the_strings_sent():
     message, _ = decode_message(sample("CEB603_list.xml"))
     head, items = message.document.head, message.document.items
     assert head["copNo"] == "AG20261128000001"
-    assert head["preNo"] == "" and head["billNo"] == ""  # empty elements
+    assert head["invtNo"] == "" and head["billNo"] == ""  # empty elements
     assert head["freight"] == "120.00" and head["grossWeight"] == "41.500"
     assert [item["gnum"] for item in items] == ["1", "2"]
-    assert items[0]["unit"] == "011" and items[0]["qty2"] == ""
+    assert items[0]["unit"] == "011" and items[0]["unit2"] == ""
     assert message.document.get("copNo") == "AG20261128000001"
 
 
@@ -116,13 +116,13 @@ def test_comments_and_processing_instructions_are_ignored():
 def test_json_nulls_read_as_empty_and_decimals_keep_their_digits():
     raw = (
         sample("CEB603_list.json")
-        .replace(b'"preNo": ""', b'"preNo": null')
+        .replace(b'"invtNo": ""', b'"invtNo": null')
         .replace(b'"freight": "120.00"', b'"freight": 1.2E+2')
         .replace(b'"netWeight": "38.200"', b'"netWeight": 38.200')
     )
     message = decode_json(raw)
     head = message.document.head
-    assert head["preNo"] == "" and head["freight"] == "120" and head["netWeight"] == "38.200"
+    assert head["invtNo"] == "" and head["freight"] == "120" and head["netWeight"] == "38.200"
 
 
 def test_format_is_recognised_from_the_content():

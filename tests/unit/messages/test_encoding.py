@@ -40,7 +40,7 @@ def test_xml_output_looks_like_the_samples():
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<ceb:CEB603Message guid=')
     assert 'xmlns:ceb="http://www.chinaport.gov.cn/ceb"' in text
     assert "    <ceb:InventoryHead>\n      <ceb:guid>" in text
-    assert "<ceb:preNo/>" in text
+    assert "<ceb:invtNo/>" in text
     assert text.index("<ceb:copNo>") < text.index("<ceb:ieFlag>") < text.index("<ceb:note/>")
 
 

@@ -85,7 +85,7 @@ def test_a_field_in_another_namespace():
 
 
 def test_unknown_element_is_named():
-    raw = LIST_XML.replace(b"<ceb:preNo/>", b"<ceb:preNo/><ceb:discount>5</ceb:discount>", 1)
+    raw = LIST_XML.replace(b"<ceb:invtNo/>", b"<ceb:invtNo/><ceb:discount>5</ceb:discount>", 1)
     err = rejected(raw, "9011")
     assert "Inventory[1]/InventoryHead/discount" in err.reason
     assert (err.message_type, err.guid, err.format) == ("CEB603", LIST_GUID, "xml")
@@ -97,7 +97,7 @@ def test_unknown_item_field_is_named():
 
 
 def test_unknown_json_key_is_named():
-    err = rejected(LIST_JSON.replace(b'"qty2"', b'"qty3"', 1), "9011")
+    err = rejected(LIST_JSON.replace(b'"qty1"', b'"qty3"', 1), "9011")
     assert "Inventory[1]/InventoryList[1]/qty3" in err.reason and err.format == "json"
 
 
@@ -107,7 +107,7 @@ def test_unknown_json_key_is_named():
         (b"<ceb:copNo>AG", b"<ceb:copNo>AG</ceb:copNo><ceb:copNo>AG"),  # repeated field
         (b"</ceb:InventoryHead>", b"</ceb:InventoryHead><ceb:InventoryHead/>"),  # repeated head
         (b"<ceb:note/>\n    </ceb:InventoryHead>", b"<ceb:note><ceb:b/></ceb:note></ceb:InventoryHead>"),
-        (b"<ceb:preNo/>", b"<ceb:preNo/>stray text"),
+        (b"<ceb:invtNo/>", b"<ceb:invtNo/>stray text"),
         (b"</ceb:BaseTransfer>", b"</ceb:BaseTransfer><ceb:BaseTransfer/>"),
         (b"</ceb:CEB603Message>", b"<ceb:Inventory/></ceb:CEB603Message>"),  # after BaseTransfer
     ],
