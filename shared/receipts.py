@@ -29,7 +29,7 @@ def return_time(at: datetime | None = None) -> str:
 
 def business_key(message_type: str, head: dict[str, str]) -> str:
     """The Kafka key of a document's receipts: what the enterprise tracks the document by."""
-    for name in ("copNo", "orderNo", "logisticsNo", "guid"):
+    for name in ("copNo", "coElNo", "orderNo", "logisticsNo", "guid"):
         if head.get(name):
             return head[name]
     return ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from shared.messages.field_formats import NUMBER18, FieldFormat, enum
 from shared.messages.field_vocabulary import VOCABULARY
 from shared.messages.message_specs import DocumentSpec, FieldSpec, MessageSpec, ReceiptSpec
 
@@ -16,34 +17,56 @@ CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
 _ROOT_NAME = re.compile(r"(CEB[0-9]{3})Message")
 
 __all__ = [
-    "BASE_TRANSFER", "CEB_NAMESPACE", "MESSAGE_RECEIPT", "MESSAGE_SPECS", "RECEIPT_SPECS",
+    "BASE_TRANSFER", "CEB_NAMESPACE", "MESSAGE_RECEIPT", "MESSAGE_SPECS", "RECEIPT_SPECS", "SUMMARY_RESULT",
     "DocumentSpec", "FieldSpec", "MessageSpec", "ReceiptSpec",
     "message_type_of", "receipt_spec_for", "receipt_spec_for_root", "spec_for", "spec_for_root",
 ]
 
 
-def _fields(names: str) -> tuple[FieldSpec, ...]:
+Override = int | tuple[FieldFormat, int]
+
+
+def _fields(names: str, overrides: dict[str, Override] | None = None) -> tuple[FieldSpec, ...]:
+    """``overrides``: where a document's XSD gives a field another length (an int) or another
+    format and length than the vocabulary (e.g. a return's ``ieFlag`` is I, its ``reason`` <= 500)."""
     specs = []
     for word in names.split():
         name = word.rstrip("!")
         fmt, max_length = VOCABULARY[name]
+        override = (overrides or {}).get(name)
+        if isinstance(override, int):
+            max_length = override
+        elif override is not None:
+            fmt, max_length = override
         specs.append(FieldSpec(name, fmt, max_length, required=word.endswith("!")))
     return tuple(specs)
 
 
-def _headed(name: str, head: str, items: str) -> DocumentSpec:
-    return DocumentSpec(name, f"{name}Head", f"{name}List", _fields(head), _fields(items))
+def _headed(name: str, head: str, items: str, head_overrides: dict[str, Override] | None = None,
+            item_overrides: dict[str, Override] | None = None, *, items_required: bool = True) -> DocumentSpec:
+    return DocumentSpec(name, f"{name}Head", f"{name}List", _fields(head, head_overrides),
+                        _fields(items, item_overrides), items_required)
 
 
 def _flat(name: str, fields: str) -> DocumentSpec:
     return DocumentSpec(name, None, None, _fields(fields))
 
 
-def _receipt(code: str, element: str, answers: str | None, fields: str) -> ReceiptSpec:
-    return ReceiptSpec(code, f"{code}Message", element, _fields(fields), answers)
+def _flat_with(name: str, fields: str, overrides: dict[str, Override]) -> DocumentSpec:
+    return DocumentSpec(name, None, None, _fields(fields, overrides))
+
+
+def _receipt(code: str, element: str, answers: str | None, fields: str,
+             overrides: dict[str, Override] | None = None) -> ReceiptSpec:
+    return ReceiptSpec(code, f"{code}Message", element, _fields(fields, overrides), answers)
 
 
 _APP = "guid! appType! appTime! appStatus!"
+# a return's own codes: it is declared as an import (ieFlag I) under the return trade modes
+# (9661 after a 9610/9710/9810 export, 1261 after a special-zone 1210/1239 one)
+_RETURN_IE_FLAG = enum("I")
+_RETURN_TRADE_MODE = enum("9661", "1261")
+_EXACT18 = (NUMBER18, 18)
 _RETURN = "returnStatus! returnTime! returnInfo"
 
 BASE_TRANSFER = _flat("BaseTransfer", "copCode! copName! dxpMode! dxpId! note")
@@ -180,13 +203,91 @@ _MESSAGES = (
             f"guid! customsCode copNo preNo logisticsCode billNo {_RETURN}",
         ),
     ),
+    # --- export returns, summary declaration (standard 202205 §2.17-2.23) ----------------------
+    MessageSpec(
+        "CEB213", "CEB213Message", "export return application",
+        _headed(
+            "InvtRefund",
+            f"{_APP} customsCode! loctNo ebpCode! ebpName! ebcCode! ebcName! logisticsNo!"
+            " logisticsCode! logisticsName! coElNo! preNo invtNo! tradeMode agentCode! agentName!"
+            " billNo! ieFlag! trafMode! trafName! portCode! reason! country! voyageNo! note",
+            "gnum! gcode! gname! gmodel! qty! qty1! unit! unit1! qty2 unit2 note",
+            {"logisticsNo": 80, "coElNo": 30, "invtNo": 20, "tradeMode": (_RETURN_TRADE_MODE, 4),
+             "ieFlag": (_RETURN_IE_FLAG, 1), "reason": 500, "note": 500},
+            {"gmodel": 250, "note": 500},
+        ),
+        business_key=("agentCode", "coElNo"),
+        sender_field="agentCode",
+        split=False,
+        receipt=_receipt(
+            "CEB214", "RefundReturn", "CEB213",
+            "guid! ebpCode ebcCode agentCode! coElNo! preNo invtNo! returnStatus! returnTime! returnInfo!",
+            {"coElNo": 30, "invtNo": 20, "returnStatus": 10},
+        ),
+    ),
+    MessageSpec(
+        "CEB215", "CEB215Message", "export return tally report",
+        _flat_with(
+            "InvtRefundDetail",
+            f"{_APP} customsCode! operatorCode! operatorName! logisticsCode! logisticsName!"
+            " logisticsNo! invtNo coElNo! preNo billNo! ieFlag! trafMode! trafName! voyageNo!"
+            " location note",
+            {"logisticsNo": 80, "invtNo": 20, "coElNo": 20, "ieFlag": (_RETURN_IE_FLAG, 1), "note": 250},
+        ),
+        business_key=("operatorCode", "coElNo"),
+        sender_field="operatorCode",
+        split=False,
+        receipt=_receipt(
+            "CEB216", "InvtRefundDetailReturn", "CEB215",
+            "guid! operatorCode! logisticsCode! logisticsNo! coElNo! preNo returnStatus! returnTime!"
+            " returnInfo!",
+            {"logisticsNo": 80, "coElNo": 30, "returnStatus": 10},
+        ),
+    ),
+    MessageSpec(
+        "CEB701", "CEB701Message", "summary application",
+        _headed(
+            "SummaryApply",
+            f"{_APP} customsCode! copNo! preNo sumNo agentCode! agentName! ebcCode! ebcName!"
+            " declAgentCode! declAgentName! startTime endTime loctNo summaryFlag! itemNameFlag!"
+            " msgCount! msgSeqNo! note",
+            "invtNo!",
+            {"copNo": 30},
+            {"invtNo": 20},
+            items_required=False,  # a period (startTime/endTime) names the lists instead
+        ),
+        business_key=("agentCode", "copNo"),
+        sender_field="agentCode",
+        split=False,
+        receipt=_receipt(
+            "CEB702", "SummaryReturn", "CEB701",
+            "guid! agentCode! ebcCode! copNo! preNo! sumNo msgSeqNo! returnStatus! returnTime! returnInfo!",
+            {"copNo": 30, "preNo": _EXACT18, "sumNo": _EXACT18, "returnStatus": 10},
+        ),
+    ),
+)
+
+# customs' summary result (CEB792): not an answer to one message but customs' conclusion of a
+# summary; headed (SummaryResult holding SummaryResultHead). The list of the lists' goods
+# (SummaryResultList, "后续数据，则允许为空") is not sent: see docs/summary-declaration.md.
+SUMMARY_RESULT = ReceiptSpec(
+    "CEB792", "CEB792Message", "SummaryResultHead",
+    _fields(
+        "guid! customsCode! sumNo! opDate! declSeqNo! decTmpNo decPreNo entryId decState! agentCode!"
+        " agentName! ebcCode! ebcName! declAgentCode! declAgentName! grossWeight! netWeight!"
+        " msgCount! msgSeqNo! note",
+        {"sumNo": _EXACT18, "declSeqNo": _EXACT18, "decTmpNo": _EXACT18,
+         "decPreNo": _EXACT18, "entryId": _EXACT18},
+    ),
+    "CEB701",
+    wrapper="SummaryResult",
 )
 
 MESSAGE_SPECS: dict[str, MessageSpec] = {spec.message_type: spec for spec in _MESSAGES}
 _BY_ROOT: dict[str, MessageSpec] = {spec.root: spec for spec in _MESSAGES}
 RECEIPT_SPECS: dict[str, ReceiptSpec] = {
     spec.receipt.message_type: spec.receipt for spec in _MESSAGES
-} | {MESSAGE_RECEIPT.message_type: MESSAGE_RECEIPT}
+} | {MESSAGE_RECEIPT.message_type: MESSAGE_RECEIPT, SUMMARY_RESULT.message_type: SUMMARY_RESULT}
 _RECEIPTS_BY_ROOT: dict[str, ReceiptSpec] = {spec.root: spec for spec in RECEIPT_SPECS.values()}
 
 

@@ -28,6 +28,7 @@ from shared.messages.field_formats import (
     PARTY_CODE,
     SIGNED_INTEGER,
     STATISTICS_FLAG,
+    SUMMARY_FLAG,
     TEXT,
     TRADE_MODE,
     FieldFormat,
@@ -69,6 +70,9 @@ VOCABULARY: dict[str, tuple[FieldFormat, int]] = {
     "payCode": _PARTY,
     "payName": _NAME,
     "iacCode": (TEXT, 10),
+    "iacName": _NAME,
+    "declAgentCode": _PARTY,  # CEB701/792: who will declare the summary's customs declaration
+    "declAgentName": _NAME,
     # numbers enterprises and customs give to things
     "orderNo": (TEXT, 60),
     "logisticsNo": (TEXT, 60),
@@ -81,6 +85,12 @@ VOCABULARY: dict[str, tuple[FieldFormat, int]] = {
     "billNo": (TEXT, 37),
     "totalPackageNo": (TEXT, 500),
     "domesticTrafNo": (TEXT, 100),
+    "coElNo": (TEXT, 30),  # a return's own number (CEB213/215), as copNo is a list's
+    "sumNo": (TEXT, 18),  # summary number customs assigns (CEB701/702/792)
+    "declSeqNo": (TEXT, 18),  # CEB792: customs declaration numbers of a concluded summary
+    "decTmpNo": (TEXT, 18),
+    "decPreNo": (TEXT, 18),
+    "entryId": (TEXT, 18),
     # transport
     "trafMode": (CODE, 1),
     "trafName": _NAME,
@@ -96,6 +106,15 @@ VOCABULARY: dict[str, tuple[FieldFormat, int]] = {
     "goodsInfo": (TEXT, 500),
     "msgCount": (INTEGER, 9),
     "msgSeqNo": (INTEGER, 9),
+    "location": (TEXT, 250),  # CEB215: where the returned goods are stored at the site
+    # summary declaration (CEB701/792)
+    "startTime": (DATETIME14, 14),
+    "endTime": (DATETIME14, 14),
+    "summaryFlag": (SUMMARY_FLAG, 1),
+    "itemNameFlag": (CODE, 1),
+    "opDate": (DATETIME17, 17),
+    "decState": (TEXT, 3),
+    "gseqno": (INTEGER, 5),
     # money
     "freight": _MONEY,
     "fCurrency": _CODE3,

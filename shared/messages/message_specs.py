@@ -23,6 +23,7 @@ class DocumentSpec:
     item: str | None  # "InventoryList"; None for a flat document
     head_fields: tuple[FieldSpec, ...]  # a flat document's own fields
     item_fields: tuple[FieldSpec, ...] = ()
+    items_required: bool = True  # False: a headed document may hold no items (CEB701 by period)
     head_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
     item_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
@@ -42,6 +43,9 @@ class ReceiptSpec:
     element: str  # "InventoryReturn"
     fields: tuple[FieldSpec, ...]
     answers: str | None  # the message type it answers; None for CEB900
+    # the element around ``element`` when the receipt is headed (CEB792: SummaryResult holding
+    # SummaryResultHead); None for the flat receipts
+    wrapper: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,14 +54,19 @@ def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> by
     if fmt == "xml":
         out = CebXmlWriter(pretty=pretty)
         out.root(spec.root, receipt.guid, "1.0")
+        if spec.wrapper:
+            out.start(spec.wrapper)
         out.start(spec.element)
         out.fields(names, receipt.fields)
         out.end(spec.element)
+        if spec.wrapper:
+            out.end(spec.wrapper)
         out.end(spec.root)
         return out.to_bytes()
     if fmt == "json":
         element = {name: receipt.fields.get(name, "") for name in names}
-        body = {"guid": receipt.guid, "version": "1.0", spec.element: [element]}
+        top = {spec.element: element} if spec.wrapper else element
+        body = {"guid": receipt.guid, "version": "1.0", spec.wrapper or spec.element: [top]}
         return dump_json({spec.root: body}, pretty)
     raise ValueError(f"unknown format {fmt!r}; expected 'xml' or 'json'")
 
@@ -81,13 +86,22 @@ def _from_xml(raw: bytes, max_bytes: int) -> Receipt:
         spec = _spec(root.tag[len(CEB):])
         fields: dict[str, str] | None = None
         for child in root:
-            if child.tag == CEB + spec.element and fields is None:
-                fields = read_xml_fields(child, FIELD_TAGS[spec.element], spec.element)
+            if child.tag == CEB + (spec.wrapper or spec.element) and fields is None:
+                fields = _xml_element(child, spec)
             elif child.tag != _SIGNATURE:
-                raise unexpected(child, spec.root, 2, f"one {spec.element}")
+                raise unexpected(child, spec.root, 2, f"one {spec.wrapper or spec.element}")
         return _receipt(spec, guid, fields)
     except FormatError as err:
         raise err.in_context(message_type=message_type, guid=guid, format="xml") from None
+
+
+def _xml_element(child, spec: ReceiptSpec) -> dict[str, str]:
+    if not spec.wrapper:
+        return read_xml_fields(child, FIELD_TAGS[spec.element], spec.element)
+    parts = list(child)
+    if len(parts) != 1 or parts[0].tag != CEB + spec.element:
+        raise FormatError(MALFORMED_STRUCTURE, f"{spec.wrapper} must hold one {spec.element}")
+    return read_xml_fields(parts[0], FIELD_TAGS[spec.element], f"{spec.wrapper}/{spec.element}")
 
 
 def _from_json(raw: bytes, max_bytes: int) -> Receipt:
@@ -98,7 +112,12 @@ def _from_json(raw: bytes, max_bytes: int) -> Receipt:
         fields = None
         index = {field.name: field for field in spec.fields}
         for key, value in body.items():
-            if key == spec.element:
+            if key == spec.wrapper:
+                inner = single_object(value, key)
+                if set(inner) != {spec.element}:
+                    raise FormatError(MALFORMED_STRUCTURE, f"{key} must hold one {spec.element}")
+                fields = read_json_fields(single_object(inner[spec.element], spec.element), index, spec.element)
+            elif key == spec.element and not spec.wrapper:
                 fields = read_json_fields(single_object(value, key), index, key)
             elif key not in ("guid", "version", "Signature"):
                 reason = f"{spec.root}/{key} is not expected there; expected one {spec.element}"
