@@ -6,12 +6,14 @@ two equal. Format errors (CEB900, codes 9xxx) are the codec's: ``shared.messages
 from __future__ import annotations
 
 from . import agreement_checks as agree
+from . import bonded_checks as bonded
 from . import document_checks as docs
 from . import goods_checks as goods
 from . import sender_checks as sender
 from .verification import Check
 
-ALL = frozenset({"CEB303", "CEB403", "CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB509"})
+ALL = frozenset({"CEB303", "CEB403", "CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB509",
+                 "CEB213", "CEB215", "CEB701"})
 HEADED = frozenset({"CEB303", "CEB603", "CEB607", "CEB507", "CEB509"})
 SPLIT = frozenset({"CEB607", "CEB507", "CEB509"})
 DECLARED = ALL  # appStatus 2 may be set on any of them
@@ -28,8 +30,8 @@ def _management(code: str, meaning: str, applies_to: frozenset[str], example: st
 
 CATALOGUE: list[Check] = [
     # --- the sender (20xx) -------------------------------------------------------------------
-    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607; ebc: CEB303/403; "
-          "logistics: CEB505/509; operator: CEB507)", ALL,
+    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607/213/701; ebc: CEB303/403; "
+          "logistics: CEB505/509; operator: CEB507/215)", ALL,
           "[Code:2001;Desc:CEB603Message: sender 3301970004 (roles operator) may not send CEB603; ...]",
           sender.role_allows_type, stage="sender"),
     Check("2002", "the party the message is declared by (agentCode, ebcCode, logisticsCode, operatorCode) "
@@ -43,7 +45,7 @@ CATALOGUE: list[Check] = [
           "[Code:2004;Desc:DxpMsg/TransInfo/SenderId: DXPENT0000000009 does not match the Kafka key DXPENT0000000001]",
           sender.transport_sender_is_key, stage="sender"),
     Check("2005", "the e-commerce enterprise (ebcCode) and logistics enterprise (logisticsCode) a message names "
-          "are registered with that role", _of("CEB505", "CEB603", "CEB605", "CEB607", "CEB507"),
+          "are registered with that role", _of("CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB213", "CEB701"),
           "[Code:2005;Desc:Inventory[1]/InventoryHead/ebcCode: 3301969999 is not a registered enterprise]",
           sender.named_parties_registered, stage="sender"),
     # --- the document's content (21xx) -------------------------------------------------------
@@ -56,16 +58,16 @@ CATALOGUE: list[Check] = [
     Check("2103", "net weight does not exceed gross weight", _of("CEB603"),
           "[Code:2103;Desc:Inventory[1]/InventoryHead/netWeight: net weight 50.000 exceeds gross weight 41.500]",
           docs.net_le_gross),
-    Check("2104", "msgSeqNo lies in 1..msgCount", SPLIT,
+    Check("2104", "msgSeqNo lies in 1..msgCount", SPLIT | _of("CEB701"),
           "[Code:2104;Desc:WayBill[1]/WayBillHead/msgSeqNo: msgSeqNo 3 must be between 1 and msgCount 2]",
           docs.part_number),
     Check("2105", "currency, fCurrency and iCurrency are codes of the customs currency table", _of("CEB303", "CEB403", "CEB505", "CEB603"),
           "[Code:2105;Desc:Inventory[1]/InventoryList[1]/currency: 999 is not in the customs currency table (...)]",
           goods.currency_codes),
-    Check("2106", "country (destination, origin) is a code of the customs country table", _of("CEB603"),
+    Check("2106", "country (destination, origin) is a code of the customs country table", _of("CEB603", "CEB213"),
           "[Code:2106;Desc:Inventory[1]/InventoryHead/country: 999 is not in the customs country table (...)]",
           goods.country_codes),
-    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB303", "CEB603"),
+    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB303", "CEB603", "CEB213"),
           "[Code:2107;Desc:Inventory[1]/InventoryList[1]/gcode: 9914100090: HS chapter 99 does not exist (...)]",
           goods.hs_chapter),
     Check("2108", "an order's goodsValue is the sum of its items' totalPrice", _of("CEB303"),
@@ -74,12 +76,29 @@ CATALOGUE: list[Check] = [
     Check("2109", "an order item's currency is the order's currency", _of("CEB303"),
           "[Code:2109;Desc:Order[1]/OrderList[1]/currency: 502 (USD) differs from the order's currency 142 (CNY)]",
           goods.item_currency),
-    Check("2110", "an invtNo is a list number customs assigned (customs code, year, E, serial)", _of("CEB603", "CEB605", "CEB607"),
+    Check("2110", "an invtNo is a list number customs assigned (customs code, year, E, serial)",
+          _of("CEB603", "CEB605", "CEB607", "CEB213", "CEB215", "CEB701"),
           "[Code:2110;Desc:InvtCancel[1]/invtNo: 'INVT-1' is not a list number customs assigned (...)]",
           docs.list_numbers),
     Check("2111", "a package (logisticsNo) appears once in a bill, arrival or departure", SPLIT,
           "[Code:2111;Desc:WayBill[1]/WayBillList[2]/logisticsNo: QT2026112800001 already appears in item 1]",
           docs.packages_once),
+    Check("2112", "a special-zone (bonded) export list (tradeMode 1210 or 1239) names the zone's warehouse "
+          "enterprise (iacCode: a registration code or USCC, iacName), its account book (emsNo) and each "
+          "item's record number (itemRecordNo)", _of("CEB603"),
+          "[Code:2112;Desc:Inventory[1]/InventoryList[1]/itemRecordNo: a bonded export (tradeMode 1210) names each item's record number ...]",
+          bonded.bonded_list_fields),
+    Check("2113", "a return's country of departure is not China (142)", _of("CEB213"),
+          "[Code:2113;Desc:InvtRefund[1]/InvtRefundHead/country: returned goods come from abroad: ...]",
+          bonded.return_comes_from_abroad),
+    Check("2114", "a summary names its lists or a period: startTime and endTime together, endTime not before "
+          "startTime", _of("CEB701"),
+          "[Code:2114;Desc:SummaryApply[1]/SummaryApplyHead/endTime: endTime 20261101000000 is before startTime ...]",
+          bonded.summary_period_or_lists),
+    Check("2115", "a summary application comes as one message (msgCount 1); summaries in parts are not "
+          "supported", _of("CEB701"),
+          "[Code:2115;Desc:SummaryApply[1]/SummaryApplyHead/msgCount: msgCount 2: a summary application in parts ...]",
+          bonded.summary_whole),
     # --- agreement with documents seen before (212x) -----------------------------------------
     Check("2123", "a payment receipt agrees with its order (ebcCode, currency, charge = goodsValue + freight) "
           "when the platform has seen the order (CEB303, ebpCode + orderNo)", _of("CEB403"),

@@ -12,11 +12,11 @@ Role = Literal["agent", "ebc", "ebp", "logistics", "operator"]
 
 # which message types each role may send (handbook: "Parties")
 MESSAGES_BY_ROLE: dict[str, frozenset[str]] = {
-    "agent": frozenset({"CEB603", "CEB605", "CEB607"}),
+    "agent": frozenset({"CEB603", "CEB605", "CEB607", "CEB213", "CEB701"}),
     "ebc": frozenset({"CEB303", "CEB403"}),
     "ebp": frozenset(),
     "logistics": frozenset({"CEB505", "CEB509"}),
-    "operator": frozenset({"CEB507"}),
+    "operator": frozenset({"CEB507", "CEB215"}),
 }
 
 _CODE = re.compile(r"^(?:[0-9A-Z]{10}|[0-9A-Z]{18})$")

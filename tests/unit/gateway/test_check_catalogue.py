@@ -65,6 +65,10 @@ TRIPS = {
     "2109": ("CEB303", lambda m: _item(m, 0, currency="502"), {}, "Order[1]/OrderList[1]/currency"),
     "2110": ("CEB605", lambda m: _head(m, invtNo="INVT-1"), {}, "InvtCancel[1]/invtNo"),
     "2111": ("CEB607", _dup_package, {}, "WayBill[1]/WayBillList[2]/logisticsNo"),
+    "2112": ("CEB603", lambda m: _head(m, tradeMode="1210"), {}, "Inventory[1]/InventoryHead/iacCode"),
+    "2113": ("CEB213", lambda m: _head(m, country="142"), {}, "InvtRefund[1]/InvtRefundHead/country"),
+    "2114": ("CEB701", lambda m: _head(m, startTime="20261101000000"), {}, "SummaryApply[1]/SummaryApplyHead/endTime"),
+    "2115": ("CEB701", lambda m: _head(m, msgCount="2"), {}, "SummaryApply[1]/SummaryApplyHead/msgCount"),
     "2123": ("CEB403", lambda m: _head(m, charge="100.00"), {}, "Receipts[1]/charge"),
 }
 
@@ -108,6 +112,26 @@ def test_valid_messages_pass_everything(message_type):
 def test_payment_passes_when_the_order_is_unknown():
     m = _head(message("CEB403"), charge="100.00")
     assert verify(m, context("CEB403", orders={})) == []
+
+
+def test_a_bonded_list_with_its_zone_enterprise_account_book_and_item_records_passes():
+    m = _head(message("CEB603"), tradeMode="1239", iacCode="3301930007", iacName="Xiasha Bonded Logistics Centre",
+              emsNo="T2992W000001")
+    assert [p.path for p in verify(m, context("CEB603")) if p.code == "2112"] == [
+        f"Inventory[1]/InventoryList[{i}]/itemRecordNo" for i in range(1, len(m.document.items) + 1)]
+    for item in m.document.items:
+        item["itemRecordNo"] = f"R{item['gnum']}"
+    assert verify(m, context("CEB603")) == []
+    assert [p.desc for p in verify(_head(m, iacCode="ZONE-1"), context("CEB603"))] == [
+        "ZONE-1 is not a customs registration code (10 characters) or unified social credit code (18 characters)"]
+
+
+def test_a_summary_by_period_needs_no_lists_and_one_without_either_is_refused():
+    m = _head(message("CEB701"), startTime="20261101000000", endTime="20261130235959")
+    m.document.items = []
+    assert verify(m, context("CEB701")) == []
+    m = _head(m, startTime="", endTime="")
+    assert [p.code for p in verify(m, context("CEB701"))] == ["2114"]
 
 
 def test_named_party_with_the_wrong_role():
