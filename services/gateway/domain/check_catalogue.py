@@ -135,6 +135,40 @@ CATALOGUE: list[Check] = [
                 "[Code:2401;Desc:InvtCancel/invtNo: no list 29922026E000000001 with copNo AG1 ...]"),
     _management("2402", "a cancellation refers to a list of the same agent that is not closed", _of("CEB605"),
                 "[Code:2402;Desc:cancellation refused: the list is closed]"),
+    # --- returns (CEB213/215) and summaries (CEB701) against the lists (27xx) ----------------
+    _management("2701", "a return refers to a list (invtNo) that is released (800) or closed (899), or returned "
+                "in part before", _of("CEB213"),
+                "[Code:2701;Desc:InvtRefundHead/invtNo: list AG1 is 399: only a released (800) or closed (899) list ...]"),
+    _management("2702", "a return names the list's platform (ebpCode) and seller (ebcCode)", _of("CEB213"),
+                "[Code:2702;Desc:InvtRefundHead/ebcCode: the return says 3301960009, the list AG1 says 3301960002]"),
+    _management("2703", "a return's items are items of the list (gnum) with the same gcode, gname, gmodel and units",
+                _of("CEB213"), "[Code:2703;Desc:InvtRefundList[1]/gcode: the return says 6110300000, ...]"),
+    _management("2704", "a return takes back at most what is left of each item (qty, qty1, qty2; earlier returns "
+                "counted)", _of("CEB213"),
+                "[Code:2704;Desc:InvtRefundList[1]/qty: 250 exceeds what is left to return of the list's item 1: 200 of 200]"),
+    _management("2705", "a return's tradeMode is 9661 after a 9610/9710/9810 export, 1261 after a 1210/1239 one",
+                _of("CEB213"), "[Code:2705;Desc:InvtRefundHead/tradeMode: a return of a 9710 export is declared under 9661, ...]"),
+    _management("2706", "a list has one return waiting for its goods at a time", _of("CEB213"),
+                "[Code:2706;Desc:InvtRefundHead/invtNo: return RT1 of list AG1 is still waiting for its goods]"),
+    _management("2707", "a return's coElNo is declared once per agent", _of("CEB213"),
+                "[Code:2707;Desc:InvtRefundHead/coElNo: return RT1 of agent 3301960001 is already declared]"),
+    _management("2708", "returns, tallies and summaries are new documents (appType 1); changing or deleting them "
+                "is not supported", _of("CEB213", "CEB215", "CEB701"),
+                "[Code:2708;Desc:InvtRefundHead/appType: only new returns (appType 1) are handled; ...]"),
+    _management("2711", "a tally names the package (logisticsCode, logisticsNo; invtNo when given) of a return "
+                "waiting for its goods", _of("CEB215"),
+                "[Code:2711;Desc:InvtRefundDetail/logisticsNo: no return waiting for package QT1 of 3301980003]"),
+    _management("2722", "a summary's lists exist and are the seller's (ebcCode) closed (899) summary-declaration "
+                "(statisticsFlag B) lists declared at its customsCode", _of("CEB701"),
+                "[Code:2722;Desc:SummaryApplyList[1]/invtNo: 29922026E000000001: the list is 800, not closed (899)]"),
+    _management("2723", "a list is in one summary only (unless that summary was refused)", _of("CEB701"),
+                "[Code:2723;Desc:SummaryApplyList/invtNo: list 29922026E000000001 is already in summary S20261201000000001]"),
+    _management("2724", "a summary by period finds at least one list", _of("CEB701"),
+                "[Code:2724;Desc:SummaryApplyHead/startTime: no closed summary-declaration (B) list of 3301960002 ...]"),
+    _management("2725", "a summary's copNo is declared once per agent", _of("CEB701"),
+                "[Code:2725;Desc:SummaryApplyHead/copNo: summary SM1 of agent 3301960001 is already declared]"),
+    _management("2726", "customs (an officer) may refuse a summary waiting for it", _of("CEB701"),
+                "[Code:2726;Desc:summary S20261201000000001 refused by customs: ...]"),
     # --- audit against the order and the waybill (31xx, 32xx) ---------------------------------
     _management("3101", "a 9610/9710 list names the order's seller (ebcCode)", _of("CEB603"),
                 "[Code:3101;Desc:Order/ebcCode: order's seller 3301960009 is not the list's 3301960002]"),
