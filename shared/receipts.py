@@ -8,10 +8,13 @@ from datetime import datetime, timezone, timedelta
 from shared.contracts import ReceiptIssued, Recipient
 from shared.messages.catalogue import spec_for
 from shared.messages.errors import return_info
+from shared.messages.field_formats import NUMBER18
 
 CHINA = timezone(timedelta(hours=8))
 
 RETURN_FIELDS = ("returnStatus", "returnTime", "returnInfo")
+# a required platform number (CEB702 preNo, 18 characters) of a document refused before one was assigned
+NO_PRE_NO = "0" * 18
 
 
 @lru_cache(maxsize=None)
@@ -19,6 +22,12 @@ def receipt_fields(answered_type: str) -> tuple[str, tuple[str, ...]]:
     """(receipt message type, its fields before the return fields), from the catalogue."""
     spec = spec_for(answered_type).receipt
     return spec.message_type, tuple(f.name for f in spec.fields if f.name not in RETURN_FIELDS)
+
+
+@lru_cache(maxsize=None)
+def _fixed_length_required(answered_type: str) -> tuple[str, ...]:
+    spec = spec_for(answered_type).receipt
+    return tuple(f.name for f in spec.fields if f.required and f.format is NUMBER18)
 
 
 def return_time(at: datetime | None = None) -> str:
@@ -57,6 +66,8 @@ def receipt_for(
     receipt_type, names = receipt_fields(answered_type)
     values = {**head, **(overrides or {})}
     fields = {n: values.get(n, "") or "" for n in names}
+    for name in _fixed_length_required(answered_type):
+        fields[name] = fields[name] or NO_PRE_NO
     fields["returnStatus"] = status
     fields["returnTime"] = return_time(at)
     fields["returnInfo"] = return_info

@@ -18,7 +18,8 @@ inbound messages, and returns every catalogue field (empty when absent).
 from __future__ import annotations
 
 from shared.messages.catalogue import ReceiptSpec, message_type_of, receipt_spec_for
-from shared.messages.catalogue import receipt_spec_for_root
+from shared.messages.catalogue import RECEIPT_SPECS, receipt_spec_for_root
+from shared.messages.field_formats import NUMBER18
 from shared.messages.decoding import detect_format
 from shared.messages.errors import (
     EMPTY_MESSAGE,
@@ -42,6 +43,16 @@ __all__ = ["decode_receipt", "encode_message", "encode_receipt"]
 _SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 
 
+def _fixed_length_optional(spec: ReceiptSpec) -> tuple[str, ...]:
+    return tuple(f.name for f in spec.fields if not f.required and f.format is NUMBER18)
+
+
+# optional fields of a fixed length (CEB702 sumNo, CEB792 decTmpNo ...): an empty one cannot be
+# written (the schema wants 18 characters), so it is left out, as the schema allows
+OMITTED_WHEN_EMPTY: dict[str, tuple[str, ...]] = {
+    code: names for code, spec in RECEIPT_SPECS.items() if (names := _fixed_length_optional(spec))}
+
+
 def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> bytes:
     spec = receipt_spec_for(receipt.message_type)
     names = [field.name for field in spec.fields]
@@ -51,6 +62,9 @@ def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> by
             f"{spec.element} has no field(s) {', '.join(sorted(unknown))}; "
             f"its fields are {' '.join(names)}"
         )
+    blank = {f.name for f in spec.fields if f.name in OMITTED_WHEN_EMPTY.get(spec.message_type, ())
+             and not receipt.fields.get(f.name)}
+    names = [name for name in names if name not in blank]
     if fmt == "xml":
         out = CebXmlWriter(pretty=pretty)
         out.root(spec.root, receipt.guid, "1.0")

@@ -3,33 +3,27 @@ are declared exactly as the official XSD has them, and every receipt we write va
 from __future__ import annotations
 
 import pytest
-from lxml import etree
+import json
 
-from shared.messages import decode_message, encode_receipt
+import jsonschema
+
+from shared.messages import decode_message, encode_message, encode_receipt
 from shared.messages.catalogue import RECEIPT_SPECS, spec_for
+from shared.messages.json_schema import schema_for
 from shared.messages.model import Receipt
+from shared.messages.xsd_structure import element
 from shared.messages.official_schema import schema_problems
 from shared.messages.receipt_codec import decode_receipt
 from tests.support.customs_samples import corrected_sample
 
-XS = "{http://www.w3.org/2001/XMLSchema}"
-
-
-def xsd_fields(element: str) -> list[tuple[str, bool, int | None]]:
+def xsd_fields(name: str) -> list[tuple[str, bool, int | None]]:
     """(name, required, maximum length) of each child of an element of the export schema."""
-    root = etree.parse(_xsd_path()).getroot()
-    found = next(e for e in root.findall(XS + "element") if e.get("name") == element)
     out = []
-    for child in found.find(f"{XS}complexType/{XS}sequence"):
-        facets = {f.tag[len(XS):]: f.get("value") for f in child.iterfind(f"{XS}simpleType/{XS}restriction/*")}
-        length = facets.get("maxLength") or facets.get("length")
-        out.append((child.get("name"), child.get("minOccurs", "1") != "0", int(length) if length else None))
+    for child in element(name).children:
+        facets = child.facets
+        length = (facets.max_length or facets.length) if facets is not None and facets.base == "string" else None
+        out.append((child.name, child.min_occurs > 0, length))
     return out
-
-
-def _xsd_path():
-    from importlib import resources
-    return str(resources.files("shared.messages") / "xsd" / "ceb-export-202205.xsd")
 
 
 def ours(fields) -> list[tuple[str, bool, int | None]]:
@@ -69,6 +63,7 @@ def test_receipts_have_the_xsds_fields_and_validate(code):
     receipt = Receipt(message_type=code, guid="1F1E2D3C-4B5A-4968-8776-655443322110", fields=fields)
     xml = encode_receipt(receipt, "xml")
     assert schema_problems(xml) == []
+    jsonschema.validate(json.loads(encode_receipt(receipt, "json")), schema_for(spec.root))
     for fmt in ("xml", "json"):
         back = decode_receipt(encode_receipt(receipt, fmt))
         assert back.fields == fields
@@ -79,3 +74,21 @@ def test_the_customs_samples_decode_once_corrected(code):
     message, _ = decode_message(corrected_sample(code))
     assert message.message_type == code and len(message.documents) == 1
     assert schema_problems(corrected_sample(code)) == []
+    assert schema_problems(encode_message(message, "xml")) == []
+    jsonschema.validate(json.loads(encode_message(message, "json")), schema_for(f"{code}Message"))
+
+
+def test_a_summary_refused_before_customs_numbered_it_is_still_schema_valid():
+    from shared.contracts import Recipient
+    from shared.receipts import receipt_for
+
+    head = decode_message(corrected_sample("CEB701"))[0].document.head
+    issued = receipt_for("CEB701", head, status="100", return_info="[Code:2110;Desc:...]",
+                         recipients=[Recipient(dxp_id="DXPENT0000000001")], issued_by="gateway")
+    assert issued.fields["sumNo"] == "" and len(issued.fields["preNo"]) == 18
+    for fmt in ("xml", "json"):
+        body = encode_receipt(Receipt(message_type="CEB702", guid=issued.receipt_id.upper(), fields=issued.fields), fmt)
+        if fmt == "xml":
+            assert schema_problems(body) == [] and b"sumNo" not in body
+        else:
+            jsonschema.validate(json.loads(body), schema_for("CEB702Message"))
