@@ -23,42 +23,31 @@ __all__ = [
 ]
 
 
-Override = int | tuple[FieldFormat, int]
-
-
-def _fields(names: str, overrides: dict[str, Override] | None = None) -> tuple[FieldSpec, ...]:
-    """``overrides``: where a document's XSD gives a field another length (an int) or another
-    format and length than the vocabulary (e.g. a return's ``ieFlag`` is I, its ``reason`` <= 500)."""
+def _fields(names: str, formats: dict[str, FieldFormat] | None = None) -> tuple[FieldSpec, ...]:
+    """``name!:N``: required, at most N characters where the schema differs from the vocabulary;
+    ``formats``: where a document's schema gives a field its own codes (a return's ``ieFlag`` is I)."""
     specs = []
     for word in names.split():
-        name = word.rstrip("!")
+        named, _, length = word.partition(":")
+        name = named.rstrip("!")
         fmt, max_length = VOCABULARY[name]
-        override = (overrides or {}).get(name)
-        if isinstance(override, int):
-            max_length = override
-        elif override is not None:
-            fmt, max_length = override
-        specs.append(FieldSpec(name, fmt, max_length, required=word.endswith("!")))
+        specs.append(FieldSpec(name, (formats or {}).get(name, fmt), int(length) if length else max_length,
+                               required="!" in word))
     return tuple(specs)
 
 
-def _headed(name: str, head: str, items: str, head_overrides: dict[str, Override] | None = None,
-            item_overrides: dict[str, Override] | None = None, *, items_required: bool = True) -> DocumentSpec:
-    return DocumentSpec(name, f"{name}Head", f"{name}List", _fields(head, head_overrides),
-                        _fields(items, item_overrides), items_required)
+def _headed(name: str, head: str, items: str, formats: dict[str, FieldFormat] | None = None, *,
+            items_min: int = 1) -> DocumentSpec:
+    return DocumentSpec(name, f"{name}Head", f"{name}List", _fields(head, formats), _fields(items), items_min)
 
 
-def _flat(name: str, fields: str) -> DocumentSpec:
-    return DocumentSpec(name, None, None, _fields(fields))
-
-
-def _flat_with(name: str, fields: str, overrides: dict[str, Override]) -> DocumentSpec:
-    return DocumentSpec(name, None, None, _fields(fields, overrides))
+def _flat(name: str, fields: str, formats: dict[str, FieldFormat] | None = None) -> DocumentSpec:
+    return DocumentSpec(name, None, None, _fields(fields, formats))
 
 
 def _receipt(code: str, element: str, answers: str | None, fields: str,
-             overrides: dict[str, Override] | None = None) -> ReceiptSpec:
-    return ReceiptSpec(code, f"{code}Message", element, _fields(fields, overrides), answers)
+             formats: dict[str, FieldFormat] | None = None) -> ReceiptSpec:
+    return ReceiptSpec(code, f"{code}Message", element, _fields(fields, formats), answers)
 
 
 _APP = "guid! appType! appTime! appStatus!"
@@ -66,7 +55,6 @@ _APP = "guid! appType! appTime! appStatus!"
 # (9661 after a 9610/9710/9810 export, 1261 after a special-zone 1210/1239 one)
 _RETURN_IE_FLAG = enum("I")
 _RETURN_TRADE_MODE = enum("9661", "1261")
-_EXACT18 = (NUMBER18, 18)
 _RETURN = "returnStatus! returnTime! returnInfo"
 
 BASE_TRANSFER = _flat("BaseTransfer", "copCode! copName! dxpMode! dxpId! note")
@@ -208,76 +196,71 @@ _MESSAGES = (
         "CEB213", "CEB213Message", "export return application",
         _headed(
             "InvtRefund",
-            f"{_APP} customsCode! loctNo ebpCode! ebpName! ebcCode! ebcName! logisticsNo!"
-            " logisticsCode! logisticsName! coElNo! preNo invtNo! tradeMode agentCode! agentName!"
-            " billNo! ieFlag! trafMode! trafName! portCode! reason! country! voyageNo! note",
-            "gnum! gcode! gname! gmodel! qty! qty1! unit! unit1! qty2 unit2 note",
-            {"logisticsNo": 80, "coElNo": 30, "invtNo": 20, "tradeMode": (_RETURN_TRADE_MODE, 4),
-             "ieFlag": (_RETURN_IE_FLAG, 1), "reason": 500, "note": 500},
-            {"gmodel": 250, "note": 500},
+            f"{_APP} customsCode! loctNo ebpCode! ebpName! ebcCode! ebcName! logisticsNo!:80"
+            " logisticsCode! logisticsName! coElNo! preNo invtNo!:20 tradeMode agentCode! agentName!"
+            " billNo! ieFlag! trafMode! trafName! portCode! reason!:500 country! voyageNo! note:500",
+            "gnum! gcode! gname! gmodel!:250 qty! qty1! unit! unit1! qty2 unit2 note:500",
+            {"tradeMode": _RETURN_TRADE_MODE, "ieFlag": _RETURN_IE_FLAG},
         ),
         business_key=("agentCode", "coElNo"),
         sender_field="agentCode",
         split=False,
         receipt=_receipt(
             "CEB214", "RefundReturn", "CEB213",
-            "guid! ebpCode ebcCode agentCode! coElNo! preNo invtNo! returnStatus! returnTime! returnInfo!",
-            {"coElNo": 30, "invtNo": 20, "returnStatus": 10},
+            "guid! ebpCode ebcCode agentCode! coElNo! preNo invtNo!:20 returnStatus!:10 returnTime!"
+            " returnInfo!",
         ),
     ),
     MessageSpec(
         "CEB215", "CEB215Message", "export return tally report",
-        _flat_with(
+        _flat(
             "InvtRefundDetail",
             f"{_APP} customsCode! operatorCode! operatorName! logisticsCode! logisticsName!"
-            " logisticsNo! invtNo coElNo! preNo billNo! ieFlag! trafMode! trafName! voyageNo!"
-            " location note",
-            {"logisticsNo": 80, "invtNo": 20, "coElNo": 20, "ieFlag": (_RETURN_IE_FLAG, 1), "note": 250},
+            " logisticsNo!:80 invtNo:20 coElNo!:20 preNo billNo! ieFlag! trafMode! trafName! voyageNo!"
+            " location note:250",
+            {"ieFlag": _RETURN_IE_FLAG},
         ),
         business_key=("operatorCode", "coElNo"),
         sender_field="operatorCode",
         split=False,
         receipt=_receipt(
             "CEB216", "InvtRefundDetailReturn", "CEB215",
-            "guid! operatorCode! logisticsCode! logisticsNo! coElNo! preNo returnStatus! returnTime!"
-            " returnInfo!",
-            {"logisticsNo": 80, "coElNo": 30, "returnStatus": 10},
+            "guid! operatorCode! logisticsCode! logisticsNo!:80 coElNo! preNo returnStatus!:10"
+            " returnTime! returnInfo!",
         ),
     ),
     MessageSpec(
         "CEB701", "CEB701Message", "summary application",
         _headed(
             "SummaryApply",
-            f"{_APP} customsCode! copNo! preNo sumNo agentCode! agentName! ebcCode! ebcName!"
+            f"{_APP} customsCode! copNo!:30 preNo sumNo agentCode! agentName! ebcCode! ebcName!"
             " declAgentCode! declAgentName! startTime endTime loctNo summaryFlag! itemNameFlag!"
             " msgCount! msgSeqNo! note",
-            "invtNo!",
-            {"copNo": 30},
-            {"invtNo": 20},
-            items_required=False,  # a period (startTime/endTime) names the lists instead
+            "invtNo!:20",
+            items_min=0,  # a period (startTime/endTime) names the lists instead
         ),
         business_key=("agentCode", "copNo"),
         sender_field="agentCode",
         split=False,
         receipt=_receipt(
             "CEB702", "SummaryReturn", "CEB701",
-            "guid! agentCode! ebcCode! copNo! preNo! sumNo msgSeqNo! returnStatus! returnTime! returnInfo!",
-            {"copNo": 30, "preNo": _EXACT18, "sumNo": _EXACT18, "returnStatus": 10},
+            "guid! agentCode! ebcCode! copNo!:30 preNo! sumNo msgSeqNo! returnStatus!:10 returnTime!"
+            " returnInfo!",
+            {"preNo": NUMBER18, "sumNo": NUMBER18},
         ),
     ),
 )
 
 # customs' summary result (CEB792): not an answer to one message but customs' conclusion of a
 # summary; headed (SummaryResult holding SummaryResultHead). The list of the lists' goods
-# (SummaryResultList, "后续数据，则允许为空") is not sent: see docs/summary-declaration.md.
+# (SummaryResultList, "后续数据，则允许为空") is not sent: see docs/returns-and-summaries.md.
 SUMMARY_RESULT = ReceiptSpec(
     "CEB792", "CEB792Message", "SummaryResultHead",
     _fields(
         "guid! customsCode! sumNo! opDate! declSeqNo! decTmpNo decPreNo entryId decState! agentCode!"
         " agentName! ebcCode! ebcName! declAgentCode! declAgentName! grossWeight! netWeight!"
         " msgCount! msgSeqNo! note",
-        {"sumNo": _EXACT18, "declSeqNo": _EXACT18, "decTmpNo": _EXACT18,
-         "decPreNo": _EXACT18, "entryId": _EXACT18},
+        dict.fromkeys(("sumNo", "declSeqNo", "decTmpNo", "decPreNo", "entryId"), NUMBER18),
     ),
     "CEB701",
     wrapper="SummaryResult",

@@ -56,7 +56,7 @@ def check_fields(message: CebMessage) -> list[FieldProblem]:
             problems += check_values(doc_spec.head_fields, document.head, path)
             continue
         problems += check_values(doc_spec.head_fields, document.head, f"{path}/{doc_spec.head}")
-        if not document.items and doc_spec.items_required:
+        if len(document.items) < doc_spec.items_min:
             problems.append(
                 FieldProblem(
                     MISSING_REQUIRED,

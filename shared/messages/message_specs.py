@@ -23,7 +23,7 @@ class DocumentSpec:
     item: str | None  # "InventoryList"; None for a flat document
     head_fields: tuple[FieldSpec, ...]  # a flat document's own fields
     item_fields: tuple[FieldSpec, ...] = ()
-    items_required: bool = True  # False: a headed document may hold no items (CEB701 by period)
+    items_min: int = 1  # 0: a headed document may hold no items (a CEB701 by period)
     head_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
     item_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
