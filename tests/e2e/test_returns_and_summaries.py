@@ -3,6 +3,8 @@ stack, as the enterprises and the officers see them; and the customs' own sample
 messages, corrected of their listed defects only, answered with schema-valid receipts."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import httpx
 import pytest
 
@@ -10,6 +12,7 @@ from services.cli.journey import DEMO_ENTERPRISES, Journey, new_guid
 from services.cli.kafka_io import ReceiptReader
 from shared.messages import decode_message, encode_message
 from shared.messages.official_schema import schema_problems
+from shared.receipts import CHINA
 from tests.e2e.test_management_journeys import AGENT, EBC, LOGISTICS, OPERATOR, Enterprises, list_view, officer
 from tests.fixtures.gateway import raw as fixture
 from tests.support.customs_samples import corrected_sample
@@ -56,10 +59,10 @@ def tally_message(j: Journey, invt_no: str) -> bytes:
     return encode_message(msg, "xml")
 
 
-def summary_message(stamp: str, invt_nos: list[str]) -> bytes:
+def summary_message(stamp: str, invt_nos: list[str], head: dict[str, str] | None = None) -> bytes:
     msg = decode_message(fixture("CEB701"))[0]
     msg.guid = new_guid()
-    msg.document.head.update(guid=new_guid(), copNo=f"SM{stamp}")
+    msg.document.head.update(guid=new_guid(), copNo=f"SM{stamp}", **(head or {}))
     msg.document.items = [{"invtNo": n} for n in invt_nos]
     return encode_message(msg, "xml")
 
@@ -136,8 +139,11 @@ async def test_a_summary_of_b_lists_with_its_702_and_792(stack, enterprises):
     resp = await officer(stack, "POST", f"/summaries/{sum_no}/conclude", json={"decState": "A"},
                          headers={"X-Operator": "officer-sun"})
     assert resp.status_code == 200, resp.text
-    result = await enterprises.wait(lambda r: r.key == f"SM{first.stamp}" and r.receipt.message_type == "CEB792")
-    await enterprises.until(f"SM{first.stamp}", "399", message_type="CEB702")
+    result = await enterprises.wait(lambda r: r.key == f"SM{first.stamp}" and r.receipt.message_type == "CEB792"
+                                    and r.topic.endswith(AGENT))
+    # the seller named in the summary hears of the result too
+    await enterprises.wait(lambda r: r.key == f"SM{first.stamp}" and r.receipt.message_type == "CEB792"
+                           and r.topic.endswith(EBC))
     assert [t for t in enterprises.of(f"SM{first.stamp}")] == [("CEB702", "2"), ("CEB702", "3"), ("CEB702", "399"),
                                                                ("CEB792", "")]
     assert result.receipt.fields["sumNo"] == sum_no and result.receipt.fields["decState"] == "A"
@@ -147,6 +153,32 @@ async def test_a_summary_of_b_lists_with_its_702_and_792(stack, enterprises):
     assert view["status"] == "399" and {x["invt_no"] for x in view["lists"]} == {invt1, invt2}
     again = await officer(stack, "POST", f"/summaries/{sum_no}/conclude", headers={"X-Operator": "officer-sun"})
     assert again.status_code == 409
+    await enterprises.send(AGENT, summary_message(first.stamp + "Y", [invt2]))
+    twice = await enterprises.until(f"SM{first.stamp}Y", "100", message_type="CEB702")
+    assert f"Code:2723;Desc:SummaryApplyList/invtNo: list {invt2} is already in summary {sum_no}" in (
+        twice.receipt.fields["returnInfo"])
+
+
+async def test_a_refused_summary_lets_its_list_go_to_a_summary_by_period(stack, enterprises):
+    j = Journey()
+    invt = await enterprises.audited(j, head={"statisticsFlag": "B"})
+    await enterprises.arrived(j, invt)
+    await enterprises.send(LOGISTICS, j.departure_message())
+    await enterprises.until(j.cop_no, "899")
+    await enterprises.send(AGENT, summary_message(j.stamp, [invt]))
+    sum_no = (await enterprises.until(f"SM{j.stamp}", "3", message_type="CEB702")).receipt.fields["sumNo"]
+    resp = await officer(stack, "POST", f"/summaries/{sum_no}/refuse", json={"reason": "declarant not authorised"},
+                         headers={"X-Operator": "officer-sun"})
+    assert resp.status_code == 200, resp.text
+    refused = await enterprises.until(f"SM{j.stamp}", "100", message_type="CEB702")
+    assert "declarant not authorised" in refused.receipt.fields["returnInfo"] and valid(refused)
+    now = datetime.now(CHINA)
+    period = {"startTime": f"{now - timedelta(hours=1):%Y%m%d%H%M%S}", "endTime": f"{now + timedelta(hours=1):%Y%m%d%H%M%S}"}
+    await enterprises.send(AGENT, summary_message(j.stamp + "P", [], head=period))
+    by_period = await enterprises.until(f"SM{j.stamp}P", "3", "100", message_type="CEB702")
+    assert by_period.status == "3", by_period.receipt.fields
+    view = (await officer(stack, "GET", f"/summaries/{by_period.receipt.fields['sumNo']}")).json()
+    assert invt in {x["invt_no"] for x in view["lists"]}
 
 
 @pytest.mark.parametrize("code, dxp, receipt", [

@@ -108,7 +108,7 @@ def _answer(cl: Clearance, summary: summaries.StoredSummary, status: str, text: 
     receipt = receipt_for("CEB701", summary.head, status=status, return_info=text,
                           recipients=[Recipient(dxp_id=summary.declarant_dxp, format=summary.receipt_format)],
                           issued_by="management", overrides={"preNo": summary.pre_no, "sumNo": summary.sum_no},
-                          concerns=[summary.ebc_code], trace_id=cl.trace_id)
+                          trace_id=cl.trace_id)
     cl.emit(receipt)
     return receipt
 
