@@ -33,10 +33,15 @@ def return_problems(head: dict, items: list[dict], list_head: dict, list_items: 
         out.append(info("2705", f"InvtRefundHead/tradeMode: a return of a {list_head.get('tradeMode')} export is "
                                 f"declared under {expected}, not {head['tradeMode']}"))
     by_gnum = {str(int(i["gnum"])): i for i in list_items if i.get("gnum", "").isdigit()}
+    named: set[str] = set()
     for n, item in enumerate(items, start=1):
         gnum = str(int(item["gnum"])) if item.get("gnum", "").isdigit() else item.get("gnum", "")
         original = by_gnum.get(gnum)
         where = f"InvtRefundList[{n}]"
+        if gnum in named:
+            out.append(info("2703", f"{where}/gnum: item {gnum} of the list is named twice"))
+            continue
+        named.add(gnum)
         if original is None:
             out.append(info("2703", f"{where}/gnum: the list {list_head.get('copNo')} has no item {gnum}"))
             continue

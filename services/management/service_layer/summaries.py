@@ -61,8 +61,12 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
                                        f"{head['endTime']} and not yet summarised"))
         covered = [await repo.by_id(cl.conn, list_id) for list_id in found]
     else:
-        covered, problems = [], []
+        covered, problems, named = [], [], set()
         for n, item in enumerate(doc.items, start=1):
+            if item.get("invtNo", "") in named:
+                problems.append(info("2722", f"SummaryApplyList[{n}]/invtNo: {item.get('invtNo')} is named twice"))
+                continue
+            named.add(item.get("invtNo", ""))
             stored = await repo.by_invt_no(cl.conn, item.get("invtNo", ""))
             why = _not_summarisable(stored, ebc, customs)
             if why:

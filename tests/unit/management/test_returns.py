@@ -51,3 +51,8 @@ def test_the_return_trade_mode_follows_the_export_trade_mode():
     bonded = {**LIST_HEAD, "tradeMode": "1210"}
     assert return_problems({**HEAD, "tradeMode": "1261"}, [returned()], bonded, LIST_ITEMS, []) == []
     assert return_problems({**HEAD, "tradeMode": ""}, [returned()], LIST_HEAD, LIST_ITEMS, []) == []
+
+
+def test_an_item_is_named_once():
+    problems = return_problems(HEAD, [returned("2", qty="20"), returned("2", qty="20")], LIST_HEAD, LIST_ITEMS, [])
+    assert codes(problems) == ["2703"] and "named twice" in problems[0]
