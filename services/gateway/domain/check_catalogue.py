@@ -30,8 +30,8 @@ def _management(code: str, meaning: str, applies_to: frozenset[str], example: st
 
 CATALOGUE: list[Check] = [
     # --- the sender (20xx) -------------------------------------------------------------------
-    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607/213/701; ebc: CEB303/403; "
-          "logistics: CEB505/509; operator: CEB507/215)", ALL,
+    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607/213/701; ebc: CEB303/403/213; "
+          "logistics: CEB505/509/215; operator: CEB507/215)", ALL,
           "[Code:2001;Desc:CEB603Message: sender 3301970004 (roles operator) may not send CEB603; ...]",
           sender.role_allows_type, stage="sender"),
     Check("2002", "the party the message is declared by (agentCode, ebcCode, logisticsCode, operatorCode) "

@@ -165,3 +165,12 @@ def test_every_gateway_code_is_tripped_by_some_test():
                     for p in (ROOT / base).glob("test_*.py") if "gateway" in str(p))
     missing = [c.code for c in CATALOGUE if c.by == "gateway" and f'"{c.code}"' not in texts and f"Code:{c.code}" not in texts]
     assert missing == []
+
+
+def test_a_seller_may_declare_its_own_return_and_a_postal_carrier_tally_one():
+    ebc, logistics = ENTERPRISES["ebc"], ENTERPRISES["logistics"]
+    own = _base(_head(message("CEB213"), agentCode=ebc.code), copCode=ebc.code, dxpId=ebc.dxpId)
+    assert [p.code for p in verify(own, context("CEB213", sender=ebc, kafka_key=ebc.dxpId))] == []
+    postal = _base(_head(message("CEB215"), operatorCode=logistics.code), copCode=logistics.code, dxpId=logistics.dxpId)
+    assert [p.code for p in verify(postal, context("CEB215", sender=logistics, kafka_key=logistics.dxpId))] == []
+    assert [p.code for p in verify(message("CEB701"), context("CEB701", sender=ebc, kafka_key=ebc.dxpId))][:1] == ["2001"]
