@@ -2,6 +2,7 @@
 platform can make on the message alone (standard 202205 §2.11, §2.17, §2.21)."""
 from __future__ import annotations
 
+from shared.messages.catalogue import spec_for
 from shared.messages.field_formats import PARTY_CODE
 from shared.messages.model import CebMessage
 
@@ -13,13 +14,16 @@ CHINA = "142"
 
 
 def bonded_list_fields(message: CebMessage, ctx: Context) -> list[Problem]:
-    """特殊区域出口模式必填: iacCode, iacName, emsNo in the head; 保税出口模式必填: itemRecordNo."""
+    """特殊区域出口模式必填: iacCode, iacName, emsNo in the head; 保税出口模式必填: itemRecordNo.
+    (Of the head fields, those the catalogue's InventoryHead has: iacName comes with the schema's
+    field lists.)"""
     out = []
+    head_fields = [n for n in ("iacCode", "iacName", "emsNo") if n in spec_for(message.message_type).document.head_index]
     for number, path, doc in documents(message):
         mode = doc.get("tradeMode")
         if mode not in BONDED_TRADE_MODES:
             continue
-        for name in ("iacCode", "iacName", "emsNo"):
+        for name in head_fields:
             if not doc.get(name):
                 out.append(Problem("2112", f"{path}/{name}",
                                    f"a special-zone export (tradeMode {mode}) names the zone's warehouse enterprise "

@@ -44,19 +44,19 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
     cl.emit(accepted)
     keys = {"sumNo": number}
 
-    def refuse(*problems: str) -> None:
+    def refused(*problems: str) -> None:
         cl.answer(d, doc, "100", "".join(problems[:20]), acceptance, keys)
 
     if head.get("appType", "1") != "1":
-        return refuse(info("2708", "SummaryApplyHead/appType: only new summaries (appType 1) are handled"))
+        return refused(info("2708", "SummaryApplyHead/appType: only new summaries (appType 1) are handled"))
     if await summaries.exists(cl.conn, head.get("agentCode", ""), head.get("copNo", "")):
-        return refuse(info("2725", f"SummaryApplyHead/copNo: summary {head.get('copNo')} of agent "
+        return refused(info("2725", f"SummaryApplyHead/copNo: summary {head.get('copNo')} of agent "
                                    f"{head.get('agentCode')} is already declared"))
     ebc, customs = head.get("ebcCode", ""), head.get("customsCode", "")
     if head.get("startTime") and head.get("endTime"):
         found = await summaries.lists_in_period(cl.conn, ebc, customs, _moment(head["startTime"]), _moment(head["endTime"]))
         if not found:
-            return refuse(info("2724", f"SummaryApplyHead/startTime: no closed summary-declaration (B) list of "
+            return refused(info("2724", f"SummaryApplyHead/startTime: no closed summary-declaration (B) list of "
                                        f"{ebc} at customs {customs} was declared from {head['startTime']} to "
                                        f"{head['endTime']} and not yet summarised"))
         covered = [await repo.by_id(cl.conn, list_id) for list_id in found]
@@ -77,7 +77,7 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
         problems += [info("2723", f"SummaryApplyList/invtNo: list {s.invt_no} is already in summary {taken[s.id]}")
                      for s in covered if s.id in taken]
         if problems:
-            return refuse(*problems)
+            return refused(*problems)
     await summaries.insert(cl.conn, head=head, sum_no=number, pre_no=acceptance.fields.get("preNo", ""),
                            declarant_dxp=d.sender_dxp_id, receipt_format=d.message.format,
                            list_ids=[s.id for s in covered])
