@@ -44,7 +44,7 @@ def return_time(at: datetime | None = None) -> str:
 
 def business_key(message_type: str, head: dict[str, str]) -> str:
     """The Kafka key of a document's receipts: what the enterprise tracks the document by."""
-    for name in ("copNo", "orderNo", "logisticsNo", "guid"):
+    for name in ("copNo", "coElNo", "orderNo", "logisticsNo", "guid"):
         if head.get(name):
             return head[name]
     return ""
@@ -68,8 +68,9 @@ def fitted(spec: ReceiptSpec, values: dict[str, str], receipt_id: str) -> dict[s
 
     A value longer than its field is cut (``returnInfo`` after its last whole problem); a field of
     fixed length whose value does not have it takes a stand-in: the receipt's own id for a ``guid``
-    that is not 36 characters, ``NO_PRE_NO``, ``NO_FLAG``; a ``msgSeqNo`` that is not a number of
-    at most 9 digits reads ``NO_PART``.
+    that is not 36 characters, ``NO_PRE_NO``, ``NO_FLAG``; an optional one is left empty (and so
+    out: CEB702's sumNo before customs assigned one); a ``msgSeqNo`` that is not a number of at
+    most 9 digits reads ``NO_PART``.
     """
     out: dict[str, str] = {}
     for field in spec.fields:
@@ -83,8 +84,9 @@ def fitted(spec: ReceiptSpec, values: dict[str, str], receipt_id: str) -> dict[s
         elif len(value) > field.max_length and field.min_length < field.max_length:
             value = value[:field.max_length]
         if field.min_length and not field.min_length <= len(value) <= field.max_length:
-            value = {"guid": receipt_id.upper(), "preNo": NO_PRE_NO, "statisticsFlag": NO_FLAG,
-                     "returnTime": return_time()}.get(field.name, value)
+            stand_ins = {"guid": receipt_id.upper(), "preNo": NO_PRE_NO, "statisticsFlag": NO_FLAG,
+                         "returnTime": return_time()}
+            value = stand_ins.get(field.name, value) if field.required else ""
         out[field.name] = value
     return out
 

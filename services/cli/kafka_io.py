@@ -19,6 +19,7 @@ class ReceivedReceipt:
     receipt: Receipt
     headers: dict[str, str]
     raw_format: str = "xml"
+    raw: bytes = b""  # the receipt as the enterprise received it
 
     @property
     def status(self) -> str:
@@ -78,6 +79,7 @@ class ReceiptReader:
                         topic=r.topic, key=(r.key or b"").decode(), receipt=self.decode(r.value),
                         headers={k: (v or b"").decode() for k, v in r.headers or ()},
                         raw_format="json" if (r.value or b"").lstrip().startswith(b"{") else "xml",
+                        raw=r.value or b"",
                     ))
         return self._buffer.popleft()
 

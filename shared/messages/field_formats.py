@@ -145,6 +145,10 @@ def integer(total: int) -> FieldFormat:
 INTEGER = FieldFormat("integer", "a non-negative whole number", re.compile(r"[0-9]+"))
 DECIMAL = decimal(19, 5)  # N19,5: every amount, quantity and weight of the export messages
 SIGNED_INTEGER = FieldFormat("signed_integer", "a whole number", re.compile(r"-?[0-9]+"))
+NUMBER18 = FieldFormat(
+    "number18", "an 18-character number (letters and digits) customs or the platform assigned",
+    re.compile(r"[0-9A-Za-z]{18}"),
+)
 MESSAGE_TYPE = FieldFormat(
     "message_type", "a message type such as CEB603", re.compile(r"CEB[0-9]{3}")
 )
@@ -152,8 +156,9 @@ MESSAGE_TYPE = FieldFormat(
 IE_FLAG = enum("E")
 APP_TYPE = enum("1", "2", "3")
 APP_STATUS = enum("1", "2")
-TRADE_MODE = enum("9610", "9710", "9810", "1210")
+TRADE_MODE = enum("9610", "9710", "9810", "1210", "1239")  # 1210/1239: bonded (special zone)
 ORDER_TYPE = enum("E", "B", "W")
 STATISTICS_FLAG = enum("A", "B")
 FEE_MARK = enum("1", "2", "3")  # fFlag / iFlag: 1 rate, 2 unit price, 3 total
 DXP_MODE = enum("DXP")
+SUMMARY_FLAG = enum("1", "2")  # CEB701: 1 by consignor, 2 by consignor and producer

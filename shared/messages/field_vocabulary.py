@@ -33,6 +33,7 @@ from shared.messages.field_formats import (
     PARTY_CODE,
     SIGNED_INTEGER,
     STATISTICS_FLAG,
+    SUMMARY_FLAG,
     TEXT,
     TRADE_MODE,
     FieldFormat,
@@ -83,6 +84,8 @@ VOCABULARY: dict[str, Entry] = {
     "payName": _NAME,
     "iacCode": (TEXT, 18),
     "iacName": _NAME,
+    "declAgentCode": _PARTY,  # CEB701/792: who will declare the summary's customs declaration
+    "declAgentName": _NAME,
     # numbers enterprises and customs give to things
     "orderNo": (TEXT, 60),
     "logisticsNo": (TEXT, 32),
@@ -95,6 +98,8 @@ VOCABULARY: dict[str, Entry] = {
     "billNo": (TEXT, 37),
     "totalPackageNo": (TEXT, 37),
     "domesticTrafNo": (TEXT, 100),
+    "coElNo": (TEXT, 30),  # a return's own number (CEB213/215), as copNo is a list's
+    "sumNo": (TEXT, 18),  # summary number customs assigns (CEB701; its receipts: RECEIPT_VOCABULARY)
     # transport
     "trafMode": _CODE1,
     "trafName": _NAME,
@@ -110,6 +115,12 @@ VOCABULARY: dict[str, Entry] = {
     "goodsInfo": (TEXT, 200),
     "msgCount": (integer(9), 9),
     "msgSeqNo": (integer(9), 9),
+    "location": (TEXT, 250),  # CEB215: where the returned goods are stored at the site
+    # summary declaration (CEB701/792)
+    "startTime": _exactly(DATETIME14, 14),
+    "endTime": _exactly(DATETIME14, 14),
+    "summaryFlag": _exactly(SUMMARY_FLAG, 1),
+    "itemNameFlag": _CODE1,
     # money
     "freight": _N19_5,
     "fCurrency": _CODE3,

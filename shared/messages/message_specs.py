@@ -24,7 +24,7 @@ class DocumentSpec:
     item: str | None  # "InventoryList"; None for a flat document
     head_fields: tuple[FieldSpec, ...]  # a flat document's own fields
     item_fields: tuple[FieldSpec, ...] = ()
-    items_min: int = 1  # list items a headed document must have (ArrivalList: 0)
+    items_min: int = 1  # list items a headed document must have (ArrivalList, a CEB701 by period: 0)
     items_max: int | None = None  # and may have (OrderList, InventoryList: 100); None: unbounded
     head_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
     item_index: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
@@ -46,6 +46,9 @@ class ReceiptSpec:
     fields: tuple[FieldSpec, ...]
     answers: str | None  # the message type it answers; None for CEB900
     repeated: bool = True  # the message may hold several (JSON: an array); CEB900 holds one (an object)
+    # the element around ``element`` when the receipt is headed (CEB792: SummaryResult holding
+    # SummaryResultHead); None for the flat receipts
+    wrapper: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ customs' own samples, which hold up to 100 receipt elements: the first is ``fiel
 from __future__ import annotations
 
 from shared.messages.catalogue import ReceiptSpec, message_type_of, receipt_spec_for
-from shared.messages.catalogue import receipt_spec_for_root
+from shared.messages.catalogue import RECEIPT_SPECS, receipt_spec_for_root
 from shared.messages.decoding import detect_format
 from shared.messages.errors import (
     EMPTY_MESSAGE,
@@ -47,29 +47,49 @@ _SIGNATURE = "{http://www.w3.org/2000/09/xmldsig#}Signature"
 MAX_ELEMENTS = 100  # receipt elements one receipt message may hold (the schema's maxOccurs)
 
 
+# optional fields of a fixed length (CEB702 sumNo, CEB792 decTmpNo ...): an empty one cannot be
+# written (the schema wants 18 characters), so it is left out, as the schema allows
+OMITTED_WHEN_EMPTY: dict[str, tuple[str, ...]] = {
+    code: names for code, spec in RECEIPT_SPECS.items()
+    if (names := tuple(f.name for f in spec.fields if not f.required and f.min_length))
+}
+
+
+def _written(spec: ReceiptSpec, fields: dict[str, str]) -> list[str]:
+    """The fields written, in order, but those of ``OMITTED_WHEN_EMPTY`` that are empty."""
+    omitted = OMITTED_WHEN_EMPTY.get(spec.message_type, ())
+    return [f.name for f in spec.fields if f.name not in omitted or fields.get(f.name)]
+
+
 def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> bytes:
     spec = receipt_spec_for(receipt.message_type)
     names = [field.name for field in spec.fields]
-    unknown = set().union(receipt.fields.keys(), *(f.keys() for f in receipt.further)) - set(names)
+    elements = [receipt.fields, *receipt.further]
+    unknown = {name for fields in elements for name in fields} - set(names)
     if unknown:
         raise ValueError(
             f"{spec.element} has no field(s) {', '.join(sorted(unknown))}; "
             f"its fields are {' '.join(names)}"
         )
-    elements = [receipt.fields, *receipt.further]
     if fmt == "xml":
         out = CebXmlWriter(pretty=pretty)
         out.root(spec.root, receipt.guid, "1.0")
         for fields in elements:
+            if spec.wrapper:
+                out.start(spec.wrapper)
             out.start(spec.element)
-            out.fields(names, fields)
+            out.fields(_written(spec, fields), fields)
             out.end(spec.element)
+            if spec.wrapper:
+                out.end(spec.wrapper)
         out.end(spec.root)
         return out.to_bytes()
     if fmt == "json":
-        objects = [{name: fields.get(name, "") for name in names} for fields in elements]
+        objects = [{name: fields.get(name, "") for name in _written(spec, fields)} for fields in elements]
+        if spec.wrapper:
+            objects = [{spec.element: obj} for obj in objects]
         body = {"guid": receipt.guid, "version": "1.0",
-                spec.element: objects if spec.repeated or len(objects) > 1 else objects[0]}
+                spec.wrapper or spec.element: objects if spec.repeated or len(objects) > 1 else objects[0]}
         return dump_json({spec.root: body}, pretty)
     raise ValueError(f"unknown format {fmt!r}; expected 'xml' or 'json'")
 
@@ -91,13 +111,24 @@ def _from_xml(raw: bytes, max_bytes: int, *, enveloped: bool = False) -> Receipt
         spec = _spec(root.tag[len(CEB):])
         elements: list[dict[str, str]] = []
         for child in root:
-            if child.tag == CEB + spec.element and len(elements) < MAX_ELEMENTS:
-                elements.append(read_xml_fields(child, FIELD_TAGS[spec.element], spec.element))
+            if child.tag == CEB + (spec.wrapper or spec.element) and len(elements) < MAX_ELEMENTS:
+                elements.append(_xml_element(child, spec))
             elif child.tag != _SIGNATURE:
-                raise unexpected(child, spec.root, 2, f"1 to {MAX_ELEMENTS} {spec.element}")
+                raise unexpected(child, spec.root, 2, f"1 to {MAX_ELEMENTS} {spec.wrapper or spec.element}")
         return _receipt(spec, guid, elements)
     except FormatError as err:
         raise err.in_context(message_type=message_type, guid=guid, format="xml") from None
+
+
+def _xml_element(child, spec: ReceiptSpec) -> dict[str, str]:
+    if not spec.wrapper:
+        return read_xml_fields(child, FIELD_TAGS[spec.element], spec.element)
+    # a headed receipt (CEB792): its head, then the list items the platform does not read
+    parts = list(child)
+    if not parts or parts[0].tag != CEB + spec.element or any(
+            p.tag != CEB + f"{spec.wrapper}List" for p in parts[1:]):
+        raise FormatError(MALFORMED_STRUCTURE, f"{spec.wrapper} must hold one {spec.element}")
+    return read_xml_fields(parts[0], FIELD_TAGS[spec.element], f"{spec.wrapper}/{spec.element}")
 
 
 def _from_json(raw: bytes, max_bytes: int) -> Receipt:
@@ -108,7 +139,9 @@ def _from_json(raw: bytes, max_bytes: int) -> Receipt:
         elements: list[dict[str, str]] = []
         index = {field.name: field for field in spec.fields}
         for key, value in body.items():
-            if key == spec.element:
+            if key == spec.wrapper:
+                elements = [_json_wrapped(obj, spec, index) for obj in _objects(value, key)]
+            elif key == spec.element and not spec.wrapper:
                 elements = [read_json_fields(obj, index, key) for obj in _objects(value, key)]
             elif key not in ("guid", "version", "Signature"):
                 reason = f"{spec.root}/{key} is not expected there; expected one {spec.element}"
@@ -117,6 +150,12 @@ def _from_json(raw: bytes, max_bytes: int) -> Receipt:
     except FormatError as err:
         message_type = message_type_of(root_name)
         raise err.in_context(message_type=message_type, guid=guid, format="json") from None
+
+
+def _json_wrapped(obj: dict, spec: ReceiptSpec, index: dict) -> dict[str, str]:
+    if spec.element not in obj or set(obj) - {spec.element, f"{spec.wrapper}List"}:
+        raise FormatError(MALFORMED_STRUCTURE, f"{spec.wrapper} must hold one {spec.element}")
+    return read_json_fields(single_object(obj[spec.element], spec.element), index, spec.element)
 
 
 def _spec(root_name: str) -> ReceiptSpec:

@@ -7,7 +7,7 @@ are (format, min length, max length); ``returnInfo`` of CEB900 is longer (the ca
 """
 from __future__ import annotations
 
-from shared.messages.field_formats import DATETIME17, INTEGER, SIGNED_INTEGER, TEXT, FieldFormat
+from shared.messages.field_formats import DATETIME17, INTEGER, NUMBER18, SIGNED_INTEGER, TEXT, FieldFormat
 
 _PARTY = (TEXT, 0, 18)
 
@@ -30,6 +30,16 @@ RECEIPT_VOCABULARY: dict[str, tuple[FieldFormat, int, int]] = {
     "billNo": (TEXT, 0, 37),
     "statisticsFlag": (TEXT, 1, 1),
     "msgSeqNo": (INTEGER, 1, 9),  # xs:int, at most 9 digits
+    "msgCount": (INTEGER, 1, 9),
+    # returns and summaries (CEB214/216/702, CEB792): numbers customs assigns are 18 characters
+    "coElNo": (TEXT, 0, 30),
+    "sumNo": (NUMBER18, 18, 18),
+    "declSeqNo": (NUMBER18, 18, 18),
+    "decTmpNo": (NUMBER18, 18, 18),
+    "decPreNo": (NUMBER18, 18, 18),
+    "entryId": (NUMBER18, 18, 18),
+    "opDate": (DATETIME17, 17, 17),
+    "decState": (TEXT, 1, 3),
     "returnStatus": (SIGNED_INTEGER, 1, 10),
     "returnTime": (DATETIME17, 17, 17),
     "returnInfo": (TEXT, 0, 1000),

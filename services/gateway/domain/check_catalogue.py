@@ -6,12 +6,14 @@ two equal. Format errors (CEB900, codes 9xxx) are the codec's: ``shared.messages
 from __future__ import annotations
 
 from . import agreement_checks as agree
+from . import bonded_checks as bonded
 from . import document_checks as docs
 from . import goods_checks as goods
 from . import sender_checks as sender
 from .verification import Check
 
-ALL = frozenset({"CEB303", "CEB403", "CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB509"})
+ALL = frozenset({"CEB303", "CEB403", "CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB509",
+                 "CEB213", "CEB215", "CEB701"})
 HEADED = frozenset({"CEB303", "CEB603", "CEB607", "CEB507", "CEB509"})
 SPLIT = frozenset({"CEB607", "CEB507", "CEB509"})
 DECLARED = ALL  # appStatus 2 may be set on any of them
@@ -28,8 +30,8 @@ def _management(code: str, meaning: str, applies_to: frozenset[str], example: st
 
 CATALOGUE: list[Check] = [
     # --- the sender (20xx) -------------------------------------------------------------------
-    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607; ebc: CEB303/403; "
-          "logistics: CEB505/509; operator: CEB507)", ALL,
+    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607/213/701; ebc: CEB303/403/213; "
+          "logistics: CEB505/509/215; operator: CEB507/215)", ALL,
           "[Code:2001;Desc:CEB603Message: sender 3301970004 (roles operator) may not send CEB603; ...]",
           sender.role_allows_type, stage="sender"),
     Check("2002", "the party the message is declared by (agentCode, ebcCode, logisticsCode, operatorCode) "
@@ -43,7 +45,7 @@ CATALOGUE: list[Check] = [
           "[Code:2004;Desc:DxpMsg/TransInfo/SenderId: DXPENT0000000009 does not match the Kafka key DXPENT0000000001]",
           sender.transport_sender_is_key, stage="sender"),
     Check("2005", "the e-commerce enterprise (ebcCode) and logistics enterprise (logisticsCode) a message names "
-          "are registered with that role", _of("CEB505", "CEB603", "CEB605", "CEB607", "CEB507"),
+          "are registered with that role", _of("CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB213", "CEB701"),
           "[Code:2005;Desc:Inventory[1]/InventoryHead/ebcCode: 3301969999 is not a registered enterprise]",
           sender.named_parties_registered, stage="sender"),
     # --- the document's content (21xx) -------------------------------------------------------
@@ -56,16 +58,16 @@ CATALOGUE: list[Check] = [
     Check("2103", "net weight does not exceed gross weight", _of("CEB603"),
           "[Code:2103;Desc:Inventory[1]/InventoryHead/netWeight: net weight 50.000 exceeds gross weight 41.500]",
           docs.net_le_gross),
-    Check("2104", "msgSeqNo lies in 1..msgCount", SPLIT,
+    Check("2104", "msgSeqNo lies in 1..msgCount", SPLIT | _of("CEB701"),
           "[Code:2104;Desc:WayBill[1]/WayBillHead/msgSeqNo: msgSeqNo 3 must be between 1 and msgCount 2]",
           docs.part_number),
     Check("2105", "currency, fCurrency and iCurrency are codes of the customs currency table", _of("CEB303", "CEB403", "CEB505", "CEB603"),
           "[Code:2105;Desc:Inventory[1]/InventoryList[1]/currency: 999 is not in the customs currency table (...)]",
           goods.currency_codes),
-    Check("2106", "country (destination, origin) is a code of the customs country table", _of("CEB603"),
+    Check("2106", "country (destination, origin) is a code of the customs country table", _of("CEB603", "CEB213"),
           "[Code:2106;Desc:Inventory[1]/InventoryHead/country: 999 is not in the customs country table (...)]",
           goods.country_codes),
-    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB603"),
+    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB603", "CEB213"),
           "[Code:2107;Desc:Inventory[1]/InventoryList[1]/gcode: 9914100090: HS chapter 99 does not exist (...)]",
           goods.hs_chapter),
     Check("2108", "an order's goodsValue is the sum of its items' totalPrice", _of("CEB303"),
@@ -74,12 +76,29 @@ CATALOGUE: list[Check] = [
     Check("2109", "an order item's currency is the order's currency", _of("CEB303"),
           "[Code:2109;Desc:Order[1]/OrderList[1]/currency: 502 (USD) differs from the order's currency 142 (CNY)]",
           goods.item_currency),
-    Check("2110", "an invtNo is a list number customs assigned (customs code, year, E, serial)", _of("CEB603", "CEB605", "CEB607"),
+    Check("2110", "an invtNo is a list number customs assigned (customs code, year, E, serial)",
+          _of("CEB603", "CEB605", "CEB607", "CEB213", "CEB215", "CEB701"),
           "[Code:2110;Desc:InvtCancel[1]/invtNo: 'INVT-1' is not a list number customs assigned (...)]",
           docs.list_numbers),
     Check("2111", "a package (logisticsNo) appears once in a bill, arrival or departure", SPLIT,
           "[Code:2111;Desc:WayBill[1]/WayBillList[2]/logisticsNo: QT2026112800001 already appears in item 1]",
           docs.packages_once),
+    Check("2112", "a special-zone (bonded) export list (tradeMode 1210 or 1239) names the zone's warehouse "
+          "enterprise (iacCode: a registration code or USCC, iacName), its account book (emsNo) and each "
+          "item's record number (itemRecordNo)", _of("CEB603"),
+          "[Code:2112;Desc:Inventory[1]/InventoryList[1]/itemRecordNo: a bonded export (tradeMode 1210) names each item's record number ...]",
+          bonded.bonded_list_fields),
+    Check("2113", "a return's country of departure is not China (142)", _of("CEB213"),
+          "[Code:2113;Desc:InvtRefund[1]/InvtRefundHead/country: returned goods come from abroad: ...]",
+          bonded.return_comes_from_abroad),
+    Check("2114", "a summary names its lists or a period: startTime and endTime together, endTime not before "
+          "startTime", _of("CEB701"),
+          "[Code:2114;Desc:SummaryApply[1]/SummaryApplyHead/endTime: endTime 20261101000000 is before startTime ...]",
+          bonded.summary_period_or_lists),
+    Check("2115", "a summary application comes as one message (msgCount 1); summaries in parts are not "
+          "supported", _of("CEB701"),
+          "[Code:2115;Desc:SummaryApply[1]/SummaryApplyHead/msgCount: msgCount 2: a summary application in parts ...]",
+          bonded.summary_whole),
     # --- agreement with documents seen before (212x) -----------------------------------------
     Check("2123", "a payment receipt agrees with its order (ebcCode, currency, charge = goodsValue + freight) "
           "when the platform has seen the order (CEB303, ebpCode + orderNo)", _of("CEB403"),
@@ -117,6 +136,40 @@ CATALOGUE: list[Check] = [
                 "[Code:2401;Desc:InvtCancel/invtNo: no list 29922026E000000001 with copNo AG1 ...]"),
     _management("2402", "a cancellation refers to a list of the same agent that is not closed", _of("CEB605"),
                 "[Code:2402;Desc:cancellation refused: the list is closed]"),
+    # --- returns (CEB213/215) and summaries (CEB701) against the lists (27xx) ----------------
+    _management("2701", "a return refers to a list (invtNo) that is released (800) or closed (899), or returned "
+                "in part before", _of("CEB213"),
+                "[Code:2701;Desc:InvtRefundHead/invtNo: list AG1 is 399: only a released (800) or closed (899) list ...]"),
+    _management("2702", "a return names the list's platform (ebpCode) and seller (ebcCode)", _of("CEB213"),
+                "[Code:2702;Desc:InvtRefundHead/ebcCode: the return says 3301960009, the list AG1 says 3301960002]"),
+    _management("2703", "a return's items are items of the list (gnum) with the same gcode, gname, gmodel and units",
+                _of("CEB213"), "[Code:2703;Desc:InvtRefundList[1]/gcode: the return says 6110300000, ...]"),
+    _management("2704", "a return takes back at most what is left of each item (qty, qty1, qty2; earlier returns "
+                "counted)", _of("CEB213"),
+                "[Code:2704;Desc:InvtRefundList[1]/qty: 250 exceeds what is left to return of the list's item 1: 200 of 200]"),
+    _management("2705", "a return's tradeMode is 9661 after a 9610/9710/9810 export, 1261 after a 1210/1239 one",
+                _of("CEB213"), "[Code:2705;Desc:InvtRefundHead/tradeMode: a return of a 9710 export is declared under 9661, ...]"),
+    _management("2706", "a list has one return waiting for its goods at a time", _of("CEB213"),
+                "[Code:2706;Desc:InvtRefundHead/invtNo: return RT1 of list AG1 is still waiting for its goods]"),
+    _management("2707", "a return's coElNo is declared once per agent", _of("CEB213"),
+                "[Code:2707;Desc:InvtRefundHead/coElNo: return RT1 of agent 3301960001 is already declared]"),
+    _management("2708", "returns, tallies and summaries are new documents (appType 1); changing or deleting them "
+                "is not supported", _of("CEB213", "CEB215", "CEB701"),
+                "[Code:2708;Desc:InvtRefundHead/appType: only new returns (appType 1) are handled; ...]"),
+    _management("2711", "a tally names the package (logisticsCode, logisticsNo; invtNo when given) of a return "
+                "waiting for its goods", _of("CEB215"),
+                "[Code:2711;Desc:InvtRefundDetail/logisticsNo: no return waiting for package QT1 of 3301980003]"),
+    _management("2722", "a summary's lists exist and are the seller's (ebcCode) closed (899) summary-declaration "
+                "(statisticsFlag B) lists declared at its customsCode", _of("CEB701"),
+                "[Code:2722;Desc:SummaryApplyList[1]/invtNo: 29922026E000000001: the list is 800, not closed (899)]"),
+    _management("2723", "a list is in one summary only (unless that summary was refused)", _of("CEB701"),
+                "[Code:2723;Desc:SummaryApplyList/invtNo: list 29922026E000000001 is already in summary S20261201000000001]"),
+    _management("2724", "a summary by period finds at least one list", _of("CEB701"),
+                "[Code:2724;Desc:SummaryApplyHead/startTime: no closed summary-declaration (B) list of 3301960002 ...]"),
+    _management("2725", "a summary's copNo is declared once per agent", _of("CEB701"),
+                "[Code:2725;Desc:SummaryApplyHead/copNo: summary SM1 of agent 3301960001 is already declared]"),
+    _management("2726", "customs (an officer) may refuse a summary waiting for it", _of("CEB701"),
+                "[Code:2726;Desc:summary S20261201000000001 refused by customs: ...]"),
     # --- audit against the order and the waybill (31xx, 32xx) ---------------------------------
     _management("3101", "a 9610/9710 list names the order's seller (ebcCode)", _of("CEB603"),
                 "[Code:3101;Desc:Order/ebcCode: order's seller 3301960009 is not the list's 3301960002]"),

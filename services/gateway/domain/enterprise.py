@@ -12,11 +12,13 @@ Role = Literal["agent", "ebc", "ebp", "logistics", "operator"]
 
 # which message types each role may send (handbook: "Parties")
 MESSAGES_BY_ROLE: dict[str, frozenset[str]] = {
-    "agent": frozenset({"CEB603", "CEB605", "CEB607"}),
-    "ebc": frozenset({"CEB303", "CEB403"}),
+    "agent": frozenset({"CEB603", "CEB605", "CEB607", "CEB213", "CEB701"}),
+    # a seller may declare its own return (the schema: 退货申请单数据报文（电商企业）), agentCode its own
+    "ebc": frozenset({"CEB303", "CEB403", "CEB213"}),
     "ebp": frozenset(),
-    "logistics": frozenset({"CEB505", "CEB509"}),
-    "operator": frozenset({"CEB507"}),
+    # the tally's operatorCode is the postal logistics company for postal transport (§2.19.4)
+    "logistics": frozenset({"CEB505", "CEB509", "CEB215"}),
+    "operator": frozenset({"CEB507", "CEB215"}),
 }
 
 _CODE = re.compile(r"^(?:[0-9A-Z]{10}|[0-9A-Z]{18})$")

@@ -16,6 +16,9 @@ NAMED_PARTIES: dict[str, tuple[tuple[str, str], ...]] = {
     "CEB607": (("logisticsCode", "logistics"),),
     "CEB507": (("logisticsCode", "logistics"),),
     "CEB509": (),
+    "CEB213": (("ebcCode", "ebc"),),  # the return's logistics may be an inbound carrier we do not know
+    "CEB215": (),
+    "CEB701": (("ebcCode", "ebc"),),
 }
 
 

@@ -19,6 +19,8 @@ class ListStatus(str, Enum):
     CLOSED = "899"        # goods have left the country
     REJECTED = "100"      # rejected by customs
     CANCELLED = "cancelled"
+    RETURNING = "returning"  # a return (CEB213) is stored: the goods are on their way back
+    RETURNED = "returned"    # the returned goods were tallied at the site (CEB215): the return is released
 
 
 class Event(str, Enum):
@@ -34,6 +36,8 @@ class Event(str, Enum):
     DEPART = "depart"                        # CEB509 for the list's bill
     CANCEL = "cancel"                        # CEB605 approved
     MODIFY = "modify"                        # CEB603 appType 2 that changes goods, value or weight
+    APPLY_FOR_RETURN = "apply for return"    # CEB213 that passes the checks against the list
+    TALLY_RETURN = "tally return"            # CEB215: the returned goods are at the site
 
 
 S, E = ListStatus, Event
@@ -60,9 +64,16 @@ TRANSITIONS: dict[tuple[ListStatus, Event], ListStatus] = {
     (S.RELEASED, E.DEPART): S.CLOSED,
     (S.RELEASED, E.MODIFY): S.STORED,
     (S.RELEASED, E.CANCEL): S.CANCELLED,
+    (S.RELEASED, E.APPLY_FOR_RETURN): S.RETURNING,
+    (S.CLOSED, E.APPLY_FOR_RETURN): S.RETURNING,
+    (S.RETURNING, E.TALLY_RETURN): S.RETURNED,
+    (S.RETURNED, E.APPLY_FOR_RETURN): S.RETURNING,  # a further return of what the first left abroad
 }
 
-TERMINAL = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED})
+# the export is over (only a return may follow): no bill, departure, cancellation or modification
+TERMINAL = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED, S.RETURNING, S.RETURNED})
+# the states a return (CEB213) may start from
+RETURNABLE = frozenset({S.RELEASED, S.CLOSED, S.RETURNED})
 # before release the goods are still under customs' control: cancellation needs no officer
 RELEASED_OR_LATER = frozenset({S.RELEASED, S.CLOSED})
 # before audit conclusion a modification is applied at once
@@ -78,6 +89,8 @@ MEANING = {
     S.CLOSED: "closed: goods left the country",
     S.REJECTED: "rejected",
     S.CANCELLED: "cancelled",
+    S.RETURNING: "return stored, goods on their way back",
+    S.RETURNED: "returned: goods tallied back at the site",
 }
 
 
@@ -93,6 +106,10 @@ class TransitionRefused(Exception):
 
 def _why_not(current: ListStatus, event: Event) -> str:
     name = f"{current.value} ({MEANING[current]})"
+    if event is E.APPLY_FOR_RETURN:
+        return f"only a released (800) or closed (899) list can be returned; this one is {name}"
+    if event is E.TALLY_RETURN:
+        return f"the list has no return waiting for its goods (status {name})"
     if current in TERMINAL:
         return f"the list is {MEANING[current]}; nothing can happen to it any more (asked: {event.value})"
     if event is E.DEPART:
@@ -117,19 +134,20 @@ def allowed(current: ListStatus | str, event: Event) -> bool:
 
 
 def _node(status: ListStatus) -> str:
-    return "cancelled" if status is S.CANCELLED else f"s{status.value}"
+    return status.value if not status.value.isdigit() else f"s{status.value}"
 
 
 def mermaid() -> str:
     """The machine as a Mermaid state diagram (what docs/list-lifecycle.md must contain)."""
     lines = ["stateDiagram-v2"]
     for status in ListStatus:
-        label = MEANING[status] if status is S.CANCELLED else f"{status.value} {MEANING[status]}"
+        label = MEANING[status] if not status.value.isdigit() else f"{status.value} {MEANING[status]}"
         lines.append(f'    state "{label}" as {_node(status)}')
     lines.append(f"    [*] --> {_node(S.ACCEPTED)}: CEB603 passes the platform")
     for (source, event), target in TRANSITIONS.items():
         lines.append(f"    {_node(source)} --> {_node(target)}: {event.value}")
-    for status in sorted(TERMINAL, key=lambda s: s.value):
+    ends = {source for source, _ in TRANSITIONS}
+    for status in sorted(TERMINAL - ends, key=lambda s: s.value):  # states nothing leaves
         lines.append(f"    {_node(status)} --> [*]")
     return "\n".join(lines)
 

@@ -18,7 +18,8 @@ from shared.http_app import service_app
 
 from ..adapters import applications, inspections
 from ..domain.list_lifecycle import TransitionRefused
-from ..service_layer import officer
+from ..adapters import summaries as summary_store
+from ..service_layer import officer, summaries
 from ..service_layer.declarations import Declarations
 from .views import bill_view, find_lists, list_view
 
@@ -37,6 +38,14 @@ class Approval(BaseModel):
 
 class Refusal(BaseModel):
     reason: str = Field(..., min_length=1)
+
+
+class SummaryConclusion(BaseModel):
+    decState: str = Field("A", min_length=1, max_length=3,
+                          description="the customs declaration's state, as CEB792 carries it (the customs' sample: A)")
+    entryId: str = Field("", pattern=r"^([0-9]{18})?$",
+                         description="the customs declaration number; empty: customs assigns one")
+    note: str = Field("", max_length=1000)
 
 
 class ActionOutcome(BaseModel):
@@ -130,6 +139,45 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
     @app.post("/applications/{application_id}/refuse", tags=["applications"], response_model=ActionOutcome)
     async def post_refuse(application_id: int, body: Refusal, x_operator: str = OPERATOR) -> ActionOutcome:
         return await act(x_operator, lambda cl: officer.refuse(cl, application_id, body.reason))
+
+    async def act_on_summary(operator: str, action) -> dict:
+        async with pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    cl = declarations.clearance(conn, actor=operator)
+                    outcome = await action(cl)
+                    await add_to_outbox(conn, cl.outgoing)
+            except officer.NotFound as err:
+                raise HTTPException(404, str(err)) from err
+            except officer.ActionRefused as err:
+                raise HTTPException(409, str(err)) from err
+        wake()
+        return outcome
+
+    @app.get("/summaries", tags=["summaries"], summary="Summary applications (CEB701) waiting for customs")
+    async def get_summaries(limit: int = Query(100, le=1000)) -> list[dict]:
+        async with pool.acquire() as conn:
+            return await summary_store.pending(conn, limit)
+
+    @app.get("/summaries/{sum_no}", tags=["summaries"], summary="A summary with the lists it covers and its result")
+    async def get_summary(sum_no: str) -> dict:
+        async with pool.acquire() as conn:
+            view = await summary_store.view(conn, sum_no)
+        if view is None:
+            raise HTTPException(404, f"no summary {sum_no}")
+        return view
+
+    @app.post("/summaries/{sum_no}/conclude", tags=["summaries"],
+              summary="Customs concludes a summary: CEB702 399, then the summary result CEB792")
+    async def post_conclude_summary(sum_no: str, body: SummaryConclusion | None = None,
+                                    x_operator: str = OPERATOR) -> dict:
+        body = body or SummaryConclusion()
+        return await act_on_summary(x_operator, lambda cl: summaries.conclude(
+            cl, sum_no, dec_state=body.decState, entry_id=body.entryId, note=body.note))
+
+    @app.post("/summaries/{sum_no}/refuse", tags=["summaries"], summary="Customs refuses a summary: CEB702 100")
+    async def post_refuse_summary(sum_no: str, body: Refusal, x_operator: str = OPERATOR) -> dict:
+        return await act_on_summary(x_operator, lambda cl: summaries.refuse(cl, sum_no, body.reason))
 
     @app.get("/risk-rules", tags=["risk"], summary="The risk rules in force (edit the file named by MANAGEMENT_RISK_RULES)")
     async def get_risk_rules() -> dict:

@@ -31,6 +31,8 @@ from .cancellation import handle_cancellation
 from .clearance import Clearance
 from .listing import handle_list
 from .new_documents import Unit, handle_wave, keys_of, waves
+from .returns import handle_return, handle_tally
+from .summaries import handle_summary
 from .trade_documents import handle_trade_document
 
 DocumentHandler = Callable[[Clearance, Declaration, Document, ReceiptIssued], Awaitable[None]]
@@ -44,6 +46,9 @@ HANDLERS: dict[str, DocumentHandler] = {
     "CEB607": handle_bill,
     "CEB507": handle_arrival,
     "CEB509": handle_departure,
+    "CEB213": handle_return,
+    "CEB215": handle_tally,
+    "CEB701": handle_summary,
 }
 
 

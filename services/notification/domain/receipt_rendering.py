@@ -29,6 +29,7 @@ from itertools import repeat
 
 from shared.messages import RECEIPT_SPECS, encode_receipt
 from shared.messages.catalogue import CEB_NAMESPACE
+from shared.messages.receipt_codec import OMITTED_WHEN_EMPTY
 from shared.messages.model import Receipt
 from shared.messages.transport import DxpTransInfo, envelope
 from shared.messages.xml_writing import DECLARATION
@@ -73,8 +74,8 @@ def _pct(text: str) -> str:
 @lru_cache(maxsize=None)
 def _template(message_type: str) -> _Template | None:
     spec = RECEIPT_SPECS.get(message_type)
-    if spec is None:
-        return None
+    if spec is None or spec.wrapper or message_type in OMITTED_WHEN_EMPTY:
+        return None  # a headed receipt (CEB792), one with fields left out when empty: the encoder's
     names = tuple(f.name for f in spec.fields)
     if any(json.dumps(n) != f'"{n}"' or not re.fullmatch(r"[A-Za-z_][\w.-]*", n)
            for n in (spec.root, spec.element, *names)):

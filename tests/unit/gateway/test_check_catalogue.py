@@ -65,6 +65,10 @@ TRIPS = {
     "2109": ("CEB303", lambda m: _item(m, 0, currency="502"), {}, "Order[1]/OrderList[1]/currency"),
     "2110": ("CEB605", lambda m: _head(m, invtNo="INVT-1"), {}, "InvtCancel[1]/invtNo"),
     "2111": ("CEB607", _dup_package, {}, "WayBill[1]/WayBillList[2]/logisticsNo"),
+    "2112": ("CEB603", lambda m: _head(m, tradeMode="1210"), {}, "Inventory[1]/InventoryHead/iacCode"),
+    "2113": ("CEB213", lambda m: _head(m, country="142"), {}, "InvtRefund[1]/InvtRefundHead/country"),
+    "2114": ("CEB701", lambda m: _head(m, startTime="20261101000000"), {}, "SummaryApply[1]/SummaryApplyHead/endTime"),
+    "2115": ("CEB701", lambda m: _head(m, msgCount="2"), {}, "SummaryApply[1]/SummaryApplyHead/msgCount"),
     "2123": ("CEB403", lambda m: _head(m, charge="100.00"), {}, "Receipts[1]/charge"),
 }
 
@@ -110,6 +114,26 @@ def test_payment_passes_when_the_order_is_unknown():
     assert verify(m, context("CEB403", orders={})) == []
 
 
+def test_a_bonded_list_with_its_zone_enterprise_account_book_and_item_records_passes():
+    m = _head(message("CEB603"), tradeMode="1239", iacCode="3301930007", iacName="Xiasha Bonded Logistics Centre",
+              emsNo="T2992W000001")
+    assert [p.path for p in verify(m, context("CEB603")) if p.code == "2112"] == [
+        f"Inventory[1]/InventoryList[{i}]/itemRecordNo" for i in range(1, len(m.document.items) + 1)]
+    for item in m.document.items:
+        item["itemRecordNo"] = f"R{item['gnum']}"
+    assert verify(m, context("CEB603")) == []
+    assert [p.desc for p in verify(_head(m, iacCode="ZONE-1"), context("CEB603"))] == [
+        "ZONE-1 is not a customs registration code (10 characters) or unified social credit code (18 characters)"]
+
+
+def test_a_summary_by_period_needs_no_lists_and_one_without_either_is_refused():
+    m = _head(message("CEB701"), startTime="20261101000000", endTime="20261130235959")
+    m.document.items = []
+    assert verify(m, context("CEB701")) == []
+    m = _head(m, startTime="", endTime="")
+    assert [p.code for p in verify(m, context("CEB701"))] == ["2114"]
+
+
 def test_named_party_with_the_wrong_role():
     m = _head(message("CEB603"), logisticsCode="3301960002")
     problems = [p for p in verify(m, context("CEB603")) if p.code == "2005"]
@@ -141,3 +165,12 @@ def test_every_gateway_code_is_tripped_by_some_test():
                     for p in (ROOT / base).glob("test_*.py") if "gateway" in str(p))
     missing = [c.code for c in CATALOGUE if c.by == "gateway" and f'"{c.code}"' not in texts and f"Code:{c.code}" not in texts]
     assert missing == []
+
+
+def test_a_seller_may_declare_its_own_return_and_a_postal_carrier_tally_one():
+    ebc, logistics = ENTERPRISES["ebc"], ENTERPRISES["logistics"]
+    own = _base(_head(message("CEB213"), agentCode=ebc.code), copCode=ebc.code, dxpId=ebc.dxpId)
+    assert [p.code for p in verify(own, context("CEB213", sender=ebc, kafka_key=ebc.dxpId))] == []
+    postal = _base(_head(message("CEB215"), operatorCode=logistics.code), copCode=logistics.code, dxpId=logistics.dxpId)
+    assert [p.code for p in verify(postal, context("CEB215", sender=logistics, kafka_key=logistics.dxpId))] == []
+    assert [p.code for p in verify(message("CEB701"), context("CEB701", sender=ebc, kafka_key=ebc.dxpId))][:1] == ["2001"]

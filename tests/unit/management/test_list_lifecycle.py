@@ -45,12 +45,33 @@ def test_departure_of_a_list_never_released_is_refused_with_the_reason():
         assert "never released" in refused.value.reason
 
 
-def test_nothing_leaves_a_terminal_state():
+def test_nothing_but_a_return_leaves_a_terminal_state():
+    returns = {E.APPLY_FOR_RETURN, E.TALLY_RETURN}
     for status in TERMINAL:
-        for event in Event:
+        for event in set(Event) - returns:
             with pytest.raises(TransitionRefused) as refused:
                 next_status(status, event)
             assert "nothing can happen" in refused.value.reason
+
+
+@pytest.mark.parametrize("path, end", [
+    ([E.STORE, E.CONCLUDE_AUDIT, E.RELEASE, E.APPLY_FOR_RETURN, E.TALLY_RETURN], S.RETURNED),
+    ([E.STORE, E.CONCLUDE_AUDIT, E.RELEASE, E.DEPART, E.APPLY_FOR_RETURN, E.TALLY_RETURN, E.APPLY_FOR_RETURN],
+     S.RETURNING),
+])
+def test_released_and_closed_lists_can_be_returned(path, end):
+    status = S.ACCEPTED
+    for event in path:
+        status = next_status(status, event)
+    assert status is end
+
+
+def test_only_released_or_closed_lists_are_returned_and_only_returning_ones_tallied():
+    for status in (S.STORED, S.AUDITED, S.INSPECTION, S.REJECTED, S.CANCELLED, S.RETURNING):
+        with pytest.raises(TransitionRefused, match="only a released"):
+            next_status(status, E.APPLY_FOR_RETURN)
+    with pytest.raises(TransitionRefused, match="no return waiting"):
+        next_status(S.CLOSED, E.TALLY_RETURN)
 
 
 def test_release_needs_a_concluded_audit():

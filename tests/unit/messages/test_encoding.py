@@ -78,7 +78,8 @@ def test_unknown_format():
 
 def full_receipt(code: str) -> Receipt:
     fields = {field.name: f"{field.name}-value" for field in RECEIPT_SPECS[code].fields}
-    fields.update(returnStatus="120", returnInfo="[Code:0;Desc:stored <ok> & done]")
+    if "returnStatus" in fields:
+        fields.update(returnStatus="120", returnInfo="[Code:0;Desc:stored <ok> & done]")
     return Receipt(message_type=code, guid="0F1E2D3C-4B5A-4968-8776-655443322110", fields=fields)
 
 
