@@ -25,9 +25,10 @@ async def test_a_bonded_list_names_its_zone_enterprise_account_book_and_item_rec
     out = await rig.send(sender("CEB603").dxpId, body)
     assert out.declarations == [] and len(out.receipts) == 1
     text = out.receipts[0].fields["returnInfo"]
-    assert text.count("[Code:2112;") == 2 + items
-    assert "InventoryHead/iacCode" in text and "InventoryHead/emsNo" in text and "InventoryList[1]/itemRecordNo" in text
-    body, _ = bonded_list(iacCode="3301930007", emsNo="T2992W000001")
+    assert text.count("[Code:2112;") == 3 + items
+    assert "InventoryHead/iacCode" in text and "InventoryHead/iacName" in text and "InventoryHead/emsNo" in text
+    assert "InventoryList[1]/itemRecordNo" in text
+    body, _ = bonded_list(iacCode="3301930007", iacName="Zone Warehouse Co.", emsNo="T2992W000001")
     body = body.replace(b"<ceb:itemRecordNo/>", b"<ceb:itemRecordNo>T2992W000001-1</ceb:itemRecordNo>")
     out = await rig.send(sender("CEB603").dxpId, body)
     assert out.receipts == [] and len(out.declarations) == 1
