@@ -35,7 +35,9 @@ async def build(settings: Settings | None = None) -> Gateway:
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
     intake = Intake(settings)
-    host.consumer("gateway-intake", [topics.INBOUND], intake.handle, topics.INBOUND_DLQ)
+    # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
+    host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
+                  pattern=topics.inbound_pattern(settings.topic_prefix))
     assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
     admin = host.admin

@@ -48,6 +48,15 @@ def dead_letter_reason(headers) -> str:
     return reason.split(":")[0][:60] or "unknown"
 
 
+def broker_credentials(settings: Settings) -> dict:
+    """The monitor's SASL principal in the secure profile (faust passes it on to aiokafka)."""
+    if not settings.kafka_secured:
+        return {}
+    return {"broker_credentials": faust.SASLCredentials(
+        username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
+        mechanism=settings.kafka_sasl_mechanism, ssl_context=None)}
+
+
 def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App:
     app = faust.App(
         settings.group("cbec-flow-monitor"),
@@ -61,6 +70,7 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=1,
         producer_acks=1,
+        **broker_credentials(settings),
     )
     receipts_topic = app.topic(settings.topic(topics.RECEIPTS), key_type=bytes, value_type=bytes,
                                key_serializer="raw", value_serializer="raw")
