@@ -24,6 +24,12 @@ class TopicAdmin:
         await self._client.start()
         self._known = set(await self._client.list_topics())
 
+    @property
+    def client(self) -> AIOKafkaAdminClient:
+        """The started admin client (its connections are authenticated as the service)."""
+        assert self._client is not None, "TopicAdmin.start() first"
+        return self._client
+
     async def close(self) -> None:
         if self._client is not None:
             await self._client.close()
