@@ -257,7 +257,8 @@ class BrokerAccess:
 
 async def provision_services(env: Mapping[str, str]) -> list[str]:
     """Credentials and ACLs of every service whose ``<SVC>_KAFKA_SASL_PASSWORD`` is set, with the
-    admin principal ``KAFKA_SASL_USERNAME``/``KAFKA_SASL_PASSWORD`` (a super user)."""
+    admin principal ``KAFKA_SASL_USERNAME``/``KAFKA_SASL_PASSWORD`` (a super user; its mechanism
+    ``KAFKA_SASL_MECHANISM``: SCRAM-SHA-512 natively, PLAIN on docker-compose's broker listener)."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
         security_protocol=env.get("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
@@ -266,7 +267,7 @@ async def provision_services(env: Mapping[str, str]) -> list[str]:
     await admin.start()
     done = []
     try:
-        access = BrokerAccess(admin, env.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"))
+        access = BrokerAccess(admin)  # the services log in with SCRAM-SHA-512 (the admin may use PLAIN)
         for svc in SERVICES:
             password = env.get(f"{svc.upper()}_KAFKA_SASL_PASSWORD")
             if password:

@@ -1,31 +1,22 @@
 # The secure profile of deploy/kafka/kafka.sh (sourced by it when CBEC_PROFILE=secure).
 #
-# Secrets: <run dir>/kafka/secure.env (mode 600), generated at the first start unless the variables
-# are already set: CBEC_KAFKA_ADMIN_PASSWORD, CBEC_KAFKA_CONTROLLER_PASSWORD and one
-# <SVC>_KAFKA_SASL_PASSWORD per service (GATEWAY, MANAGEMENT, NOTIFICATION, MONITOR).
+# Secrets: <run dir>/kafka/secure.env (mode 600), written by secrets.sh at the first start (each
+# password from the environment when set, else random): CBEC_KAFKA_ADMIN_PASSWORD,
+# CBEC_KAFKA_CONTROLLER_PASSWORD and one <SVC>_KAFKA_SASL_PASSWORD per service.
 # deploy/stack.sh reads the same file to give each service its principal.
 # shellcheck shell=bash
 
 SECURE_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SECURE_ENV=$KDIR/secure.env
-SECURE_NAMES=(CBEC_KAFKA_ADMIN_PASSWORD CBEC_KAFKA_CONTROLLER_PASSWORD GATEWAY_KAFKA_SASL_PASSWORD
-    MANAGEMENT_KAFKA_SASL_PASSWORD NOTIFICATION_KAFKA_SASL_PASSWORD MONITOR_KAFKA_SASL_PASSWORD)
 # its own data dir: the admin principal's credential is written when it is formatted
 DATA_DIR=$KDIR/data-secure
 
 secure_secrets() {
     mkdir -p "$KDIR"
     if [[ ! -s $SECURE_ENV ]]; then
-        local name value
-        (
-            umask 077
-            for name in "${SECURE_NAMES[@]}"; do
-                value=${!name:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
-                echo "$name=$value"
-            done >"$SECURE_ENV.tmp.$$"
-            mv "$SECURE_ENV.tmp.$$" "$SECURE_ENV"
-        )
-        say "secure profile: generated the principals' passwords into $SECURE_ENV"
+        (umask 077 && "$SECURE_HERE/secrets.sh" >"$SECURE_ENV.tmp.$$") || die "could not write the secrets"
+        mv "$SECURE_ENV.tmp.$$" "$SECURE_ENV"
+        say "secure profile: the principals' passwords are in $SECURE_ENV"
     fi
     set -a
     # shellcheck disable=SC1090
