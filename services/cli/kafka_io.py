@@ -48,10 +48,10 @@ class ReceiptReader:
     """Reads the receipt topics of some enterprises from their beginning (or from now)."""
 
     def __init__(self, bootstrap: str, dxp_ids: list[str], prefix: str = "", from_beginning: bool = True,
-                 *, auth: dict | None = None) -> None:
+                 *, auth: dict | None = None, group_id: str | None = None) -> None:
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, auto_offset_reset="earliest" if from_beginning else "latest",
-            enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000, **(auth or {}),
+            enable_auto_commit=False, group_id=group_id, metadata_max_age_ms=1000, **(auth or {}),
         )
         self._topics = [f"{prefix}{topics.receipt_topic(d)}" for d in dxp_ids]
         self._buffer: deque[ReceivedReceipt] = deque()

@@ -6,7 +6,8 @@ StandardAuthorizer with no ACL meaning no access (deploy/kafka/secure/server.pro
 enterprise may do exactly what :func:`enterprise_acls` grants:
 
 - write its own inbound topic ``ceb.inbound.<DXP id>`` (the gateway takes the sender from it);
-- read its own receipt topic ``ceb.receipts.<DXP id>``, in consumer groups named ``<DXP id>…``;
+- read its own receipt topic ``ceb.receipts.<DXP id>``, in the consumer group ``<DXP id>`` or
+  groups named ``<DXP id>.<anything>`` (the dot: no DXP id is a prefix of another's groups);
 - nothing else: no ``cbec.*`` topic, no other enterprise's topics, no topic creation.
 
 The services own the platform's topics (``cbec.*``, ``ceb.*``, faust's ``cbec-*``) and groups
@@ -76,6 +77,11 @@ def service_principal(service: str) -> str:
     return f"cbec-{service}"
 
 
+def consumer_group_prefix(dxp_id: str, prefix: str = "") -> str:
+    """What an enterprise's consumer groups' names start with (DXP ids have no dot)."""
+    return f"{prefix}{dxp_id}."
+
+
 def enterprise_acls(dxp_id: str, prefix: str = "") -> list[Acl]:
     user = f"User:{dxp_id}"
     return [
@@ -83,8 +89,10 @@ def enterprise_acls(dxp_id: str, prefix: str = "") -> list[Acl]:
         Acl(TOPIC, prefix + topics.inbound_topic(dxp_id), LITERAL, user, DESCRIBE),
         Acl(TOPIC, prefix + topics.receipt_topic(dxp_id), LITERAL, user, READ),
         Acl(TOPIC, prefix + topics.receipt_topic(dxp_id), LITERAL, user, DESCRIBE),
-        Acl(GROUP, prefix + dxp_id, PREFIXED, user, READ),
-        Acl(GROUP, prefix + dxp_id, PREFIXED, user, DESCRIBE),
+        Acl(GROUP, prefix + dxp_id, LITERAL, user, READ),
+        Acl(GROUP, prefix + dxp_id, LITERAL, user, DESCRIBE),
+        Acl(GROUP, consumer_group_prefix(dxp_id, prefix), PREFIXED, user, READ),
+        Acl(GROUP, consumer_group_prefix(dxp_id, prefix), PREFIXED, user, DESCRIBE),
     ]
 
 

@@ -19,7 +19,9 @@ from aiokafka.errors import (
 from services.cli.journey import DEMO_ENTERPRISES, Journey
 from services.cli.kafka_io import ReceiptReader, send
 from shared.kafka import topics
-from shared.kafka.access import SERVICES, service_principal
+from aiokafka.protocol.admin import DescribeClientQuotasRequest
+
+from shared.kafka.access import ENTERPRISE_QUOTAS, SERVICES, service_principal
 from tests.support.records import drain_until, read_records
 from tests.support.stack import ROOT, free_port, running_stack
 
@@ -95,7 +97,7 @@ async def test_an_enterprise_writes_only_its_own_inbound_and_its_list_is_answere
     agent = AGENT["dxpId"]
     auth = sasl(agent, creds[agent])
     j = Journey()
-    async with ReceiptReader(stack.kafka, [agent], PREFIX, auth=auth) as reader:
+    async with ReceiptReader(stack.kafka, [agent], PREFIX, auth=auth, group_id=f"{PREFIX}{agent}.erp") as reader:
         await send(stack.kafka, agent, j.list_message("xml"), PREFIX, topic=topics.inbound_topic(agent), auth=auth)
         seen: list = []
         await drain_until(reader, seen, lambda: {"2", "120"} <= {r.status for r in seen if r.key == j.cop_no},
@@ -121,7 +123,7 @@ async def test_an_enterprise_reads_only_its_own_receipts_in_its_own_groups(secur
         await read_records(stack.kafka, PREFIX + topics.receipt_topic(agent), 1, timeout=10, auth=auth)
     with pytest.raises(TopicAuthorizationFailedError):
         await read_records(stack.kafka, PREFIX + topics.inbound_topic(agent), 1, timeout=10, auth=auth)
-    for group in (f"{PREFIX}cbec-gateway-intake", f"{PREFIX}{agent}-erp"):
+    for group in (f"{PREFIX}cbec-gateway-intake", f"{PREFIX}{agent}.erp", f"{PREFIX}{ebc}-erp"):
         consumer = AIOKafkaConsumer(PREFIX + topics.receipt_topic(ebc), bootstrap_servers=stack.kafka,
                                     group_id=group, **auth)
         try:
@@ -147,6 +149,18 @@ async def test_an_enterprise_cannot_create_topics_or_log_in_as_another(secure_st
         await produce(stack.kafka, sasl(agent, creds[agent]), f"{PREFIX}{topics.inbound_topic(agent)}X", b"x")
     with pytest.raises(KafkaConnectionError):
         await produce(stack.kafka, sasl(ebc, creds[agent]), PREFIX + topics.inbound_topic(ebc), b"x")
+
+
+async def test_an_enterprise_is_held_to_its_quotas(secure_stack, secure_broker):
+    stack, _ = secure_stack
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka, **admin_auth(secure_broker))
+    await admin.start()
+    try:
+        resp = await admin._send_request(DescribeClientQuotasRequest([("user", 0, AGENT["dxpId"])], True))
+    finally:
+        await admin.close()
+    ((_entity, values),) = resp.entries
+    assert dict(values) == ENTERPRISE_QUOTAS
 
 
 async def test_a_key_naming_another_enterprise_is_not_believed(secure_stack, secure_broker):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shared.config import Settings
 from shared.kafka import topics
-from shared.kafka.access import BrokerAccess, new_password
+from shared.kafka.access import BrokerAccess, consumer_group_prefix, new_password
 from shared.kafka.admin import TopicAdmin
 
 
@@ -22,7 +22,7 @@ class KafkaAccess(BaseModel):
 
     inbound_topic: str = Field(description="write your messages here (only you may, in the secure profile)")
     receipt_topic: str = Field(description="read your receipts here (only you may, in the secure profile)")
-    consumer_group_prefix: str = Field(description="your consumer groups' names must start with this")
+    consumer_group_prefix: str = Field(description="your consumer groups: this prefix and any name (or the DXP id alone)")
     security_protocol: str
     sasl_mechanism: str | None = None
     username: str | None = Field(default=None, description="your principal: your DXP id")
@@ -38,7 +38,7 @@ class EnterpriseBrokerAccess:
         s = self._settings
         inbound, receipts = s.topic(topics.inbound_topic(dxp_id)), s.topic(topics.receipt_topic(dxp_id))
         await self._admin.ensure({inbound: {}, receipts: {}})
-        access = KafkaAccess(inbound_topic=inbound, receipt_topic=receipts, consumer_group_prefix=s.group(dxp_id),
+        access = KafkaAccess(inbound_topic=inbound, receipt_topic=receipts, consumer_group_prefix=consumer_group_prefix(dxp_id, s.topic_prefix),
                              security_protocol=s.kafka_security_protocol)
         if s.kafka_secured:
             password = new_password()

@@ -30,7 +30,8 @@ def test_an_enterprise_may_write_only_its_inbound_and_read_only_its_receipts():
     writes = {a.name for a in acls if a.operation == WRITE}
     reads = {(a.resource_type, a.name, a.pattern) for a in acls if a.operation == READ}
     assert writes == {"p.ceb.inbound.DXPENT0000000001"}
-    assert reads == {(TOPIC, "p.ceb.receipts.DXPENT0000000001", LITERAL), (GROUP, "p.DXPENT0000000001", PREFIXED)}
+    assert reads == {(TOPIC, "p.ceb.receipts.DXPENT0000000001", LITERAL), (GROUP, "p.DXPENT0000000001", LITERAL),
+                     (GROUP, "p.DXPENT0000000001.", PREFIXED)}
     # literal topics only; nothing on the cluster (no topic creation, no ACLs, no configs)
     assert all(a.pattern == LITERAL for a in acls if a.resource_type == TOPIC)
     assert not any(a.resource_type == CLUSTER for a in acls)
@@ -44,6 +45,14 @@ def test_no_enterprise_acl_reaches_a_platform_topic_or_group():
         for name in platform:
             covered = name == acl.name if acl.pattern == LITERAL else name.startswith(acl.name)
             assert not covered, (acl, name)
+
+
+def test_no_enterprise_acl_reaches_a_group_of_an_enterprise_whose_dxp_id_it_prefixes():
+    longer = "DXPENT00000000012"
+    for acl in access.enterprise_acls("DXPENT0000000001"):
+        if acl.resource_type == GROUP:
+            for group in (longer, f"{longer}.erp", f"{longer}-erp"):
+                assert not (group == acl.name if acl.pattern == LITERAL else group.startswith(acl.name)), (acl, group)
 
 
 def test_only_the_gateway_may_provision_principals():
