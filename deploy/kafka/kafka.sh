@@ -198,6 +198,9 @@ cmd_start() {
             </dev/null >>"$LOG_FILE" 2>&1
     ) &
     echo $! >"$PID_FILE"
+    # until the subshell has exec'd java its cmdline is bash's and our_pid would not know it
+    local tries
+    for ((tries = 0; tries < 100; tries++)); do our_pid >/dev/null && break; sleep 0.05; done
     say "started (pid $!), log $LOG_FILE"
     ((wait)) && cmd_wait
     return 0
