@@ -5,6 +5,8 @@
 #   make test-unit    the unit tests only (no Kafka, no PostgreSQL)
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
 #   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification)
+#   make up PROFILE=secure   the same with Kafka SASL/SCRAM + ACLs, no topic auto-creation
+#                     (default PROFILE=open: the local demo, PLAINTEXT and open to anyone)
 #   make demo         up, then `cbec demo`
 #   make bench        up, then the whole-journey benchmark (scripts/bench_journey.py)
 #   make status / logs
@@ -24,6 +26,11 @@ ASYNCAPI_PARSER := tests/contract/asyncapi/node_modules/.package-lock.json
 KAFKA_PORT ?= 9092
 PGPORT ?= 5432
 export KAFKA_PORT PGPORT
+
+# open: the local demo (Kafka PLAINTEXT, no ACLs); secure: deploy/kafka/secure/ (README, "Identity")
+PROFILE ?= open
+CBEC_PROFILE ?= $(PROFILE)
+export CBEC_PROFILE
 
 PYTEST_ARGS ?=
 

@@ -12,6 +12,14 @@
 #   NOTIFICATION_DATABASE_URL, GATEWAY_HTTP_PORT, MANAGEMENT_HTTP_PORT, NOTIFICATION_HTTP_PORT.
 # Files: <run dir>/services/<svc>.pid, logs in <run dir>/logs/<svc>.log; run dir = CBEC_RUN_DIR
 # or <repo>/.run.
+#
+# Profiles (CBEC_PROFILE, `make up PROFILE=...`):
+#   open    (default) the LOCAL DEMO: Kafka PLAINTEXT, no ACLs, topics auto-created; anyone who
+#           reaches the port can read and write every topic. Never expose it.
+#   secure  Kafka with SASL/SCRAM-SHA-512 and ACLs (deploy/kafka/secure/): each service connects
+#           as its own principal (cbec-<svc>, KAFKA_SASL_USERNAME/PASSWORD given to it alone, the
+#           passwords from <run dir>/kafka/secure.env); each enterprise as its DXP id, with the
+#           password POST /enterprises answers.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +35,8 @@ SERVICES=(gateway management notification monitor)
 : "${KAFKA_PORT:=9092}"
 : "${PGPORT:=5432}"
 export KAFKA_PORT PGPORT
+: "${CBEC_PROFILE:=open}"
+export CBEC_PROFILE
 
 # ---- the services' environment (same names as docker-compose.yml) ----
 : "${KAFKA_BOOTSTRAP_SERVERS:=127.0.0.1:$KAFKA_PORT}"
@@ -86,6 +96,16 @@ tail_log() {
     fi
 }
 
+# The secure profile: this service's principal only (no other service's password, not the admin's).
+secure_env_of() {
+    local secrets=$RUN_DIR/kafka/secure.env name=${1^^}_KAFKA_SASL_PASSWORD password
+    [[ -r $secrets ]] || die "no $secrets: deploy/kafka/kafka.sh start (CBEC_PROFILE=secure) writes it"
+    password=$(sed -n "s/^$name=//p" "$secrets")
+    [[ -n $password ]] || die "$name missing in $secrets"
+    export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+    export KAFKA_SASL_USERNAME=cbec-$1 KAFKA_SASL_PASSWORD=$password
+}
+
 start_service() {
     local svc=$1 pid
     if pid=$(svc_pid "$svc"); then
@@ -97,6 +117,7 @@ start_service() {
         >>"$LOG_DIR/$svc.log"
     (
         cd "$REPO"
+        if [[ $CBEC_PROFILE == secure ]]; then secure_env_of "$svc"; fi
         exec setsid "$PY" -m "services.$svc" </dev/null >>"$LOG_DIR/$svc.log" 2>&1
     ) &
     echo $! >"$SVC_DIR/$svc.pid"
@@ -164,7 +185,7 @@ cmd_up() {
     "$HERE/kafka/kafka.sh" wait
     for svc in "${SERVICES[@]}"; do start_service "$svc"; done
     wait_healthy
-    say "up: gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
+    say "up ($CBEC_PROFILE profile): gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
         "notification :$NOTIFICATION_HTTP_PORT, flow monitor :$MONITOR_HTTP_PORT/flows/, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
 }
 

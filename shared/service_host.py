@@ -40,15 +40,17 @@ class ServiceHost:
             applied = await apply_migrations(conn, s.db_schema, self._migrations)
         if applied:
             log.info("%s: applied migrations %s", s.service, ", ".join(applied))
-        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions)
+        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, auth=s.kafka_auth())
         await self.admin.start()
         await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
-        self.producer = make_producer(s.kafka_bootstrap_servers)
+        self.producer = make_producer(s.kafka_bootstrap_servers, s.kafka_auth())
         await self.producer.start()
         self.relay = OutboxRelay(s.service, self.pool, self.producer, self.admin, batch_size=s.relay_batch,
-                                 bootstrap_servers=s.kafka_bootstrap_servers)
+                                 bootstrap_servers=s.kafka_bootstrap_servers, auth=s.kafka_auth())
 
-    def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str) -> BatchConsumer:
+    def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
+                 *, pattern: str | None = None) -> BatchConsumer:
+        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches."""
         assert self.pool is not None and self.relay is not None
         s = self.settings
         c = BatchConsumer(
@@ -61,6 +63,8 @@ class ServiceHost:
             dead_letter=dead_letter_to(s.topic(dead_letter_topic)),
             max_records=s.consumer_batch,
             on_committed=self.relay.wake,
+            pattern=pattern,
+            auth=s.kafka_auth(),
         )
         self.consumers.append(c)
         return c

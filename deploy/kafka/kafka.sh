@@ -8,7 +8,9 @@
 #   deploy/kafka/kafka.sh status                 exit 0 when running and answering
 #
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), CBEC_RUN_DIR (<repo>/.run),
-# CBEC_CACHE_DIR (~/.cache/cbec), KAFKA_HEAP_OPTS (-Xmx512m -Xms512m), KAFKA_START_TIMEOUT (90).
+# CBEC_CACHE_DIR (~/.cache/cbec), KAFKA_HEAP_OPTS (-Xmx512m -Xms512m), KAFKA_START_TIMEOUT (90),
+# CBEC_PROFILE (open: PLAINTEXT, no ACLs, the local demo; secure: SASL/SCRAM + ACLs, no topic
+# auto-creation — deploy/kafka/secure/).
 # Files: <run dir>/kafka/{server.properties,data/,kafka.pid}, log in <run dir>/logs/kafka.log.
 set -euo pipefail
 
@@ -37,6 +39,21 @@ if [[ -x $REPO/.venv/bin/python ]]; then PY=$REPO/.venv/bin/python; else PY=pyth
 
 say() { echo "kafka: $*"; }
 die() { echo "kafka: ERROR: $*" >&2; exit 1; }
+
+# ---- the secure profile (deploy/kafka/secure/profile.sh: secure_* hooks below) ----
+CBEC_PROFILE=${CBEC_PROFILE:-open}
+FORMAT_ARGS=()
+case $CBEC_PROFILE in
+    open) ;;
+    secure)
+        # shellcheck source=secure/profile.sh
+        source "$HERE/secure/profile.sh"
+        if [[ ${1:-} != fetch ]]; then
+            secure_secrets
+            mapfile -t FORMAT_ARGS < <(secure_format_args)
+        fi ;;
+    *) die "CBEC_PROFILE must be open or secure, not '$CBEC_PROFILE'" ;;
+esac
 
 log_tail() {
     if [[ -f $LOG_FILE ]]; then
@@ -111,6 +128,7 @@ render_config() {
         -e "s|@KAFKA_CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
         -e "s|@LOG_DIR@|$DATA_DIR|g" \
         "$HERE/server.properties" >"$KDIR/server.properties"
+    if [[ $CBEC_PROFILE == secure ]]; then secure_render; fi
 }
 
 # shellcheck disable=SC2206  # KAFKA_HEAP_OPTS is a list of options
@@ -131,7 +149,7 @@ format_once() {
     fi
     say "formatting $DATA_DIR (cluster id $cluster_id)"
     "${JAVA[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
-        -c "$KDIR/server.properties" >>"$LOG_FILE" 2>&1 \
+        -c "$KDIR/server.properties" "${FORMAT_ARGS[@]}" >>"$LOG_FILE" 2>&1 \
         || { log_tail; die "StorageTool format failed"; }
 }
 
@@ -143,7 +161,8 @@ cmd_wait() {
     fi
     "$PY" "$HERE/wait_ready.py" --bootstrap "$BOOTSTRAP" --timeout "$START_TIMEOUT" --pid "$pid" || rc=$?
     case $rc in
-        0) say "ready on $BOOTSTRAP (pid $pid, waited $((SECONDS - started)) s)" ;;
+        0) say "ready on $BOOTSTRAP (pid $pid, waited $((SECONDS - started)) s)"
+           if [[ $CBEC_PROFILE == secure ]]; then secure_provision; fi ;;
         2) log_tail; rm -f "$PID_FILE"; die "the broker exited during startup (see $LOG_FILE)" ;;
         *) log_tail; die "no answer on $BOOTSTRAP after ${START_TIMEOUT} s (pid $pid still running; 'kafka.sh stop' stops it)" ;;
     esac
@@ -179,6 +198,9 @@ cmd_start() {
             </dev/null >>"$LOG_FILE" 2>&1
     ) &
     echo $! >"$PID_FILE"
+    # until the subshell has exec'd java its cmdline is bash's and our_pid would not know it
+    local tries
+    for ((tries = 0; tries < 100; tries++)); do our_pid >/dev/null && break; sleep 0.05; done
     say "started (pid $!), log $LOG_FILE"
     ((wait)) && cmd_wait
     return 0

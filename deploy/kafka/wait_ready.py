@@ -7,7 +7,8 @@ given with --pid exited while we waited. ``--timeout 0`` tries once (used by ``k
 
 With aiokafka importable (the project's venv) the check is the client the services use:
 ``AIOKafkaAdminClient.list_topics``. Without it, a raw Metadata v4 request over a socket, so the
-script also works from a bare ``python3``.
+script also works from a bare ``python3``. A SASL broker (the secure profile) is probed with the
+credentials in KAFKA_SECURITY_PROTOCOL / KAFKA_SASL_MECHANISM / KAFKA_SASL_USERNAME / _PASSWORD.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ async def _probe_aiokafka(bootstrap: str, timeout: float) -> bool:
         bootstrap_servers=bootstrap,
         request_timeout_ms=int(timeout * 1000),
         client_id="cbec-kafka-wait",
+        **_auth(),
     )
     try:
         await asyncio.wait_for(admin.start(), timeout)
@@ -55,6 +57,16 @@ async def _probe_aiokafka(bootstrap: str, timeout: float) -> bool:
             await asyncio.wait_for(admin.close(), timeout)
         except Exception:
             pass
+
+
+def _auth() -> dict:
+    protocol = os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    if not protocol.startswith("SASL"):
+        return {}
+    return {"security_protocol": protocol,
+            "sasl_mechanism": os.environ.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+            "sasl_plain_username": os.environ.get("KAFKA_SASL_USERNAME", ""),
+            "sasl_plain_password": os.environ.get("KAFKA_SASL_PASSWORD", "")}
 
 
 def _probe_raw(bootstrap: str, timeout: float) -> bool:

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 
 class TopicAdmin:
-    def __init__(self, bootstrap_servers: str, partitions: int = 6, replication: int = 1) -> None:
+    def __init__(self, bootstrap_servers: str, partitions: int = 6, replication: int = 1,
+                 auth: Mapping[str, str] | None = None) -> None:
         self._bootstrap = bootstrap_servers
+        self._auth = dict(auth or {})
         self._partitions = partitions
         self._replication = replication
         self._client: AIOKafkaAdminClient | None = None
@@ -17,9 +20,15 @@ class TopicAdmin:
         self._lock = asyncio.Lock()
 
     async def start(self) -> None:
-        self._client = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+        self._client = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, **self._auth)
         await self._client.start()
         self._known = set(await self._client.list_topics())
+
+    @property
+    def client(self) -> AIOKafkaAdminClient:
+        """The started admin client (its connections are authenticated as the service)."""
+        assert self._client is not None, "TopicAdmin.start() first"
+        return self._client
 
     async def close(self) -> None:
         if self._client is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from datetime import datetime
 
 import asyncpg
@@ -57,9 +58,10 @@ async def _published_ids(reader: AIOKafkaConsumer, topic: str, since: datetime, 
     return found
 
 
-def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+def make_producer(bootstrap_servers: str, auth: Mapping[str, str] | None = None) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
+        **(auth or {}),
         acks="all",
         enable_idempotence=True,
         linger_ms=2,
@@ -70,11 +72,13 @@ def make_producer(bootstrap_servers: str) -> AIOKafkaProducer:
 
 class OutboxRelay:
     def __init__(self, name: str, pool: asyncpg.Pool, producer: AIOKafkaProducer, admin: TopicAdmin,
-                 *, batch_size: int = 1000, idle_poll_s: float = 0.5, bootstrap_servers: str = "") -> None:
+                 *, batch_size: int = 1000, idle_poll_s: float = 0.5, bootstrap_servers: str = "",
+                 auth: Mapping[str, str] | None = None) -> None:
         self.name = name
         self._pool = pool
         self._producer = producer
         self._bootstrap = bootstrap_servers
+        self._auth = dict(auth or {})
         self._partitioner = DefaultPartitioner()
         self._admin = admin
         self._batch = batch_size
@@ -114,7 +118,8 @@ class OutboxRelay:
                 return 0
             since = await conn.fetchval("SELECT min(created_at) FROM outbox")
             pending = {str(r.message_id): r.id for r in rows}
-            reader = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False)
+            reader = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False,
+                                      **self._auth)
             await reader.start()
             found: list[int] = []
             try:

@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-SCRIPTS = [DEPLOY / "kafka" / "kafka.sh", DEPLOY / "postgres" / "postgres.sh", DEPLOY / "stack.sh", ROOT / ".ci" / "run"]
+SCRIPTS = [DEPLOY / "kafka" / "kafka.sh", DEPLOY / "postgres" / "postgres.sh", DEPLOY / "stack.sh", ROOT / ".ci" / "run",
+           DEPLOY / "kafka" / "secure" / "secrets.sh"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -17,10 +17,10 @@ def _checked(topic: str, records: list) -> list:
     return records
 
 
-async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 20) -> list:
+async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 20, auth: dict | None = None) -> list:
     """The first ``count`` records of ``topic`` (each partition in order); TimeoutError if fewer come."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None,
-                                metadata_max_age_ms=1000)
+                                metadata_max_age_ms=1000, **(auth or {}))
     await consumer.start()
     out: list = []
     try:
