@@ -40,7 +40,7 @@ class ServiceHost:
             applied = await apply_migrations(conn, s.db_schema, self._migrations)
         if applied:
             log.info("%s: applied migrations %s", s.service, ", ".join(applied))
-        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions)
+        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication)
         await self.admin.start()
         await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
         self.producer = make_producer(s.kafka_bootstrap_servers)

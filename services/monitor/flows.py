@@ -59,7 +59,7 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         web_port=web_port,
         web_in_thread=False,
         topic_partitions=settings.topic_partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.topic_replication or 1,  # its own tables: a view, rebuilt from the topics
         producer_acks=1,
     )
     receipts_topic = app.topic(settings.topic(topics.RECEIPTS), key_type=bytes, value_type=bytes,
