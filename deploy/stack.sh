@@ -2,6 +2,7 @@
 # The whole local stack without Docker: Kafka, PostgreSQL and the three services.
 #
 #   deploy/stack.sh up                 start Kafka + PostgreSQL + gateway, management, notification
+#                                      (KAFKA_NODES=3: a 3-broker cluster, see deploy/kafka/kafka.sh)
 #   deploy/stack.sh down               stop the services, then PostgreSQL, then Kafka
 #   deploy/stack.sh status             what runs, what answers
 #   deploy/stack.sh logs [-f] [name]   last lines (or follow) of kafka, postgres and service logs
@@ -29,7 +30,8 @@ SERVICES=(gateway management notification monitor)
 export KAFKA_PORT PGPORT
 
 # ---- the services' environment (same names as docker-compose.yml) ----
-: "${KAFKA_BOOTSTRAP_SERVERS:=127.0.0.1:$KAFKA_PORT}"
+# Every node of the local cluster (one unless KAFKA_NODES or the size started last says more).
+: "${KAFKA_BOOTSTRAP_SERVERS:=$("$HERE/kafka/kafka.sh" bootstrap)}"
 : "${GATEWAY_DATABASE_URL:=postgresql://cbec_gateway@127.0.0.1:$PGPORT/cbec}"
 : "${MANAGEMENT_DATABASE_URL:=postgresql://cbec_management@127.0.0.1:$PGPORT/cbec}"
 : "${NOTIFICATION_DATABASE_URL:=postgresql://cbec_notification@127.0.0.1:$PGPORT/cbec}"
