@@ -25,6 +25,7 @@ import itertools
 import logging
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 
-from services.cli.journey import DEMO_ENTERPRISES, Journey  # noqa: E402
+from services.cli.journey import DEMO_ENTERPRISES, Journey, new_guid  # noqa: E402
 from shared.kafka import topics  # noqa: E402
 from shared.messages import decode_receipt  # noqa: E402
 
@@ -245,6 +246,38 @@ class Fleet:
 
 # ---------------------------------------------------------------- journeys and their receipts
 
+class Bodies:
+    """A journey's order, waybill and list as ``Journey`` writes them, rendered once with a
+    placeholder stamp and then stamped per journey (fresh GUIDs each time): 100k journeys would
+    otherwise spend most of the soak's CPU building XML."""
+
+    PLACEHOLDER = "ZZZZZZZZZZ"
+    _FIELDS = re.compile(rb"ZZZZZZZZZZ|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+
+    def __init__(self) -> None:
+        t = Journey(stamp=self.PLACEHOLDER)
+        self._order, self._waybill, self._list = t.order_message(), t.waybill_message(), t.list_message("xml")
+
+    def _stamp(self, template: bytes, stamp: str) -> bytes:
+        fresh: dict[bytes, bytes] = {}
+
+        def sub(m: re.Match) -> bytes:
+            if m.group(0) == b"ZZZZZZZZZZ":
+                return stamp.encode()
+            return fresh.setdefault(m.group(0), new_guid().encode())
+
+        return self._FIELDS.sub(sub, template)
+
+    def order(self, j: Journey) -> bytes:
+        return self._stamp(self._order, j.stamp)
+
+    def waybill(self, j: Journey) -> bytes:
+        return self._stamp(self._waybill, j.stamp)
+
+    def list(self, j: Journey) -> bytes:
+        return self._stamp(self._list, j.stamp)
+
+
 @dataclass
 class Group:
     """The lists one master bill binds."""
@@ -284,6 +317,7 @@ class Soak:
         self.infra = infra
         self.fleet = fleet
         self.journeys = [Journey() for _ in range(args.journeys)]
+        self.bodies = Bodies()
         self.groups = [Group(list(range(i, min(i + args.bill_size, args.journeys))))
                        for i in range(0, args.journeys, args.bill_size)]
         self.by_order = {j.order_no: i for i, j in enumerate(self.journeys)}
@@ -336,8 +370,8 @@ class Soak:
                 continue
             j = self.journeys[self.started]
             self.started += 1
-            await self.send(EBC, j.order_message())
-            await self.send(LOGISTICS, j.waybill_message())
+            await self.send(EBC, self.bodies.order(j))
+            await self.send(LOGISTICS, self.bodies.waybill(j))
             if self.started % 50 == 0:
                 await asyncio.sleep(0)
 
@@ -408,7 +442,7 @@ class Soak:
     async def maybe_send_list(self, i: int) -> None:
         if i in self.order_ok and i in self.waybill_ok and i not in self.list_sent:
             self.list_sent.add(i)
-            await self.send(AGENT, self.journeys[i].list_message("xml"))
+            await self.send(AGENT, self.bodies.list(self.journeys[i]))
 
     async def maybe_send_bill(self, g: Group) -> None:
         if g.bill_sent or not all(m in self.invt for m in g.members):

@@ -13,7 +13,8 @@
 #
 # Environment: KAFKA_NODES (the size last started, else 1), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093), KAFKA_PROFILE (plaintext), CBEC_RUN_DIR (<repo>/.run),
-# CBEC_CACHE_DIR (~/.cache/cbec), KAFKA_HEAP_OPTS (-Xmx512m -Xms512m), KAFKA_START_TIMEOUT (90).
+# CBEC_CACHE_DIR (~/.cache/cbec), KAFKA_HEAP_OPTS (-Xmx512m -Xms512m), KAFKA_START_TIMEOUT (90),
+# KAFKA_PORT_FREE_TIMEOUT (15: how long start waits for a port still held by a stopped broker).
 # Node I of N listens on KAFKA_PORT + 2(I-1), its controller on KAFKA_CONTROLLER_PORT + 2(I-1)
 # (3 nodes: 9092/9093, 9094/9095, 9096/9097).
 # Files: one node: <run dir>/kafka/{server.properties,data/,kafka.pid}, log <run dir>/logs/kafka.log;
@@ -37,7 +38,7 @@ PROFILE=${KAFKA_PROFILE:-plaintext}
 HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xmx512m -Xms512m}
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-90}
 STOP_TIMEOUT=30
-PORT_FREE_TIMEOUT=15
+PORT_FREE_TIMEOUT=${KAFKA_PORT_FREE_TIMEOUT:-15}
 
 KDIR=$RUN_DIR/kafka
 LOG_DIR=$RUN_DIR/logs
