@@ -82,8 +82,9 @@ def free_port_block(size: int) -> int:
 # ---------------------------------------------------------------- infrastructure of its own
 
 class Infra:
-    def __init__(self, work: Path, kafka_nodes: int, heap: str) -> None:
+    def __init__(self, work: Path, pg_data: Path, kafka_nodes: int, heap: str) -> None:
         self.work = work
+        self.pg_data = pg_data
         self.nodes = kafka_nodes
         base = free_port_block(2 * kafka_nodes + 1)
         self.pg_port = base + 2 * kafka_nodes
@@ -92,7 +93,7 @@ class Infra:
             "CBEC_RUN_DIR": str(work / "run"),
             "KAFKA_PORT": str(base), "KAFKA_CONTROLLER_PORT": str(base + 1), "KAFKA_NODES": str(kafka_nodes),
             "KAFKA_HEAP_OPTS": heap, "KAFKA_PROFILE": "plaintext",
-            "PGPORT": str(self.pg_port), "CBEC_PG_DATA": str(work / "run" / "postgres"),
+            "PGPORT": str(self.pg_port), "CBEC_PG_DATA": str(pg_data),
         }
         self.bootstrap = ",".join(f"127.0.0.1:{base + 2 * i}" for i in range(kafka_nodes))
 
@@ -171,6 +172,7 @@ class Instance:
     port: int
     proc: subprocess.Popen | None = None
     starts: int = 0
+    started_at: float = 0.0
     held_down: bool = False  # killed on purpose, restarted by the fault loop
 
 
@@ -195,6 +197,7 @@ class Fleet:
 
     def start(self, inst: Instance) -> None:
         inst.starts += 1
+        inst.started_at = time.monotonic()
         out = open(self.log_dir / f"{inst.svc}-{inst.n}.{inst.starts}.log", "wb")
         inst.proc = subprocess.Popen([sys.executable, "-m", f"services.{inst.svc}"], cwd=ROOT, env=self.env(inst),
                                      stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -205,9 +208,9 @@ class Fleet:
             os.killpg(inst.proc.pid, signal.SIGKILL)
             inst.proc.wait()
 
-    async def wait_healthy(self, timeout: float = 120.0) -> None:
+    async def wait_healthy(self, instances: list[Instance] | None = None, timeout: float = 180.0) -> None:
         deadline = time.monotonic() + timeout
-        pending = list(self.instances)
+        pending = list(self.instances if instances is None else instances)
         async with httpx.AsyncClient(timeout=2) as http:
             while pending:
                 if time.monotonic() > deadline:
@@ -228,7 +231,8 @@ class Fleet:
         while True:
             await asyncio.sleep(0.5)
             for inst in self.instances:
-                if not inst.held_down and inst.proc is not None and inst.proc.poll() is not None:
+                if (not inst.held_down and inst.proc is not None and inst.proc.poll() is not None
+                        and time.monotonic() - inst.started_at > 2.0):  # a supervisor's back-off
                     self.unexpected_exits += 1
                     self.start(inst)
 
@@ -460,7 +464,8 @@ class Soak:
     async def inject_faults(self) -> None:
         """One fault every ``--fault-interval`` seconds, cycling through the kinds: a service's
         instance (chosen at random) SIGKILLed, a broker SIGKILLed (the next one each time), or
-        PostgreSQL crashed. Each is back before the next fault (a broker: back in every ISR)."""
+        PostgreSQL crashed. Each is back before the next fault (an instance: healthy again; a
+        broker: back in every ISR), so faults never pile up into an outage of everything."""
         rng = random.Random(self.a.seed)
         brokers = itertools.cycle(range(1, self.infra.nodes + 1))
         for kind in itertools.cycle(self.fault_kinds()):
@@ -473,6 +478,7 @@ class Soak:
                 await asyncio.sleep(rng.uniform(0.2, self.a.down_s))
                 self.fleet.start(inst)
                 inst.held_down = False
+                await self.fleet.wait_healthy([inst])
             elif kind == "broker":
                 node = next(brokers)
                 log(f"SIGKILL broker {node}")
@@ -630,12 +636,15 @@ async def amain(args: argparse.Namespace) -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # every refused connection to a killed broker
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="cbec-soak-"))
     work.mkdir(parents=True, exist_ok=True)
-    os.chmod(work, 0o755)  # PostgreSQL runs as `postgres` when we are root
     (work / "logs").mkdir(exist_ok=True)
-    infra = Infra(work, args.kafka_nodes, args.kafka_heap)
+    # PostgreSQL runs as `postgres` when we are root and may not reach the work dir (pytest's are
+    # private): its data goes to a directory of its own, reachable by it.
+    pg_base = Path(tempfile.mkdtemp(prefix="cbec-soak-pg-"))
+    os.chmod(pg_base, 0o755)
+    infra = Infra(work, pg_base / "data", args.kafka_nodes, args.kafka_heap)
     fleet = Fleet(infra, args.instances, work / "logs")
     try:
-        log(f"starting {args.kafka_nodes} Kafka node(s) and PostgreSQL :{infra.pg_port} under {work}")
+        log(f"starting {args.kafka_nodes} Kafka node(s) under {work} and PostgreSQL :{infra.pg_port} in {pg_base}")
         await asyncio.to_thread(infra.start)
         for inst in fleet.instances:
             fleet.start(inst)
@@ -646,9 +655,10 @@ async def amain(args: argparse.Namespace) -> int:
         fleet.stop()
         await asyncio.to_thread(infra.stop)
         if args.keep:
-            log(f"kept {work}")
+            log(f"kept {work} and {pg_base}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(pg_base, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

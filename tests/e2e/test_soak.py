@@ -33,7 +33,8 @@ def test_a_killed_broker_service_and_database_lose_nothing(tmp_path):
         assert re.search(rf"\b{kind} [1-9]", faults), faults
     assert "SOAK PASSED" in run.stdout
     # it stopped what it started: no broker, PostgreSQL or service of its work dir is left running
-    left = [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(tmp_path) in _read(p)]
+    pg_dir = re.search(r"PostgreSQL :\d+ in (\S+)", run.stdout).group(1)
+    left = [p for p in Path("/proc").glob("[0-9]*/cmdline") if str(tmp_path) in _read(p) or pg_dir in _read(p)]
     assert not left, [_read(p) for p in left]
 
 
