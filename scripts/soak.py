@@ -160,7 +160,12 @@ class Infra:
             except ProcessLookupError:
                 pass
         time.sleep(down_s)
-        self.run(POSTGRES_SH, "start")
+        for attempt in range(10):  # killed backends may hold the shared memory a moment longer
+            out = self.run(POSTGRES_SH, "start", check=False)
+            if out.returncode == 0:
+                return
+            time.sleep(2)
+        raise RuntimeError(f"PostgreSQL did not come back after the crash:\n{out.stdout}{out.stderr}")
 
 
 # ---------------------------------------------------------------- the services, several of each
@@ -517,7 +522,7 @@ class Soak:
         next_report = time.monotonic() + self.a.report_every
         try:
             while time.monotonic() < deadline:
-                for t in tasks:
+                for t in [*tasks, *faults]:
                     if t.done() and t.exception() is not None:
                         raise t.exception()
                 every_fault = all(self.faults[k] for k in self.fault_kinds())
