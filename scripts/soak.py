@@ -142,6 +142,19 @@ class Infra:
             await admin.close()
         return time.monotonic() - started
 
+    async def replication(self) -> dict[str, int]:
+        """The replication factor of each of the platform's topics (``ceb.*``, ``cbec.*``)."""
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            described = await admin.describe_topics()
+        finally:
+            await admin.close()
+        return {t["topic"]: min(len(p["replicas"]) for p in t["partitions"]) for t in described
+                if t["topic"].startswith(("ceb.", "cbec.")) and t["partitions"]}
+
     def kill_broker(self, node: int, down_s: float) -> None:
         pid = self.broker_pid(node)
         if pid is not None:
@@ -347,6 +360,7 @@ class Soak:
         self.sent = 0
         self.resent = 0
         self.producer: AIOKafkaProducer | None = None
+        self.topic_replication: dict[str, int] = {}
 
     # -- sending, as the enterprises' ERPs do
 
@@ -547,6 +561,7 @@ class Soak:
         while time.monotonic() < settle_until or (not self.done() and time.monotonic() < deadline):
             await asyncio.sleep(0.5)
         elapsed = time.monotonic() - started
+        self.topic_replication = await self.infra.replication()
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -584,6 +599,8 @@ class Soak:
         dup_ids = {k: n for k, n in self.ledger.receipt_ids.items() if n > 1}
         dup_keys = {k: n for k, n in self.ledger.by_tuple.items() if n > 1}
         n = len(self.journeys)
+        want_rf = min(3, self.infra.nodes)
+        under = sorted(t for t, rf in self.topic_replication.items() if rf < want_rf)
         lines = [
             f"journeys:               {n} lists ({len(self.groups)} bills of up to {self.a.bill_size}), "
             f"{self.sent} messages sent ({self.resent} re-sent by the client), in {elapsed:.0f} s",
@@ -591,6 +608,7 @@ class Soak:
             f"{self.a.instances} instance(s) of each of {', '.join(SERVICES)}",
             f"faults:                 " + ", ".join(f"{k} {self.faults[k]}" for k in self.fault_kinds())
             + f"; restarts after a service exited by itself {self.fleet.unexpected_exits}",
+            f"topics under-replicated: {len(under)} of {len(self.topic_replication)} (each wants {want_rf} replicas)",
             f"receipts read:          {self.ledger.total} (expected {len(want)})",
             f"lost:                   {len(lost)}",
             f"duplicate receipt ids:  {len(dup_ids)}",
@@ -603,11 +621,11 @@ class Soak:
         for title, items in (("lost", sorted(lost)), ("duplicate ids", sorted(dup_ids.items())),
                              ("duplicate (key,status)", sorted(dup_keys.items())),
                              ("out of order", self.ledger.out_of_order), ("unexpected", sorted(unexpected)),
-                             ("rejections", self.rejected)):
+                             ("rejections", self.rejected), ("under-replicated topics", under)):
             if items:
                 print(f"first {title}: {list(items)[:10]}", flush=True)
         ok = not lost and not dup_ids and not dup_keys and not self.ledger.out_of_order and not unexpected \
-            and len(self.closed) == n and all(self.faults[k] for k in self.fault_kinds())
+            and len(self.closed) == n and all(self.faults[k] for k in self.fault_kinds()) and not under
         print("SOAK PASSED" if ok else "SOAK FAILED", flush=True)
         return 0 if ok else 1
 

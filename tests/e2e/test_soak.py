@@ -19,6 +19,7 @@ def test_a_killed_broker_service_and_database_lose_nothing(tmp_path):
     run = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "soak.py"), "--journeys", "200", "--bill-size", "100",
          "--instances", "2", "--kafka-nodes", "3", "--fault-interval", "2", "--down-s", "1",
+         "--faults", "postgres,gateway,management,notification,broker",  # all while the journeys run
          "--broker-down-s", "1", "--settle", "3", "--timeout", "240", "--work-dir", str(tmp_path / "soak")],
         cwd=ROOT, capture_output=True, text=True, timeout=400,
     )
@@ -27,6 +28,7 @@ def test_a_killed_broker_service_and_database_lose_nothing(tmp_path):
     figures = dict(re.findall(r"^([a-z ()0-9,]+):\s+(\d+)", run.stdout, re.M))
     assert figures["lost"] == "0" and figures["duplicate receipt ids"] == "0", out[-3000:]
     assert figures["duplicate (key,status)"] == "0" and figures["out of order"] == "0"
+    assert re.search(r"^topics under-replicated: 0 of [1-9]", run.stdout, re.M)  # the services made them 3-way
     assert re.search(r"^lists closed \(899\):\s+200/200$", run.stdout, re.M)
     faults = re.search(r"^faults:\s+(.*)$", run.stdout, re.M).group(1)
     for kind in ("gateway", "management", "notification", "broker", "postgres"):
