@@ -5,6 +5,7 @@
 #   deploy/kafka/kafka.sh fetch                          jars into $CBEC_CACHE_DIR/kafka-4.1.2/libs (once)
 #   deploy/kafka/kafka.sh start [--nodes N] [--no-wait]  fetch, format once, start the nodes not
 #                                                        running, wait until every node answers
+#   deploy/kafka/kafka.sh start --node I [--no-wait]     start node I only (after a crash, say)
 #   deploy/kafka/kafka.sh wait [--nodes N]               wait until every node answers
 #   deploy/kafka/kafka.sh stop [--node I]                SIGTERM (all nodes, or node I), SIGKILL after 30 s
 #   deploy/kafka/kafka.sh status [--nodes N]             exit 0 all running and answering, 1 some not, 3 none
@@ -359,7 +360,7 @@ cmd_nodes() {
 }
 
 usage() {
-    echo "usage: $0 fetch | start [--nodes N] [--no-wait] | wait [--nodes N] | stop [--node I] | status [--nodes N] | nodes | bootstrap" >&2
+    echo "usage: $0 fetch | start [--nodes N] [--node I] [--no-wait] | wait [--nodes N] | stop [--node I] | status [--nodes N] | nodes | bootstrap" >&2
     exit 2
 }
 
@@ -378,8 +379,8 @@ while (($#)); do
     shift
 done
 set_nodes "$nodes_opt"
-if [[ -n $node_opt ]] && ! [[ $node_opt =~ ^[1-9]$ ]] || [[ -n $node_opt ]] && ((node_opt > NODES)); then
-    die "--node must be 1..$NODES"
+if [[ -n $node_opt ]]; then
+    [[ $node_opt =~ ^[1-9]$ ]] && ((node_opt <= NODES)) || die "--node must be 1..$NODES"
 fi
 
 case $cmd in
