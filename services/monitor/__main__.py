@@ -10,7 +10,8 @@ from .flows import build_flow_monitor, source_topics
 
 
 async def _create_source_topics(settings) -> None:
-    admin = TopicAdmin(settings.kafka_bootstrap_servers, partitions=settings.topic_partitions)
+    admin = TopicAdmin(settings.kafka_bootstrap_servers, partitions=settings.topic_partitions,
+                       replication=settings.topic_replication)
     await admin.start()
     try:
         await admin.ensure({name: {} for name in source_topics(settings)})
