@@ -57,22 +57,27 @@ def test_start_stop_status_in_any_order_tell_the_truth(kafka):
     assert first.returncode == 0, first.stderr
     pid = int(kafka.pid_file.read_text())
     again = kafka("start")
-    assert again.returncode == 0 and f"already running (pid {pid})" in again.stdout
-    assert kafka("status").returncode == 0
+    assert again.returncode == 0 and f"already running (pid {pid})" in again.stdout, again.stdout + again.stderr
+    status = kafka("status")
+    assert status.returncode == 0, status.stdout
 
     # start right after stop: exit 0 and the broker answers
-    assert kafka("stop").returncode == 0
+    stop = kafka("stop")
+    assert stop.returncode == 0, stop.stdout + stop.stderr
     restarted = kafka("start")
     assert restarted.returncode == 0, restarted.stdout + restarted.stderr
-    assert "ready on" in restarted.stdout and kafka("status").returncode == 0
+    status = kafka("status")
+    assert "ready on" in restarted.stdout and status.returncode == 0, restarted.stdout + status.stdout
 
     # a crash leaves a stale pid file: status says so, start starts a new broker
     os.kill(int(kafka.pid_file.read_text()), signal.SIGKILL)
     time.sleep(0.5)
     crashed = kafka("status")
-    assert crashed.returncode == 3 and "stale pid file" in crashed.stdout
-    assert kafka("start").returncode == 0 and kafka("status").returncode == 0
-    assert kafka("stop").returncode == 0
+    assert crashed.returncode == 3 and "stale pid file" in crashed.stdout, crashed.stdout
+    after_crash, status = kafka("start"), kafka("status")
+    assert after_crash.returncode == 0 and status.returncode == 0, after_crash.stdout + after_crash.stderr + status.stdout
+    final = kafka("stop")
+    assert final.returncode == 0, final.stdout + final.stderr
 
 
 def test_a_pid_file_naming_another_process_is_stale_and_that_process_is_left_alone(kafka):
