@@ -102,3 +102,15 @@ def test_start_on_a_port_held_by_something_else_fails_and_says_so(kafka):
     assert started.returncode == 1
     assert f"port {kafka.port} is in use by another process" in started.stderr
     assert not kafka.pid_file.exists()
+
+
+def test_stack_sh_leaves_an_existing_kafka_and_postgresql_alone(tmp_path):
+    env = {**os.environ, "CBEC_RUN_DIR": str(tmp_path), "KAFKA_BOOTSTRAP_SERVERS": "kafka-a:9092,kafka-b:9092",
+           **{f"{svc}_DATABASE_URL": f"postgresql://cbec_{svc.lower()}@db.example:5432/cbec"
+              for svc in ("GATEWAY", "MANAGEMENT", "NOTIFICATION")}}
+    for command in ("status", "down"):
+        run = subprocess.run([str(ROOT / "deploy" / "stack.sh"), command], env=env, capture_output=True, text=True,
+                             timeout=60)
+        assert "kafka:" not in run.stdout and "postgres:" not in run.stdout, run.stdout
+    assert "gateway: not running" in subprocess.run([str(ROOT / "deploy" / "stack.sh"), "status"], env=env,
+                                                    capture_output=True, text=True, timeout=60).stdout
