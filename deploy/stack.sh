@@ -2,6 +2,7 @@
 # The whole local stack without Docker: Kafka, PostgreSQL and the three services.
 #
 #   deploy/stack.sh up                 start Kafka + PostgreSQL + gateway, management, notification
+#                                      (KAFKA_NODES=3: a 3-broker cluster, see deploy/kafka/kafka.sh)
 #   deploy/stack.sh down               stop the services, then PostgreSQL, then Kafka
 #   deploy/stack.sh status             what runs, what answers
 #   deploy/stack.sh logs [-f] [name]   last lines (or follow) of kafka, postgres and service logs
@@ -39,7 +40,14 @@ export KAFKA_PORT PGPORT
 export CBEC_PROFILE
 
 # ---- the services' environment (same names as docker-compose.yml) ----
-: "${KAFKA_BOOTSTRAP_SERVERS:=127.0.0.1:$KAFKA_PORT}"
+# Kafka and PostgreSQL named from outside (an existing cluster, a managed database) are used as
+# they are: stack.sh starts, stops and checks only the local ones it would otherwise provide.
+LOCAL_KAFKA=1
+[[ -n ${KAFKA_BOOTSTRAP_SERVERS:-} ]] && LOCAL_KAFKA=0
+LOCAL_PG=1
+[[ -n ${GATEWAY_DATABASE_URL:-} && -n ${MANAGEMENT_DATABASE_URL:-} && -n ${NOTIFICATION_DATABASE_URL:-} ]] && LOCAL_PG=0
+# Every node of the local cluster (one unless KAFKA_NODES or the size started last says more).
+: "${KAFKA_BOOTSTRAP_SERVERS:=$("$HERE/kafka/kafka.sh" bootstrap)}"
 : "${GATEWAY_DATABASE_URL:=postgresql://cbec_gateway@127.0.0.1:$PGPORT/cbec}"
 : "${MANAGEMENT_DATABASE_URL:=postgresql://cbec_management@127.0.0.1:$PGPORT/cbec}"
 : "${NOTIFICATION_DATABASE_URL:=postgresql://cbec_notification@127.0.0.1:$PGPORT/cbec}"
@@ -180,9 +188,9 @@ stop_service() {
 cmd_up() {
     [[ -x $PY ]] || die "no Python at $PY: run 'make setup' first (or set CBEC_PYTHON)"
     # Kafka boots in the background while PostgreSQL starts.
-    "$HERE/kafka/kafka.sh" start --no-wait
-    "$HERE/postgres/postgres.sh" start
-    "$HERE/kafka/kafka.sh" wait
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" start --no-wait; else say "Kafka: $KAFKA_BOOTSTRAP_SERVERS (not started here)"; fi
+    if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" start; else say "PostgreSQL: the *_DATABASE_URL given (not started here)"; fi
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" wait; fi
     for svc in "${SERVICES[@]}"; do start_service "$svc"; done
     wait_healthy
     say "up ($CBEC_PROFILE profile): gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
@@ -193,14 +201,14 @@ cmd_down() {
     local svc
     for svc in "${SERVICES[@]}"; do stop_service "$svc" & done
     wait
-    "$HERE/postgres/postgres.sh" stop
-    "$HERE/kafka/kafka.sh" stop
+    if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" stop; fi
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" stop; fi
 }
 
 cmd_status() {
     local rc=0 svc pid port
-    "$HERE/kafka/kafka.sh" status || rc=1
-    "$HERE/postgres/postgres.sh" status || rc=1
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" status || rc=1; fi
+    if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" status || rc=1; fi
     for svc in "${SERVICES[@]}"; do
         port=$(http_port "$svc")
         if pid=$(svc_pid "$svc"); then

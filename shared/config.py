@@ -22,6 +22,7 @@ class Settings(BaseModel):
     http_port: int
     topic_prefix: str = ""
     topic_partitions: int = 6
+    topic_replication: int | None = None  # None: derived from the cluster's size (shared.kafka.admin)
     consumer_batch: int = 500
     relay_batch: int = 1000
     max_message_bytes: int = 4 * 1024 * 1024
@@ -76,6 +77,7 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         http_port=int(env.get(f"{up}_HTTP_PORT", DEFAULT_HTTP_PORTS.get(service, 8080))),
         topic_prefix=env.get("CBEC_TOPIC_PREFIX", ""),
         topic_partitions=int(env.get("CBEC_TOPIC_PARTITIONS", "6")),
+        topic_replication=int(env["CBEC_TOPIC_REPLICATION"]) if env.get("CBEC_TOPIC_REPLICATION") else None,
         consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
         relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),

@@ -40,7 +40,8 @@ class ServiceHost:
             applied = await apply_migrations(conn, s.db_schema, self._migrations)
         if applied:
             log.info("%s: applied migrations %s", s.service, ", ".join(applied))
-        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, auth=s.kafka_auth())
+        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication,
+                                auth=s.kafka_auth())
         await self.admin.start()
         await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
         self.producer = make_producer(s.kafka_bootstrap_servers, s.kafka_auth())

@@ -70,7 +70,7 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         web_port=web_port,
         web_in_thread=False,
         topic_partitions=settings.topic_partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.topic_replication or 1,  # its own tables: a view, rebuilt from the topics
         producer_acks=1,
         **broker_credentials(settings),
     )
@@ -137,7 +137,8 @@ async def create_topics(app: faust.App, settings: Settings) -> None:
     """Before the worker starts: the topics it reads (faust does not create topics it only reads;
     without them it would fail and restart) and its tables' changelog topics (faust, with aiokafka
     0.14, leaves those to the broker's auto-creation, which the secure profile turns off)."""
-    admin = TopicAdmin(settings.kafka_bootstrap_servers, settings.topic_partitions, auth=settings.kafka_auth())
+    admin = TopicAdmin(settings.kafka_bootstrap_servers, settings.topic_partitions, settings.topic_replication,
+                       auth=settings.kafka_auth())
     await admin.start()
     try:
         await admin.ensure({**{name: {} for name in source_topics(settings)}, **changelog_topics(app)})

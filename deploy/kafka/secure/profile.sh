@@ -9,7 +9,7 @@
 SECURE_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SECURE_ENV=$KDIR/secure.env
 # its own data dir: the admin principal's credential is written when it is formatted
-DATA_DIR=$KDIR/data-secure
+DATA_NAME=data-secure
 
 secure_secrets() {
     mkdir -p "$KDIR"
@@ -47,6 +47,6 @@ secure_format_args() {
 
 # After the broker answers: the services' credentials and ACLs (idempotent).
 secure_provision() {
-    (cd "$REPO" && KAFKA_BOOTSTRAP_SERVERS=$BOOTSTRAP "$PY" -m shared.kafka.access services) \
+    (cd "$REPO" && KAFKA_BOOTSTRAP_SERVERS=$(bootstrap) "$PY" -m shared.kafka.access services) \
         || die "could not set the services' credentials and ACLs"
 }
