@@ -46,6 +46,7 @@ class ReceiptReader:
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000,
+            isolation_level="read_committed",  # receipts are published in Kafka transactions
         )
         self._topics = [f"{prefix}{topics.receipt_topic(d)}" for d in dxp_ids]
         self._buffer: deque[ReceivedReceipt] = deque()

@@ -20,7 +20,7 @@ def _checked(topic: str, records: list) -> list:
 async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 20) -> list:
     """The first ``count`` records of ``topic`` (each partition in order); TimeoutError if fewer come."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None,
-                                metadata_max_age_ms=1000)
+                                metadata_max_age_ms=1000, isolation_level="read_committed")
     await consumer.start()
     out: list = []
     try:
