@@ -147,6 +147,9 @@ class OutboxRelay:
             await self._admin.ensure({self._progress: {"cleanup.policy": "compact"}})
             self._producer = make_producer(self._bootstrap, self._txn_id)
             await self._producer.start()
+            # the producer id is granted once the coordinator has finished (committed or aborted)
+            # the predecessor's last transaction: only then is the last marker the truth
+            await self._producer._txn_manager.wait_for_pid()  # noqa: SLF001 - aiokafka has no public call
 
     async def stop(self) -> None:
         if self._producer is not None:
