@@ -181,11 +181,14 @@ class OutboxRelay:
             reader.assign([tp])
             end = (await reader.end_offsets([tp]))[tp]
             start, step = end, 64
+            deadline = asyncio.get_running_loop().time() + 60
             while start > 0:
                 start = max(0, start - step)
                 reader.seek(tp, start)
                 last = None
                 while await reader.position(tp) < end:
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise asyncio.TimeoutError(f"the last marker on {self._progress} could not be read")
                     for recs in (await reader.getmany(tp, timeout_ms=1000)).values():
                         for rec in recs:
                             if rec.offset < end and rec.key == self.name.encode():
