@@ -52,6 +52,7 @@ class ReceiptReader:
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, auto_offset_reset="earliest" if from_beginning else "latest",
             enable_auto_commit=False, group_id=group_id, metadata_max_age_ms=1000, **(auth or {}),
+            isolation_level="read_committed",  # receipts are published in Kafka transactions
         )
         self._topics = [f"{prefix}{topics.receipt_topic(d)}" for d in dxp_ids]
         self._buffer: deque[ReceivedReceipt] = deque()

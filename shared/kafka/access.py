@@ -55,7 +55,7 @@ ENTERPRISE_QUOTAS: dict[str, float] = {
 }
 
 # org.apache.kafka.common.resource.ResourceType / PatternType, acl.AclOperation / AclPermissionType
-TOPIC, GROUP, CLUSTER = 2, 3, 4
+TOPIC, GROUP, CLUSTER, TRANSACTIONAL_ID = 2, 3, 4, 5
 LITERAL, PREFIXED = 3, 4
 ALL, READ, WRITE, CREATE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS = 2, 3, 4, 5, 7, 8, 10, 11
 ALLOW = 3
@@ -100,6 +100,8 @@ def service_acls(service: str, prefix: str = "") -> list[Acl]:
     user = f"User:{service_principal(service)}"
     acls = [Acl(TOPIC, prefix + name, PREFIXED, user, ALL) for name in ("cbec.", "ceb.", "cbec-")]
     acls += [Acl(GROUP, prefix + "cbec-", PREFIXED, user, ALL), Acl(CLUSTER, "kafka-cluster", LITERAL, user, DESCRIBE)]
+    # the outbox relay publishes in Kafka transactions under cbec-relay-<service> (shared/kafka/relay.py)
+    acls.append(Acl(TRANSACTIONAL_ID, prefix + "cbec-", PREFIXED, user, ALL))
     if service == "gateway":  # registering an enterprise provisions its principal
         acls += [Acl(CLUSTER, "kafka-cluster", LITERAL, user, op) for op in (ALTER, ALTER_CONFIGS, DESCRIBE_CONFIGS)]
     return acls

@@ -47,6 +47,7 @@ TRANSIENT = (
     asyncpg.InterfaceError,
     asyncpg.TooManyConnectionsError,
     asyncpg.CannotConnectNowError,
+    asyncpg.TransactionRollbackError,  # a deadlock or serialization failure: the batch is simply retried
     ConnectionError,
     OSError,
     asyncio.TimeoutError,
@@ -109,6 +110,7 @@ class BatchConsumer:
             group_id=self._group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            isolation_level="read_committed",  # the relays publish in Kafka transactions
             max_poll_records=self._max_records,
             fetch_max_wait_ms=100,
             metadata_max_age_ms=5000,
