@@ -5,10 +5,15 @@
 #   make test-unit    the unit tests only (no Kafka, no PostgreSQL)
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
 #   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification)
+#   make up PROFILE=secure   the same with Kafka SASL/SCRAM + ACLs, no topic auto-creation
+#                     (default PROFILE=open: the local demo, PLAINTEXT and open to anyone)
+#                     KAFKA_NODES=3: a 3-broker Kafka cluster (replication 3, min.insync.replicas 2)
 #   make demo         up, then `cbec demo`
 #   make bench        up, then the whole-journey benchmark (scripts/bench_journey.py)
 #   make status / logs
 #   make reset        down, then delete the run dir and the PostgreSQL data
+#   make soak         scripts/soak.py: JOURNEYS (100000) journeys while everything is killed, on
+#                     a Kafka cluster and a PostgreSQL of its own (SOAK_ARGS for more flags)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -24,10 +29,22 @@ ASYNCAPI_PARSER := tests/contract/asyncapi/node_modules/.package-lock.json
 KAFKA_PORT ?= 9092
 PGPORT ?= 5432
 export KAFKA_PORT PGPORT
+# unset: the size started last (deploy/kafka/kafka.sh remembers it), else one node
+ifdef KAFKA_NODES
+export KAFKA_NODES
+endif
+
+JOURNEYS ?= 100000
+SOAK_ARGS ?=
+
+# open: the local demo (Kafka PLAINTEXT, no ACLs); secure: deploy/kafka/secure/ (README, "Identity")
+PROFILE ?= open
+CBEC_PROFILE ?= $(PROFILE)
+export CBEC_PROFILE
 
 PYTEST_ARGS ?=
 
-.PHONY: setup up demo down status logs test test-unit infra infra-down reset kafka-jars bench
+.PHONY: setup up demo down status logs test test-unit infra infra-down reset kafka-jars bench soak
 
 setup: $(STAMP) kafka-jars $(ASYNCAPI_PARSER)
 
@@ -70,7 +87,7 @@ logs:
 	@deploy/stack.sh logs
 
 test: setup infra
-	KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(KAFKA_PORT) \
+	KAFKA_BOOTSTRAP_SERVERS=$$(deploy/kafka/kafka.sh bootstrap) \
 	DATABASE_URL=postgresql://postgres@127.0.0.1:$(PGPORT)/cbec \
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
@@ -82,6 +99,9 @@ bench: up
 # the unit tests alone: no Kafka, no PostgreSQL, seconds
 test-unit: $(STAMP)
 	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)
+
+soak: setup
+	$(PY) scripts/soak.py --journeys $(JOURNEYS) $(SOAK_ARGS)
 
 reset: down
 	rm -rf "$$(deploy/postgres/postgres.sh datadir)" "$${CBEC_RUN_DIR:-.run}"

@@ -2,6 +2,7 @@
 # The whole local stack without Docker: Kafka, PostgreSQL and the three services.
 #
 #   deploy/stack.sh up                 start Kafka + PostgreSQL + gateway, management, notification
+#                                      (KAFKA_NODES=3: a 3-broker cluster, see deploy/kafka/kafka.sh)
 #   deploy/stack.sh down               stop the services, then PostgreSQL, then Kafka
 #   deploy/stack.sh status             what runs, what answers
 #   deploy/stack.sh logs [-f] [name]   last lines (or follow) of kafka, postgres and service logs
@@ -12,6 +13,14 @@
 #   NOTIFICATION_DATABASE_URL, GATEWAY_HTTP_PORT, MANAGEMENT_HTTP_PORT, NOTIFICATION_HTTP_PORT.
 # Files: <run dir>/services/<svc>.pid, logs in <run dir>/logs/<svc>.log; run dir = CBEC_RUN_DIR
 # or <repo>/.run.
+#
+# Profiles (CBEC_PROFILE, `make up PROFILE=...`):
+#   open    (default) the LOCAL DEMO: Kafka PLAINTEXT, no ACLs, topics auto-created; anyone who
+#           reaches the port can read and write every topic. Never expose it.
+#   secure  Kafka with SASL/SCRAM-SHA-512 and ACLs (deploy/kafka/secure/): each service connects
+#           as its own principal (cbec-<svc>, KAFKA_SASL_USERNAME/PASSWORD given to it alone, the
+#           passwords from <run dir>/kafka/secure.env); each enterprise as its DXP id, with the
+#           password POST /enterprises answers.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,9 +36,18 @@ SERVICES=(gateway management notification monitor)
 : "${KAFKA_PORT:=9092}"
 : "${PGPORT:=5432}"
 export KAFKA_PORT PGPORT
+: "${CBEC_PROFILE:=open}"
+export CBEC_PROFILE
 
 # ---- the services' environment (same names as docker-compose.yml) ----
-: "${KAFKA_BOOTSTRAP_SERVERS:=127.0.0.1:$KAFKA_PORT}"
+# Kafka and PostgreSQL named from outside (an existing cluster, a managed database) are used as
+# they are: stack.sh starts, stops and checks only the local ones it would otherwise provide.
+LOCAL_KAFKA=1
+[[ -n ${KAFKA_BOOTSTRAP_SERVERS:-} ]] && LOCAL_KAFKA=0
+LOCAL_PG=1
+[[ -n ${GATEWAY_DATABASE_URL:-} && -n ${MANAGEMENT_DATABASE_URL:-} && -n ${NOTIFICATION_DATABASE_URL:-} ]] && LOCAL_PG=0
+# Every node of the local cluster (one unless KAFKA_NODES or the size started last says more).
+: "${KAFKA_BOOTSTRAP_SERVERS:=$("$HERE/kafka/kafka.sh" bootstrap)}"
 : "${GATEWAY_DATABASE_URL:=postgresql://cbec_gateway@127.0.0.1:$PGPORT/cbec}"
 : "${MANAGEMENT_DATABASE_URL:=postgresql://cbec_management@127.0.0.1:$PGPORT/cbec}"
 : "${NOTIFICATION_DATABASE_URL:=postgresql://cbec_notification@127.0.0.1:$PGPORT/cbec}"
@@ -86,6 +104,16 @@ tail_log() {
     fi
 }
 
+# The secure profile: this service's principal only (no other service's password, not the admin's).
+secure_env_of() {
+    local secrets=$RUN_DIR/kafka/secure.env name=${1^^}_KAFKA_SASL_PASSWORD password
+    [[ -r $secrets ]] || die "no $secrets: deploy/kafka/kafka.sh start (CBEC_PROFILE=secure) writes it"
+    password=$(sed -n "s/^$name=//p" "$secrets")
+    [[ -n $password ]] || die "$name missing in $secrets"
+    export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+    export KAFKA_SASL_USERNAME=cbec-$1 KAFKA_SASL_PASSWORD=$password
+}
+
 start_service() {
     local svc=$1 pid
     if pid=$(svc_pid "$svc"); then
@@ -97,6 +125,7 @@ start_service() {
         >>"$LOG_DIR/$svc.log"
     (
         cd "$REPO"
+        if [[ $CBEC_PROFILE == secure ]]; then secure_env_of "$svc"; fi
         exec setsid "$PY" -m "services.$svc" </dev/null >>"$LOG_DIR/$svc.log" 2>&1
     ) &
     echo $! >"$SVC_DIR/$svc.pid"
@@ -159,12 +188,12 @@ stop_service() {
 cmd_up() {
     [[ -x $PY ]] || die "no Python at $PY: run 'make setup' first (or set CBEC_PYTHON)"
     # Kafka boots in the background while PostgreSQL starts.
-    "$HERE/kafka/kafka.sh" start --no-wait
-    "$HERE/postgres/postgres.sh" start
-    "$HERE/kafka/kafka.sh" wait
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" start --no-wait; else say "Kafka: $KAFKA_BOOTSTRAP_SERVERS (not started here)"; fi
+    if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" start; else say "PostgreSQL: the *_DATABASE_URL given (not started here)"; fi
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" wait; fi
     for svc in "${SERVICES[@]}"; do start_service "$svc"; done
     wait_healthy
-    say "up: gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
+    say "up ($CBEC_PROFILE profile): gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
         "notification :$NOTIFICATION_HTTP_PORT, flow monitor :$MONITOR_HTTP_PORT/flows/, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
 }
 
@@ -172,14 +201,14 @@ cmd_down() {
     local svc
     for svc in "${SERVICES[@]}"; do stop_service "$svc" & done
     wait
-    "$HERE/postgres/postgres.sh" stop
-    "$HERE/kafka/kafka.sh" stop
+    if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" stop; fi
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" stop; fi
 }
 
 cmd_status() {
     local rc=0 svc pid port
-    "$HERE/kafka/kafka.sh" status || rc=1
-    "$HERE/postgres/postgres.sh" status || rc=1
+    if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" status || rc=1; fi
+    if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" status || rc=1; fi
     for svc in "${SERVICES[@]}"; do
         port=$(http_port "$svc")
         if pid=$(svc_pid "$svc"); then

@@ -255,7 +255,8 @@ class JourneyRun:
                 (await http.post("/enterprises", json=e)).raise_for_status()
         consumer = AIOKafkaConsumer(*(f"{self.prefix}{topics.receipt_topic(d)}" for d in (AGENT, EBC, LOGISTICS, OPERATOR)),
                                     bootstrap_servers=a.bootstrap, auto_offset_reset="latest", group_id=None,
-                                    metadata_max_age_ms=1000, max_partition_fetch_bytes=8 * 1024 * 1024)
+                                    metadata_max_age_ms=1000, max_partition_fetch_bytes=8 * 1024 * 1024,
+                                    isolation_level="read_committed")
         await consumer.start()
         await consumer.getmany(timeout_ms=1000)
         producer = AIOKafkaProducer(bootstrap_servers=a.bootstrap, linger_ms=5, max_batch_size=512 * 1024,

@@ -77,7 +77,8 @@ async def load(kafka: str, topic: str, events: list[ReceiptIssued]) -> None:
 async def count_delivered(kafka: str, receipt_topics: list[str], expected: int,
                           timeout: float) -> tuple[float, float, int, float]:
     consumer = AIOKafkaConsumer(*receipt_topics, bootstrap_servers=kafka, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000)
+                                enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000,
+                                isolation_level="read_committed")
     await consumer.start()
     first = last = 0.0
     seen = 0

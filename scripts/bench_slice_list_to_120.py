@@ -34,7 +34,7 @@ async def main(lists: int, bootstrap: str, gateway: str, prefix: str) -> None:
     bodies = [Journey().list_message("xml") for _ in range(lists)]
     receipts_topic = f"{prefix}{topics.receipt_topic(AGENT)}"
     consumer = AIOKafkaConsumer(receipts_topic, bootstrap_servers=bootstrap, auto_offset_reset="latest",
-                                group_id=None, metadata_max_age_ms=1000)
+                                group_id=None, metadata_max_age_ms=1000, isolation_level="read_committed")
     await consumer.start()
     await consumer.getmany(timeout_ms=1000)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=512 * 1024,

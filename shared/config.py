@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 DEFAULT_KAFKA = "127.0.0.1:9092"
 DEFAULT_HTTP_PORTS = {"gateway": 8080, "management": 8081, "notification": 8082}
@@ -22,6 +22,7 @@ class Settings(BaseModel):
     http_port: int
     topic_prefix: str = ""
     topic_partitions: int = 6
+    topic_replication: int | None = None  # None: derived from the cluster's size (shared.kafka.admin)
     consumer_batch: int = 500
     relay_batch: int = 1000
     max_message_bytes: int = 4 * 1024 * 1024
@@ -29,6 +30,12 @@ class Settings(BaseModel):
     # (a signature that is present is always verified). The local demo runs with "optional".
     signature_mode: str = "required"
     parts_timeout_s: float = 600.0  # a split bill's parts must all arrive within this time
+    # How the services authenticate to Kafka: PLAINTEXT (the open local demo) or SASL_PLAINTEXT /
+    # SASL_SSL with SCRAM (the secure profile, deploy/kafka/secure/); one principal per service.
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = Field(default="", repr=False)
 
     def topic(self, name: str) -> str:
         """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
@@ -36,6 +43,21 @@ class Settings(BaseModel):
 
     def group(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def kafka_secured(self) -> bool:
+        return self.kafka_security_protocol.startswith("SASL")
+
+    def kafka_auth(self) -> dict[str, str]:
+        """What every aiokafka client of this service is given besides the bootstrap servers."""
+        if not self.kafka_secured:
+            return {"security_protocol": self.kafka_security_protocol}
+        return {
+            "security_protocol": self.kafka_security_protocol,
+            "sasl_mechanism": self.kafka_sasl_mechanism,
+            "sasl_plain_username": self.kafka_sasl_username,
+            "sasl_plain_password": self.kafka_sasl_password,
+        }
 
 
 def load_settings(service: str, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,9 +77,15 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         http_port=int(env.get(f"{up}_HTTP_PORT", DEFAULT_HTTP_PORTS.get(service, 8080))),
         topic_prefix=env.get("CBEC_TOPIC_PREFIX", ""),
         topic_partitions=int(env.get("CBEC_TOPIC_PARTITIONS", "6")),
+        topic_replication=int(env["CBEC_TOPIC_REPLICATION"]) if env.get("CBEC_TOPIC_REPLICATION") else None,
         consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
         relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
         signature_mode=env.get("CBEC_SIGNATURE_MODE", "required"),
         parts_timeout_s=float(env.get("GATEWAY_PARTS_TIMEOUT_S", "600")),
+        kafka_security_protocol=env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+        kafka_sasl_mechanism=env.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+        # per service (deploy/stack.sh exports all of them) or one pair for a process of its own
+        kafka_sasl_username=env.get(f"{up}_KAFKA_SASL_USERNAME") or env.get("KAFKA_SASL_USERNAME", ""),
+        kafka_sasl_password=env.get(f"{up}_KAFKA_SASL_PASSWORD") or env.get("KAFKA_SASL_PASSWORD", ""),
     )

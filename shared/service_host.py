@@ -6,7 +6,6 @@ import logging
 import time
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
 
 from shared.config import Settings
 from shared.db.migrator import apply_migrations
@@ -14,7 +13,8 @@ from shared.db.pool import create_pool
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
-from shared.kafka.relay import OutboxRelay, make_producer
+from shared.kafka.relay import OutboxRelay
+from shared.outbox_api import add_outbox_routes
 from shared.runtime import http_server, run_service
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,6 @@ class ServiceHost:
         self._migrations = migrations_package
         self.pool: asyncpg.Pool | None = None
         self.admin: TopicAdmin | None = None
-        self.producer: AIOKafkaProducer | None = None
         self.relay: OutboxRelay | None = None
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
@@ -40,15 +39,19 @@ class ServiceHost:
             applied = await apply_migrations(conn, s.db_schema, self._migrations)
         if applied:
             log.info("%s: applied migrations %s", s.service, ", ".join(applied))
-        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions)
+        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication,
+                                auth=s.kafka_auth())
         await self.admin.start()
         await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
-        self.producer = make_producer(s.kafka_bootstrap_servers)
-        await self.producer.start()
-        self.relay = OutboxRelay(s.service, self.pool, self.producer, self.admin, batch_size=s.relay_batch,
-                                 bootstrap_servers=s.kafka_bootstrap_servers)
+        # one transactional id and progress topic per service (and tenant prefix): see shared/kafka/relay.py
+        self.relay = OutboxRelay(s.service, self.pool, self.admin, bootstrap_servers=s.kafka_bootstrap_servers,
+                                 transactional_id=s.group(f"cbec-relay-{s.service}"),
+                                 progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
+                                 auth=s.kafka_auth())
 
-    def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str) -> BatchConsumer:
+    def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
+                 *, pattern: str | None = None) -> BatchConsumer:
+        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches."""
         assert self.pool is not None and self.relay is not None
         s = self.settings
         c = BatchConsumer(
@@ -61,6 +64,8 @@ class ServiceHost:
             dead_letter=dead_letter_to(s.topic(dead_letter_topic)),
             max_records=s.consumer_batch,
             on_committed=self.relay.wake,
+            pattern=pattern,
+            auth=s.kafka_auth(),
         )
         self.consumers.append(c)
         return c
@@ -78,7 +83,9 @@ class ServiceHost:
             "ok": ok,
             "service": self.settings.service,
             "consumers": consumers,
-            "relay": {"published": self.relay.published if self.relay else 0},
+            "relay": {"published": self.relay.published if self.relay else 0,
+                      "parked": self.relay.parked if self.relay else 0,
+                      "publishing": self.relay.holder if self.relay else False},
         }
 
     async def run(self, app, extra_tasks: dict | None = None) -> int:
@@ -86,12 +93,14 @@ class ServiceHost:
         tasks = {c.name: c.run for c in self.consumers}
         tasks["relay"] = self.relay.run
         tasks.update(extra_tasks or {})
+        if app is not None:
+            add_outbox_routes(app, self.pool, self.relay.wake)
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 
     async def stop(self) -> None:
-        if self.producer is not None:
-            await self.producer.stop()
+        if self.relay is not None:
+            await self.relay.stop()
         if self.admin is not None:
             await self.admin.close()
         if self.pool is not None:

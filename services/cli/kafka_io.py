@@ -1,4 +1,8 @@
-"""Sending messages to ``ceb.inbound`` and reading receipts, as an ERP would."""
+"""Sending messages to ``ceb.inbound`` and reading receipts, as an ERP would.
+
+``auth`` is what aiokafka is given to authenticate (the secure profile: the enterprise's SASL
+principal); ``topic`` an inbound topic other than the shared ``ceb.inbound``, e.g. the
+enterprise's own ``ceb.inbound.<DXP id>`` (the only one it may write in the secure profile)."""
 from __future__ import annotations
 
 import asyncio
@@ -31,11 +35,12 @@ class ReceivedReceipt:
                 f"{f.get('returnInfo', '')}")
 
 
-async def send(bootstrap: str, sender_dxp: str, body: bytes, prefix: str = "") -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def send(bootstrap: str, sender_dxp: str, body: bytes, prefix: str = "", *, topic: str = topics.INBOUND,
+               auth: dict | None = None) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **(auth or {}))
     await producer.start()
     try:
-        await producer.send_and_wait(f"{prefix}{topics.INBOUND}", body, key=sender_dxp.encode())
+        await producer.send_and_wait(f"{prefix}{topic}", body, key=sender_dxp.encode())
     finally:
         await producer.stop()
 
@@ -43,10 +48,12 @@ async def send(bootstrap: str, sender_dxp: str, body: bytes, prefix: str = "") -
 class ReceiptReader:
     """Reads the receipt topics of some enterprises from their beginning (or from now)."""
 
-    def __init__(self, bootstrap: str, dxp_ids: list[str], prefix: str = "", from_beginning: bool = True) -> None:
+    def __init__(self, bootstrap: str, dxp_ids: list[str], prefix: str = "", from_beginning: bool = True,
+                 *, auth: dict | None = None, group_id: str | None = None) -> None:
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, auto_offset_reset="earliest" if from_beginning else "latest",
-            enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000,
+            enable_auto_commit=False, group_id=group_id, metadata_max_age_ms=1000, **(auth or {}),
+            isolation_level="read_committed",  # receipts are published in Kafka transactions
         )
         self._topics = [f"{prefix}{topics.receipt_topic(d)}" for d in dxp_ids]
         self._buffer: deque[ReceivedReceipt] = deque()

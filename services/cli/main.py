@@ -21,6 +21,8 @@ import sys
 
 import httpx
 
+from shared.kafka import topics
+
 from .demo import run_demo
 from .kafka_io import ReceiptReader, send
 
@@ -35,6 +37,17 @@ def _bootstrap() -> str:
 
 def _prefix() -> str:
     return os.environ.get("CBEC_TOPIC_PREFIX", "")
+
+
+def _kafka_auth() -> dict:
+    """The ERP's principal in the secure profile: KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT,
+    KAFKA_SASL_USERNAME=<DXP id>, KAFKA_SASL_PASSWORD=<what POST /enterprises answered>."""
+    protocol = os.environ.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    if not protocol.startswith("SASL"):
+        return {}
+    return {"security_protocol": protocol, "sasl_mechanism": os.environ.get("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+            "sasl_plain_username": os.environ.get("KAFKA_SASL_USERNAME", ""),
+            "sasl_plain_password": os.environ.get("KAFKA_SASL_PASSWORD", "")}
 
 
 def _print_response(resp: httpx.Response) -> int:
@@ -85,14 +98,17 @@ def webhook(args: argparse.Namespace) -> int:
 def send_file(args: argparse.Namespace) -> int:
     with open(args.file, "rb") as fh:
         body = fh.read()
-    asyncio.run(send(_bootstrap(), args.sender, body, _prefix()))
-    print(f"sent {args.file} ({len(body)} bytes) to {_prefix()}ceb.inbound as {args.sender}")
+    auth = _kafka_auth()
+    # the sender's own inbound topic (the only one its principal may write in the secure profile)
+    topic = args.topic or (topics.inbound_topic(args.sender) if auth else topics.INBOUND)
+    asyncio.run(send(_bootstrap(), args.sender, body, _prefix(), topic=topic, auth=auth))
+    print(f"sent {args.file} ({len(body)} bytes) to {_prefix()}{topic} as {args.sender}")
     return 0
 
 
 def receipts(args: argparse.Namespace) -> int:
     async def read() -> None:
-        async with ReceiptReader(_bootstrap(), args.dxp_ids, _prefix()) as reader:
+        async with ReceiptReader(_bootstrap(), args.dxp_ids, _prefix(), auth=_kafka_auth()) as reader:
             while True:
                 try:
                     rr = await reader.next(None if args.follow else 3.0)
@@ -126,9 +142,11 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("code")
     e.set_defaults(func=enterprise)
 
-    s = sub.add_parser("send", help="send a CEB message file (XML or JSON) to ceb.inbound")
+    s = sub.add_parser("send", help="send a CEB message file (XML or JSON) to ceb.inbound[.<DXP id>]")
     s.add_argument("file")
     s.add_argument("--sender", required=True, help="the sender's DXP id (the Kafka key)")
+    s.add_argument("--topic", help="the logical inbound topic (default: ceb.inbound.<sender> when "
+                                   "KAFKA_SECURITY_PROTOCOL is SASL_*, else ceb.inbound)")
     s.set_defaults(func=send_file)
 
     r = sub.add_parser("receipts", help="print the receipts on enterprises' receipt topics")

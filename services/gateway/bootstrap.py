@@ -12,6 +12,7 @@ from shared.service_host import ServiceHost
 
 from .domain.signature_check import MODES
 from .entrypoints.http import build_app
+from .service_layer.broker_access import EnterpriseBrokerAccess
 from .service_layer.intake import Intake
 from .service_layer.part_deadline import PartDeadline
 
@@ -35,16 +36,14 @@ async def build(settings: Settings | None = None) -> Gateway:
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
     intake = Intake(settings)
-    host.consumer("gateway-intake", [topics.INBOUND], intake.handle, topics.INBOUND_DLQ)
+    # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
+    host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
+                  pattern=topics.inbound_pattern(settings.topic_prefix))
     assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
     admin = host.admin
     assert admin is not None
-
-    async def open_receipt_topic(dxp_id: str) -> None:
-        await admin.ensure({settings.topic(topics.receipt_topic(dxp_id)): {}})
-
-    app = build_app(host.pool, settings, host.health, host.relay.wake, open_receipt_topic)
+    app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open)
     return Gateway(host, app, intake, {"part-deadline": deadline.run})
 
 

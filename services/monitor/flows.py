@@ -19,9 +19,11 @@ from collections import Counter
 from datetime import timedelta
 
 import faust
+from mode.utils.times import want_seconds
 
 from shared.config import Settings
 from shared.kafka import topics
+from shared.kafka.admin import TopicAdmin
 
 WINDOW = timedelta(minutes=1)
 KEEP = timedelta(hours=6)
@@ -48,6 +50,15 @@ def dead_letter_reason(headers) -> str:
     return reason.split(":")[0][:60] or "unknown"
 
 
+def broker_credentials(settings: Settings) -> dict:
+    """The monitor's SASL principal in the secure profile (faust passes it on to aiokafka)."""
+    if not settings.kafka_secured:
+        return {}
+    return {"broker_credentials": faust.SASLCredentials(
+        username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
+        mechanism=settings.kafka_sasl_mechanism, ssl_context=None)}
+
+
 def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App:
     app = faust.App(
         settings.group("cbec-flow-monitor"),
@@ -59,8 +70,9 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         web_port=web_port,
         web_in_thread=False,
         topic_partitions=settings.topic_partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.topic_replication or 1,  # its own tables: a view, rebuilt from the topics
         producer_acks=1,
+        **broker_credentials(settings),
     )
     receipts_topic = app.topic(settings.topic(topics.RECEIPTS), key_type=bytes, value_type=bytes,
                                key_serializer="raw", value_serializer="raw")
@@ -106,6 +118,32 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
 def source_topics(settings: Settings) -> list[str]:
     """The topics the monitor reads: created at start-up if the services have not yet."""
     return [settings.topic(topics.RECEIPTS), settings.topic(topics.INBOUND_DLQ)]
+
+
+def changelog_topics(app: faust.App) -> dict[str, dict[str, str]]:
+    """The tables' changelog topics (name -> config) as faust would declare them."""
+    out = {}
+    for table in app.tables.values():
+        t = table.changelog_topic
+        policy = sorted(({"compact"} if t.compacting else set()) | ({"delete"} if t.deleting else set()))
+        config = {"cleanup.policy": ",".join(policy)} if policy else {}
+        if t.retention:
+            config["retention.ms"] = str(int(want_seconds(t.retention) * 1000))
+        out[t.get_topic_name()] = config
+    return out
+
+
+async def create_topics(app: faust.App, settings: Settings) -> None:
+    """Before the worker starts: the topics it reads (faust does not create topics it only reads;
+    without them it would fail and restart) and its tables' changelog topics (faust, with aiokafka
+    0.14, leaves those to the broker's auto-creation, which the secure profile turns off)."""
+    admin = TopicAdmin(settings.kafka_bootstrap_servers, settings.topic_partitions, settings.topic_replication,
+                       auth=settings.kafka_auth())
+    await admin.start()
+    try:
+        await admin.ensure({**{name: {} for name in source_topics(settings)}, **changelog_topics(app)})
+    finally:
+        await admin.close()
 
 
 def snapshot(totals, receipts, dead_letters) -> dict:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from shared.contracts import Declaration, EnterpriseRegistered, ReceiptIssued
 from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER
-from shared.kafka import topics
+from shared.kafka import access, topics
 from shared.messages.catalogue import MESSAGE_SPECS, RECEIPT_SPECS
 from shared.messages.json_schema import EDITION, schema_for
 
@@ -97,12 +97,23 @@ def _refs(ids: list[str]) -> dict:
     return {i.replace(".", "_"): {"$ref": f"#/components/messages/{i}"} for i in ids}
 
 
-def _operation(action: str, channel: str, summary: str, message_refs: dict) -> dict:
-    return {"action": action, "channel": {"$ref": f"#/channels/{channel}"}, "summary": summary,
-            "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"} for name in message_refs]}
+def _operation(action: str, channel: str, summary: str, message_refs: dict, *, secured: bool = False) -> dict:
+    op = {"action": action, "channel": {"$ref": f"#/channels/{channel}"}, "summary": summary,
+          "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"} for name in message_refs]}
+    if secured:
+        op["security"] = [{"$ref": _SCRAM_REF}]
+    return op
+
+
+_SCRAM_REF = "#/components/securitySchemes/enterpriseScram"
+SENDER_FROM_TOPIC = (
+    "The sender is the enterprise the topic names: in the secure profile only the principal {dxpId} "
+    "(SASL/SCRAM-SHA-512, the password POST /enterprises answers) may write it. The key is optional; "
+    "one naming another DXP id sends the message to ceb.inbound.dlq (reason 'sender mismatch').")
 
 
 def build_document() -> dict:
+    quotas = ", ".join(f"{k}={v:g}" for k, v in access.ENTERPRISE_QUOTAS.items())
     messages: dict = {}
     schemas: dict = {}
     inbound = []
@@ -128,16 +139,26 @@ def build_document() -> dict:
                                     "bindings": _key(key)}
 
     channels = {
-        "inbound": {"address": topics.INBOUND, "title": "Enterprise messages in",
-                    "description": "Enterprises send their CEB messages here, key = their DXP id, value = one "
-                                   "message in XML (optionally inside a DXP envelope) or its JSON twin.",
+        "enterpriseInbound": {"address": topics.INBOUND_TOPIC_PREFIX + "{dxpId}", "title": "An enterprise's messages in",
+                              "description": "One inbound topic per registered enterprise (created when it is "
+                                             "registered), value = one message in XML (optionally inside a DXP "
+                                             "envelope) or its JSON twin. " + SENDER_FROM_TOPIC,
+                              "parameters": {"dxpId": {"description": "the enterprise's DXP id"}},
+                              "messages": _refs(inbound)},
+        "inbound": {"address": topics.INBOUND, "title": "Enterprise messages in (open demo profile)",
+                    "description": "The open local demo profile only: enterprises send their CEB messages here, "
+                                   "key = their DXP id, which anyone can set. No enterprise may write it in the "
+                                   "secure profile.",
                     "messages": _refs(inbound)},
         "inboundDeadLetters": {"address": topics.INBOUND_DLQ, "title": "Inbound dead letters",
                                "description": "Inbound messages whose sender cannot be named (no key, unregistered "
-                                              "DXP id), as sent.", "messages": _refs(["DeadLetter"])},
+                                              "DXP id, a key naming another DXP id than the enterprise inbound "
+                                              "topic), as sent.", "messages": _refs(["DeadLetter"])},
         "enterpriseReceipts": {"address": topics.RECEIPT_TOPIC_PREFIX + "{dxpId}", "title": "An enterprise's receipts",
                                "description": "One topic per registered enterprise: every receipt it is owed, once, "
-                                              "in order per key, in the format of the message answered.",
+                                              "in order per key, in the format of the message answered. In the "
+                                              "secure profile only the principal {dxpId} may read it, in consumer "
+                                              "groups named {dxpId} or {dxpId}.<anything>.",
                                "parameters": {"dxpId": {"description": "the enterprise's DXP id"}},
                                "messages": _refs(receipts)},
         "declarations": {"address": topics.DECLARATIONS, "title": "Internal: verified declarations",
@@ -154,11 +175,14 @@ def build_document() -> dict:
                         "messages": _refs(["InternalDeadLetter"])},
     }
     operations = {
-        "receiveEnterpriseMessages": _operation("receive", "inbound", "ERP → gateway", channels["inbound"]["messages"]),
+        "receiveEnterpriseInbound": _operation("receive", "enterpriseInbound", "ERP → gateway",
+                                               channels["enterpriseInbound"]["messages"], secured=True),
+        "receiveEnterpriseMessages": _operation("receive", "inbound", "ERP → gateway (open demo profile)",
+                                                channels["inbound"]["messages"]),
         "sendInboundDeadLetters": _operation("send", "inboundDeadLetters", "gateway → operators",
                                              channels["inboundDeadLetters"]["messages"]),
         "sendReceipts": _operation("send", "enterpriseReceipts", "notification → ERP",
-                                   channels["enterpriseReceipts"]["messages"]),
+                                   channels["enterpriseReceipts"]["messages"], secured=True),
         "sendDeclarations": _operation("send", "declarations", "gateway → management", channels["declarations"]["messages"]),
         "sendInternalReceipts": _operation("send", "receipts", "gateway, management → notification",
                                            channels["receipts"]["messages"]),
@@ -173,11 +197,21 @@ def build_document() -> dict:
                                 "platform's side. All names take the optional CBEC_TOPIC_PREFIX. The CEB messages "
                                 f"follow the official {EDITION} standard (docs/schemas/)."},
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka",
-                              "description": "the open local profile of `make up`"}},
+        "servers": {
+            "local": {"host": "127.0.0.1:9092", "protocol": "kafka",
+                      "description": "the open local demo profile of `make up`: PLAINTEXT, no ACLs, anyone may read "
+                                     "and write every topic; never expose it"},
+            "secure": {"host": "127.0.0.1:9092", "protocol": "kafka", "security": [{"$ref": _SCRAM_REF}],
+                       "description": "the secure profile (`make up PROFILE=secure`): SASL_PLAINTEXT with "
+                                      "SCRAM-SHA-512 (SASL_SSL across a network), ACLs, no topic auto-creation; an "
+                                      f"enterprise's principal is its DXP id, with the quotas {quotas}"},
+        },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages, "schemas": schemas},
+        "components": {"messages": messages, "schemas": schemas, "securitySchemes": {"enterpriseScram": {
+            "type": "scramSha512",
+            "description": "username: the enterprise's DXP id; password: answered by POST /enterprises (the "
+                           "gateway's admin API), shown once, set anew by every registration"}}},
     }
 
 

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -47,6 +47,7 @@ TRANSIENT = (
     asyncpg.InterfaceError,
     asyncpg.TooManyConnectionsError,
     asyncpg.CannotConnectNowError,
+    asyncpg.TransactionRollbackError,  # a deadlock or serialization failure: the batch is simply retried
     ConnectionError,
     OSError,
     asyncio.TimeoutError,
@@ -82,9 +83,13 @@ class BatchConsumer:
         max_records: int = 500,
         on_committed: Callable[[], None] | None = None,
         max_transient_failures: int = 20,
+        pattern: str | None = None,
+        auth: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self._topics = topics
+        self._pattern = pattern
+        self._auth = dict(auth or {})
         self._bootstrap = bootstrap_servers
         self._group = group_id
         self._pool = pool
@@ -105,10 +110,16 @@ class BatchConsumer:
             group_id=self._group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            isolation_level="read_committed",  # the relays publish in Kafka transactions
             max_poll_records=self._max_records,
             fetch_max_wait_ms=100,
             metadata_max_age_ms=5000,
+            **self._auth,
         )
+        if self._pattern is not None:
+            # topics that appear later (a newly registered enterprise's inbound) are picked up
+            # at the next metadata refresh and read from their beginning
+            consumer.subscribe(pattern=self._pattern)
         await consumer.start()
         failures = 0
         try:

@@ -34,11 +34,26 @@ def stack_vars() -> set[str]:
     return set(STACK_VAR.findall(STACK.read_text()))
 
 
-def env_of(service: dict) -> dict[str, str]:
+CLUSTER_ENV = ROOT / "deploy" / "compose-cluster.env"
+DEFAULTED = re.compile(r"\$\{([A-Z_]+):-([^}]*)\}")
+
+
+def env_of(service: dict, variables: dict[str, str] | None = None) -> dict[str, str]:
+    """The service's environment as compose interpolates it (``${X:-default}`` from ``variables``)."""
     env = service.get("environment") or {}
     if isinstance(env, list):
         env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
-    return {str(k): str(v) for k, v in env.items()}
+    if variables is None:
+        return {str(k): str(v) for k, v in env.items()}
+    return {str(k): DEFAULTED.sub(lambda m: variables.get(m.group(1), m.group(2)), str(v)) for k, v in env.items()}
+
+
+def cluster_variables() -> dict[str, str]:
+    return dict(line.split("=", 1) for line in CLUSTER_ENV.read_text().splitlines()
+                if line.strip() and not line.startswith("#"))
+
+
+KAFKA_NODES = ("kafka", "kafka-2", "kafka-3")
 
 
 def published_ports(service: dict) -> set[int]:
@@ -127,24 +142,49 @@ def test_app_env_names_match_stack_sh(services, stack_vars, svc):
     assert env[f"{up}_DATABASE_URL"].rstrip("/").endswith("/cbec")
 
 
-def test_apps_reach_kafka_on_a_listener_it_advertises(services):
-    kafka_env = env_of(services["kafka"])
-    advertised = kafka_env["KAFKA_ADVERTISED_LISTENERS"]
-    advertised_hosts = {re.sub(r"^[A-Z_]+://", "", entry) for entry in advertised.split(",")}
+@pytest.mark.parametrize("variables", [{}, "cluster"], ids=["one node", "cluster profile"])
+def test_apps_reach_kafka_on_a_listener_it_advertises(services, variables):
+    variables = cluster_variables() if variables == "cluster" else variables
+    nodes = KAFKA_NODES if variables else ("kafka",)
+    advertised_hosts = set()
+    for node in nodes:
+        advertised = env_of(services[node], variables)["KAFKA_ADVERTISED_LISTENERS"]
+        advertised_hosts |= {re.sub(r"^[A-Z_]+://", "", entry) for entry in advertised.split(",")}
     for svc in APPS:
-        bootstrap = env_of(services[svc])["KAFKA_BOOTSTRAP_SERVERS"]
-        assert bootstrap in advertised_hosts, f"{svc}: {bootstrap} not in {advertised}"
+        bootstrap = env_of(services[svc], variables)["KAFKA_BOOTSTRAP_SERVERS"].split(",")
+        assert set(bootstrap) <= advertised_hosts, f"{svc}: {bootstrap} not in {advertised_hosts}"
+        assert len(bootstrap) == len(nodes)
+
+
+def test_cluster_profile_is_three_kraft_nodes_replicating_three_ways(services):
+    variables = cluster_variables()
+    assert variables["COMPOSE_PROFILES"] == "cluster"
+    assert "profiles" not in services["kafka"]
+    for node in KAFKA_NODES[1:]:
+        assert services[node]["profiles"] == ["cluster"]
+    envs = [env_of(services[n], variables) for n in KAFKA_NODES]
+    assert [e["KAFKA_NODE_ID"] for e in envs] == ["1", "2", "3"]
+    voters = envs[0]["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")
+    assert voters == [f"{i}@{n}:9093" for i, n in enumerate(KAFKA_NODES, start=1)]
+    for env in envs:
+        assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == envs[0]["KAFKA_CONTROLLER_QUORUM_VOTERS"]
+        assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+        assert env["KAFKA_MIN_INSYNC_REPLICAS"] == env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"] == "2"
+        assert env["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"] == "false"
+    published = [published_ports(services[n]) for n in KAFKA_NODES]
+    assert published == [{9092}, {9094}, {9096}]  # as kafka.sh --nodes 3 lays them out natively
 
 
 def test_kafka_is_4_1_in_kraft_mode(services):
     kafka = services["kafka"]
     assert re.fullmatch(r"apache/kafka(-native)?:4\.1\.\d+", kafka["image"])
-    env = env_of(kafka)
+    env = env_of(kafka, {})
     assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"]
     assert env["KAFKA_CONTROLLER_LISTENER_NAMES"]
     assert not any(name.startswith("KAFKA_ZOOKEEPER") for name in env)
-    assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
+    assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"  # one node unless the cluster profile
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@kafka:9093"
 
 
 def test_postgres_mounts_the_shared_init_sql(services):

@@ -85,7 +85,7 @@ async def test_rejected_list_gets_100_with_the_reason_and_no_acceptance(stack):
 
 
 async def test_registering_an_enterprise_opens_its_receipt_topic(stack):
-    """An ERP can subscribe to its receipt topic right after registration, before any receipt."""
+    """An ERP can write its inbound and subscribe to its receipt topic right after registration."""
     import httpx
     from aiokafka.admin import AIOKafkaAdminClient
 
@@ -93,10 +93,13 @@ async def test_registering_an_enterprise_opens_its_receipt_topic(stack):
         resp = await http.post("/enterprises", json={"code": "3301960099", "name": "Newly Registered Co.",
                                                      "dxpId": "DXPENT0000000099", "roles": ["agent"]})
     assert resp.status_code == 201
+    kafka = resp.json()["kafka"]
+    assert kafka["inbound_topic"] == f"{stack.prefix}ceb.inbound.DXPENT0000000099"
+    assert kafka["password"] is None  # the open demo profile has no principals
     admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka)
     await admin.start()
     try:
         names = set(await admin.list_topics())
     finally:
         await admin.close()
-    assert f"{stack.prefix}ceb.receipts.DXPENT0000000099" in names
+    assert {f"{stack.prefix}ceb.receipts.DXPENT0000000099", f"{stack.prefix}ceb.inbound.DXPENT0000000099"} <= names

@@ -5,61 +5,88 @@ import asyncio
 import uuid
 
 import pytest
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from fastapi import FastAPI
 
-from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox, parked
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer
-from shared.kafka.relay import OutboxRelay, make_producer
+from shared.kafka.relay import OutboxRelay
+from shared.outbox_api import add_outbox_routes
 from tests.support.records import read_records
 
 pytestmark = pytest.mark.integration
 
 
-async def records_on(bootstrap: str, producer, topic: str) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in await producer.partitions_for(topic)]
-        return sum((await consumer.end_offsets(tps)).values())
-    finally:
-        await consumer.stop()
-
-
 @pytest.fixture
-async def kafka_parts(kafka_bootstrap):
+async def admin(kafka_bootstrap):
     admin = TopicAdmin(kafka_bootstrap, partitions=3)
     await admin.start()
-    producer = make_producer(kafka_bootstrap)
-    await producer.start()
-    yield admin, producer
-    await producer.stop()
+    yield admin
     await admin.close()
 
 
-async def test_relay_publishes_in_order_with_message_ids_and_empties_the_outbox(service_pool, kafka_bootstrap, kafka_parts, topic_prefix):
-    admin, producer = kafka_parts
+@pytest.fixture
+async def new_relay(service_pool, kafka_bootstrap, admin, topic_prefix):
+    """Relays of one service (same transactional id and progress topic), stopped at the end."""
+    made: list[OutboxRelay] = []
+
+    def make(**kwargs) -> OutboxRelay:
+        relay = OutboxRelay("relay-test", service_pool, admin, bootstrap_servers=kafka_bootstrap,
+                            transactional_id=f"{topic_prefix}relay-test", progress_topic=f"{topic_prefix}relay-progress",
+                            **kwargs)
+        made.append(relay)
+        return relay
+
+    yield make
+    for relay in made:
+        await relay.stop()
+
+
+async def test_relay_publishes_in_order_with_message_ids_and_empties_the_outbox(service_pool, kafka_bootstrap, new_relay, topic_prefix):
     topic = f"{topic_prefix}relay"
     messages = [OutgoingMessage.of(topic, "list-1", f"m{i}".encode()) for i in range(50)]
     async with service_pool.acquire() as conn, conn.transaction():
         await add_to_outbox(conn, messages)
-    relay = OutboxRelay("relay-test", service_pool, producer, admin)
+    relay = new_relay()
     assert await relay.publish_once() == 50
     got = await read_records(kafka_bootstrap, topic, 50)
     assert [r.value for r in got] == [f"m{i}".encode() for i in range(50)]  # one key, one partition, in order
     assert [dict(r.headers)[MESSAGE_ID_HEADER].decode() for r in got] == [str(m.message_id) for m in messages]
     async with service_pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+    await relay.stop()
 
 
-async def test_rolled_back_state_change_emits_nothing(service_pool, kafka_parts, topic_prefix):
-    admin, producer = kafka_parts
+async def test_rolled_back_state_change_emits_nothing(service_pool, new_relay, topic_prefix):
     with pytest.raises(RuntimeError):
         async with service_pool.acquire() as conn, conn.transaction():
             await add_to_outbox(conn, [OutgoingMessage.of(f"{topic_prefix}x", "k", b"never")])
             raise RuntimeError("the state change failed")
-    relay = OutboxRelay("relay-test", service_pool, producer, admin)
+    relay = new_relay()
     assert await relay.publish_once() == 0
+    await relay.stop()
+
+
+async def test_relay_is_woken_by_a_commit_on_another_connection(service_pool, kafka_bootstrap, new_relay, topic_prefix):
+    """Another instance's commit wakes the publishing relay at once: no waiting for an idle poll."""
+    topic = f"{topic_prefix}woken"
+    relay = new_relay(idle_poll_s=60)
+    task = asyncio.create_task(relay.run())
+    try:
+        for _ in range(100):
+            if relay.holder:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # past its first round: it now sleeps for its idle poll
+        async with service_pool.acquire() as conn, conn.transaction():
+            await add_to_outbox(conn, [OutgoingMessage.of(topic, "k", b"now")])
+        got = await read_records(kafka_bootstrap, topic, 1, timeout=10)
+        assert [r.value for r in got] == [b"now"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def _run_consumer(consumer: BatchConsumer, until, timeout: float = 30) -> None:
@@ -123,36 +150,128 @@ async def test_consumer_applies_each_message_once_and_dead_letters_poison(servic
         assert await conn.fetchval("SELECT count(*) FROM applied") == 11
 
 
-async def test_relay_restarting_after_a_crash_does_not_resend_what_was_published(service_pool, kafka_bootstrap, kafka_parts, topic_prefix):
-    """A crash after the broker's acknowledgement but before the delete leaves published rows behind."""
-    admin, producer = kafka_parts
+class Crash(Exception):
+    pass
+
+
+async def _published_ids(bootstrap: str, topic: str) -> list[str]:
+    """Every committed record's message id on ``topic`` (read to its end)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, isolation_level="read_committed")
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(3)]  # the admin fixture's partition count
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        ids: list[str] = []
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+            for recs in (await consumer.getmany(timeout_ms=500)).values():
+                ids += [dict(r.headers)[MESSAGE_ID_HEADER].decode() for r in recs]
+        return ids
+    finally:
+        await consumer.stop()
+
+
+async def test_relay_crashing_between_acknowledgement_and_delete_sends_nothing_twice(
+        service_pool, kafka_bootstrap, new_relay, topic_prefix, monkeypatch):
+    """More rows outstanding than one relay batch; the relay dies after its round is on the broker
+    (and once more in the middle of a round, before the commit); each message reaches the topic once."""
     topic = f"{topic_prefix}crash"
-    published = [OutgoingMessage.of(topic, f"k{i}", f"sent-{i}".encode()) for i in range(5)]
-    unpublished = OutgoingMessage.of(topic, "k9", b"not-yet")
+    messages = [OutgoingMessage.of(topic, f"k{i % 5}", f"m{i}".encode()) for i in range(230)]
     async with service_pool.acquire() as conn, conn.transaction():
-        await add_to_outbox(conn, published + [unpublished])
-    await admin.ensure({topic: {}})
-    for m in published:  # what the relay had sent when it was killed
-        await producer.send_and_wait(topic, m.value, key=m.key, headers=[(MESSAGE_ID_HEADER, str(m.message_id).encode())])
+        await add_to_outbox(conn, messages)
 
-    relay = OutboxRelay("relay-test", service_pool, producer, admin, bootstrap_servers=kafka_bootstrap)
-    assert await relay.forget_already_published() == 5
-    assert await relay.publish_once() == 1
-    got = await read_records(kafka_bootstrap, topic, 6)
-    assert sorted(r.value for r in got) == sorted([f"sent-{i}".encode() for i in range(5)] + [b"not-yet"])
-    assert await records_on(kafka_bootstrap, producer, topic) == 6  # nothing was sent twice
+    import shared.kafka.relay as relay_module
+    real_delete = relay_module.mark_published
+
+    async def crash_before_delete(conn, ids):
+        raise Crash("killed after the broker's acknowledgement, before the delete")
+
+    first = new_relay(batch_size=50)
+    monkeypatch.setattr(relay_module, "mark_published", crash_before_delete)
+    with pytest.raises(Crash):
+        await first.publish_once()  # 50 rows are on the topic and still in the outbox
+
+    second = new_relay(batch_size=50)  # the restarted service: fences the first one's producer
+    monkeypatch.setattr(relay_module, "mark_published", real_delete)
+    await second.start()
+    assert await second.recover() == 50
+    assert await second.publish_once() == 50
+    real_commit = second._producer.commit_transaction  # noqa: SLF001
+
+    async def crash_before_commit():
+        raise Crash("killed with its round sent but not committed")
+
+    second._producer.commit_transaction = crash_before_commit  # noqa: SLF001
+    with pytest.raises(Crash):
+        await second.publish_once()
+    second._producer.commit_transaction = real_commit  # noqa: SLF001
+
+    third = new_relay(batch_size=50)  # aborts the second one's open transaction
+    await third.start()
+    assert await third.recover() == 0  # the last committed round was deleted before the crash
+    while await third.publish_once():
+        pass
+    for relay in (first, second, third):
+        await relay.stop()
+    ids = await _published_ids(kafka_bootstrap, topic)
+    assert len(ids) == len(set(ids)), "a message reached the topic twice"
+    assert sorted(ids) == sorted(str(m.message_id) for m in messages)
+    got = await read_records(kafka_bootstrap, topic, len(messages))
+    for k in range(5):  # and each key's messages in order
+        assert [r.value for r in got if r.key == f"k{k}".encode()] == [m.value for m in messages if m.key == f"k{k}".encode()]
 
 
-async def test_relay_keeps_per_key_order_across_partitions_and_sends_large_rows(service_pool, kafka_bootstrap, kafka_parts, topic_prefix):
-    admin, producer = kafka_parts
+async def test_relay_parks_a_row_the_broker_refuses_and_carries_on(service_pool, kafka_bootstrap, admin, new_relay,
+                                                                   topic_prefix):
+    topic = f"{topic_prefix}small"
+    await admin.ensure({topic: {"max.message.bytes": "100000"}})
+    before = [OutgoingMessage.of(topic, "list-1", f"before-{i}".encode()) for i in range(5)]
+    oversized = OutgoingMessage.of(topic, "list-1", b"X" * 300_000)
+    after = [OutgoingMessage.of(topic, "list-1", f"after-{i}".encode()) for i in range(5)]
+    async with service_pool.acquire() as conn, conn.transaction():
+        await add_to_outbox(conn, before + [oversized] + after)
+    relay = new_relay()
+    task = asyncio.create_task(relay.run())
+    try:
+        got = await read_records(kafka_bootstrap, topic, 10, timeout=30)
+        assert [r.value for r in got] == [m.value for m in before + after]
+        assert not task.done()  # the relay is still running
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    async with service_pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM outbox") == 0
+        [row] = await parked(conn)
+    assert (row.message_id, row.topic, row.size) == (oversized.message_id, topic, 300_000)
+    assert "MessageSizeTooLarge" in row.reason
+
+    # operators see it on the service's API and send it again once its cause is fixed
+    app = FastAPI()
+    woken: list[bool] = []
+    add_outbox_routes(app, service_pool, lambda: woken.append(True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http:
+        listed = (await http.get("/outbox/parked")).json()
+        assert [(p["id"], p["reason"]) for p in listed] == [(row.id, row.reason)]
+        assert (await http.post(f"/outbox/parked/{row.id}/redrive")).status_code == 422  # who does it?
+        resp = await http.post(f"/outbox/parked/{row.id}/redrive", headers={"X-Operator": "ops-wang"})
+        assert resp.status_code == 200 and woken == [True]
+        assert (await http.get("/outbox/parked")).json() == []
+        assert (await http.post(f"/outbox/parked/{row.id}/redrive", headers={"X-Operator": "ops-wang"})).status_code == 404
+    async with service_pool.acquire() as conn:
+        assert await conn.fetchval("SELECT message_id FROM outbox") == oversized.message_id
+
+
+async def test_relay_keeps_per_key_order_across_partitions_and_sends_large_rows(service_pool, kafka_bootstrap, new_relay, topic_prefix):
     topic = f"{topic_prefix}order"
     messages = [OutgoingMessage.of(topic, f"list-{i % 7}", f"{i % 7}:{i}".encode()) for i in range(700)]
     big = OutgoingMessage.of(topic, "list-3", b"B" * (600 * 1024))  # larger than one record batch
     tail = OutgoingMessage.of(topic, "list-3", b"3:after-big")
     async with service_pool.acquire() as conn, conn.transaction():
         await add_to_outbox(conn, messages + [big, tail])
-    relay = OutboxRelay("relay-test", service_pool, producer, admin, batch_size=1000)
+    relay = new_relay(batch_size=1000)
     assert await relay.publish_once() == 702
+    await relay.stop()
     got = await read_records(kafka_bootstrap, topic, 702)
     for k in range(7):
         on_key = [r.value for r in got if r.key == f"list-{k}".encode()]

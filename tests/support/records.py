@@ -17,10 +17,10 @@ def _checked(topic: str, records: list) -> list:
     return records
 
 
-async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 20) -> list:
+async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 20, auth: dict | None = None) -> list:
     """The first ``count`` records of ``topic`` (each partition in order); TimeoutError if fewer come."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None,
-                                metadata_max_age_ms=1000)
+                                metadata_max_age_ms=1000, isolation_level="read_committed", **(auth or {}))
     await consumer.start()
     out: list = []
     try:
@@ -37,7 +37,7 @@ async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 
 async def read_all(bootstrap: str, topic: str, timeout: float = 20) -> list:
     """Every record ``topic`` holds now (up to its partitions' end offsets)."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None,
-                                enable_auto_commit=False, metadata_max_age_ms=1000)
+                                enable_auto_commit=False, metadata_max_age_ms=1000, isolation_level="read_committed")
     await consumer.start()
     out: list = []
     try:

@@ -53,10 +53,23 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[svc]}"
 
     def start(self, svc: str) -> None:
+        """Start ``svc`` (or a further instance of it, named ``<svc>-2`` …, see :meth:`add_instance`)."""
         self.starts[svc] += 1
         log = open(self.log_dir / f"{svc}.{self.starts[svc]}.log", "wb")
-        self.procs[svc] = subprocess.Popen([sys.executable, "-m", f"services.{svc}"], cwd=ROOT, env=self.env,
+        service = svc.split("-")[0]
+        env = {**self.env, f"{service.upper()}_HTTP_PORT": str(self.ports[svc])}
+        self.procs[svc] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], cwd=ROOT, env=env,
                                            stdout=log, stderr=subprocess.STDOUT)
+
+    async def add_instance(self, service: str) -> str:
+        """One more instance of ``service`` on the same Kafka and database; its name, e.g. ``management-2``."""
+        n = 2 + sum(1 for name in self.ports if name.startswith(f"{service}-"))
+        name = f"{service}-{n}"
+        self.ports[name] = free_port()
+        self.starts[name] = 0
+        self.start(name)
+        await self.wait_healthy(name)
+        return name
 
     async def wait_healthy(self, svc: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -51,14 +51,14 @@ def dxp_id_is_senders(message: CebMessage, ctx: Context) -> list[Problem]:
     dxp = message.base_transfer.dxpId
     if dxp and dxp != ctx.sender.dxpId:
         return [Problem("2003", "BaseTransfer/dxpId",
-                        f"{dxp} is not the sender's DXP id {ctx.sender.dxpId} (the Kafka key)")]
+                        f"{dxp} is not the sender's DXP id {ctx.sender.dxpId}")]
     return []
 
 
 def transport_sender_is_key(message: CebMessage, ctx: Context) -> list[Problem]:
     if ctx.transport_sender is not None and ctx.transport_sender != ctx.kafka_key:
         return [Problem("2004", "DxpMsg/TransInfo/SenderId",
-                        f"{ctx.transport_sender or '(empty)'} does not match the Kafka key {ctx.kafka_key}")]
+                        f"{ctx.transport_sender or '(empty)'} does not match the sender's DXP id {ctx.kafka_key}")]
     return []
 
 

@@ -13,30 +13,38 @@ from shared.integrator_docs import add_integrator_docs
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
+from ..service_layer.broker_access import KafkaAccess
 from ..service_layer.registration import DxpIdTaken, register
 
 
+class Registration(Enterprise):
+    kafka: KafkaAccess | None = None
+
+
 def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
-              open_receipt_topic: Callable[[str], Awaitable[None]] | None = None) -> FastAPI:
+              open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None) -> FastAPI:
     app = service_app(title="cbec gateway admin API", version="1.0",
                       description="Enterprise registry of the clearance service platform.")
 
     add_health_route(app, health)
     add_integrator_docs(app)  # the topics' contract and the schemas, for integrators
 
-    @app.post("/enterprises", status_code=201, response_model=Enterprise)
-    async def post_enterprise(enterprise: Enterprise, response: Response) -> Enterprise:
+    @app.post("/enterprises", status_code=201, response_model=Registration)
+    async def post_enterprise(enterprise: Enterprise, response: Response) -> Registration:
+        """Register or update an enterprise; the answer says how its ERP connects to Kafka (in the
+        secure profile with a NEW password for its principal, shown only here)."""
         try:
             created = await register(pool, settings, enterprise)
         except DxpIdTaken as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
         on_change()
-        if open_receipt_topic is not None:
-            # the ERP can subscribe to its receipt topic as soon as it is registered
-            await open_receipt_topic(enterprise.dxpId)
+        kafka = None
+        if open_broker_access is not None:
+            # the ERP can write its inbound and subscribe to its receipt topic as soon as it is registered
+            kafka = await open_broker_access(enterprise.dxpId)
         if not created:
             response.status_code = 200
-        return enterprise
+        return Registration(**enterprise.model_dump(), kafka=kafka)
 
     @app.get("/enterprises", response_model=list[Enterprise])
     async def list_enterprises() -> list[Enterprise]:

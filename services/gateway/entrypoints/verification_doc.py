@@ -28,7 +28,7 @@ Its answer, when the message cannot go on, is a receipt whose `returnInfo` reads
 |---|---|
 | CEB900, returnStatus -1 | the message could not be read or a field has the wrong format (codes 9xxx) |
 | the message's own receipt (CEB604, CEB608, ...), returnStatus 100 | a logic check failed (codes 2xxx) |
-| a record on `ceb.inbound.dlq` (headers `dlq-reason`, `dlq-source-*`) | no sender can be named: no Kafka key, or a key that is no registered DXP id |
+| a record on `ceb.inbound.dlq` (headers `dlq-reason`, `dlq-source-*`) | no sender can be named: no Kafka key on the shared `ceb.inbound`, a key that is no registered DXP id, or a key naming another DXP id than the enterprise inbound topic (`sender mismatch`) |
 | the message's own receipt, returnStatus 1 (`电子口岸已暂存`) | every check passed and the document is a draft (appStatus 1): kept, not forwarded (see Drafts below) |
 
 Field paths name the document by position (`Inventory[1]`), then the head or item

@@ -2,7 +2,10 @@
 
 The pipeline, per message (codes in docs/verification.md):
 
-1. no key, or a key that is not a registered DXP id → dead letter (no sender to answer);
+1. the sender: the DXP id the topic names (``ceb.inbound.<DXP id>``, which only that enterprise's
+   principal may write in the secure profile; a key that says otherwise → dead letter), or on the
+   shared ``ceb.inbound`` (the open demo profile) the key; none, or no registered DXP id → dead
+   letter (no sender to answer);
 2. unreadable (size, DTD/entities, encoding, depth, structure, namespace, type) → CEB900;
 3. the same guid and the same bytes as an earlier message → a retransmission: dropped, answered
    once; a guid used by another readable message → 100 (2201);
@@ -30,6 +33,7 @@ from lxml import etree
 
 from shared.config import Settings
 from shared.db.outbox import TRACE_ID_HEADER
+from shared.kafka import topics
 from shared.kafka.consumer import Batch, header
 from shared.messages import FormatError, check_fields, decode_message
 from shared.messages.errors import NOT_WELL_FORMED
@@ -56,9 +60,10 @@ WHOLE_BILL_CHECKS = frozenset({"2101", "2111"})
 @dataclass
 class Arrival:
     record: ConsumerRecord
-    key: str
+    key: str  # the sender's DXP id: named by the inbound topic, else the Kafka key
     raw: bytes
     trace: str
+    conflict: str = ""  # the key names another sender than the inbound topic
     message: CebMessage | None = None
     transport: DxpTransInfo | None = None
     error: FormatError | None = None
@@ -104,8 +109,12 @@ class Intake:
     def _read(self, record: ConsumerRecord) -> Arrival:
         trace = header(record, TRACE_ID_HEADER) or f"{record.topic}-{record.partition}-{record.offset}"
         key = record.key.decode("utf-8", "replace") if record.key else ""
-        arrival = Arrival(record, key, record.value or b"", trace)
-        if key:
+        named = topics.inbound_sender(record.topic, self.settings.topic_prefix)
+        arrival = Arrival(record, named or key, record.value or b"", trace)
+        if named is not None and key and key != named:
+            arrival.conflict = (f"sender mismatch: the key {key[:64]!r} is not {named}, the enterprise whose "
+                                f"inbound topic {record.topic} this is")
+        elif arrival.key:
             try:
                 arrival.message, arrival.transport = decode_message(arrival.raw, max_bytes=self.settings.max_message_bytes)
             except FormatError as err:
@@ -131,6 +140,8 @@ class Intake:
 
     # --- one message ----------------------------------------------------------------------------
     async def _one(self, a: Arrival, senders: dict[str, Enterprise], world: World, batch: Batch) -> None:
+        if a.conflict:
+            return self.answers.dead_letter(batch, a.record, a.conflict)
         if not a.key:
             return self.answers.dead_letter(batch, a.record, "missing key: the Kafka key must be the sender's DXP id")
         sender = senders.get(a.key)

@@ -8,6 +8,10 @@ sets (``new_documents``: waves of documents about different things, a few statem
 Every other document is handled on its own, in its place in the batch, in a savepoint: if it asks
 for a move the list's state machine does not have, everything it did is undone and it is answered
 with a 100 that says why. The history rows of the whole batch are written at its end.
+
+Before anything is read, the batch locks the meeting points of all its documents in one statement
+(``domain.meeting_points``): another instance handling a document about the same goods waits for
+this batch to commit, then sees its rows.
 """
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ from shared.messages.model import Document
 from shared.receipts import info
 
 from ..adapters import lists as repo
+from ..adapters import meeting_points
 from ..domain.list_lifecycle import TransitionRefused
+from ..domain.meeting_points import meeting_points as points_of
 from ..domain.release_policy import ReleasePolicy
 from ..domain.risk import RiskRules
 from .arrival_departure import handle_arrival, handle_departure
@@ -67,8 +73,10 @@ class Declarations:
     async def handle(self, records: list[ConsumerRecord], batch: Batch) -> None:
         history: list[repo.HistoryRow] = []
         run: list[Unit] = []
-        for record in records:
-            declaration = Declaration.model_validate_json(record.value)
+        declarations = [Declaration.model_validate_json(record.value) for record in records]
+        await meeting_points.lock(batch.conn, points_of(
+            (d.message.message_type, doc) for d in declarations for doc in d.message.documents))
+        for declaration in declarations:
             for index, doc in enumerate(declaration.message.documents):
                 unit = Unit(declaration, doc, declaration.acceptance[index])
                 keys = keys_of(unit)

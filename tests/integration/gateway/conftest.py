@@ -24,10 +24,11 @@ from tests.support.receipt_checks import check_issued
 _offsets = itertools.count()
 
 
-def record(key: str | bytes | None, value: bytes | None, headers: list | None = None) -> ConsumerRecord:
+def record(key: str | bytes | None, value: bytes | None, headers: list | None = None,
+           topic: str = "ceb.inbound") -> ConsumerRecord:
     if isinstance(key, str):
         key = key.encode()
-    return ConsumerRecord(topic="ceb.inbound", partition=0, offset=next(_offsets), timestamp=0, timestamp_type=0,
+    return ConsumerRecord(topic=topic, partition=0, offset=next(_offsets), timestamp=0, timestamp_type=0,
                           key=key, value=value, checksum=None, serialized_key_size=len(key or b""),
                           serialized_value_size=len(value or b""), headers=headers or [])
 

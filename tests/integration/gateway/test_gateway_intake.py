@@ -36,6 +36,30 @@ async def test_missing_key_and_unregistered_sender_are_dead_lettered(rig):
     assert dict(out.dead_letters[0].headers)["dlq-source-topic"] == "ceb.inbound"
 
 
+async def test_on_an_enterprise_inbound_topic_the_topic_names_the_sender(rig):
+    """ceb.inbound.<DXP id> (only its principal may write it in the secure profile): no key is
+    needed, the key if present must agree, and a key naming another enterprise is not believed."""
+    agent = sender("CEB603").dxpId
+    own = f"ceb.inbound.{agent}"
+    out = await rig.feed(record(None, raw("CEB603"), topic=own))
+    assert len(out.declarations) == 1 and out.dead_letters == []
+    out = await rig.feed(record("DXPENT0000000002", raw("CEB603"), topic=own))
+    assert out.declarations == [] and out.receipts == []
+    reason = dict(out.dead_letters[0].headers)["dlq-reason"]
+    assert reason.startswith("sender mismatch") and "DXPENT0000000002" in reason and own in reason
+
+
+async def test_a_message_on_another_enterprises_inbound_is_answered_as_that_enterprise(rig):
+    """Written to ceb.inbound.<B> (in the secure profile only B can), a list naming agent A is
+    rejected as B's (2002/2003), never stored as A's."""
+    other = "DXPENT0000000002"
+    out = await rig.feed(record(None, raw("CEB603"), topic=f"ceb.inbound.{other}"))
+    assert out.declarations == []
+    (receipt,) = out.receipts
+    assert receipt.fields["returnStatus"] == "100"
+    assert [r.dxp_id for r in receipt.recipients] == [other]
+
+
 @pytest.mark.parametrize("body,code", [
     (None, "9012"),
     (b"", "9012"),

@@ -14,7 +14,8 @@ class TopicReader:
 
     def __init__(self, kafka: str, topic: str) -> None:
         self._consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest",
-                                          enable_auto_commit=False, group_id=None, metadata_max_age_ms=500)
+                                          enable_auto_commit=False, group_id=None, metadata_max_age_ms=500,
+                                          isolation_level="read_committed")
         self.records: list = []
 
     async def __aenter__(self) -> "TopicReader":

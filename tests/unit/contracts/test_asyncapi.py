@@ -38,3 +38,15 @@ def test_the_headers_an_erp_may_send_and_receives_are_listed():
     assert "cbec-trace-id" in messages["CEB603Message.json"]["headers"]["properties"]
     assert {"cbec-receipt-id", "cbec-message-type", "cbec-return-status"} <= set(
         messages["CEB604Message.xml"]["headers"]["properties"])
+
+
+def test_the_integrators_contract_names_the_sender_by_its_inbound_topic():
+    doc = build_document()
+    inbound = doc["channels"]["enterpriseInbound"]
+    assert inbound["address"] == topics.INBOUND_TOPIC_PREFIX + "{dxpId}"
+    assert "only the principal {dxpId}" in inbound["description"]
+    scram = {"$ref": "#/components/securitySchemes/enterpriseScram"}
+    assert doc["operations"]["receiveEnterpriseInbound"]["security"] == [scram]
+    assert doc["servers"]["secure"]["security"] == [scram]
+    assert doc["components"]["securitySchemes"]["enterpriseScram"]["type"] == "scramSha512"
+    assert "open local demo" in doc["channels"]["inbound"]["description"]
