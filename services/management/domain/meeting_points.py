@@ -40,6 +40,10 @@ def _package(no: str) -> str:
     return f"package|{no}"
 
 
+def _refund(no: str) -> str:
+    return f"refund|{no}"
+
+
 POINTS: dict[str, Callable[[Document], list[str]]] = {
     # a list meets its order, its waybill, a second list with its copNo, and bills by package number
     "CEB603": lambda d: [_list(d.head), _order(d.head), _waybill(d.head), _package(d.head.get("logisticsNo", ""))],
@@ -51,6 +55,10 @@ POINTS: dict[str, Callable[[Document], list[str]]] = {
     "CEB607": lambda d: [_bill(d.head)] + [_package(i["logisticsNo"]) for i in d.items if i.get("logisticsNo")],
     "CEB507": lambda d: [_bill(d.head)],
     "CEB509": lambda d: [_bill(d.head)],
+    # a return (CEB213) and its tally (CEB215) meet by the returned package; the list they concern
+    # exists already (its row is locked by the read), as do the closed lists a summary (CEB701) names
+    "CEB213": lambda d: [_refund(d.head.get("logisticsNo", ""))],
+    "CEB215": lambda d: [_refund(d.head.get("logisticsNo", ""))],
 }
 
 
