@@ -36,6 +36,12 @@ class Settings(BaseModel):
     kafka_sasl_mechanism: str = "SCRAM-SHA-512"
     kafka_sasl_username: str = ""
     kafka_sasl_password: str = Field(default="", repr=False)
+    # who may call the HTTP APIs (shared/auth.py): "secure" needs bearer tokens, "open" is the local demo
+    profile: str = "secure"
+    auth_key: str = Field("", repr=False)  # CBEC_AUTH_KEY: signs the issued tokens (the same in every service)
+    admin_token: str = Field("", repr=False)  # CBEC_ADMIN_TOKEN: the bootstrap admin's token
+    data_key: str = Field("", repr=False)  # CBEC_DATA_KEY: Fernet key encrypting secrets at rest (webhook secrets)
+    retention_days: float = 30.0  # inbox, dead letters and finished deliveries older than this are pruned
 
     def topic(self, name: str) -> str:
         """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
@@ -88,4 +94,9 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         # per service (deploy/stack.sh exports all of them) or one pair for a process of its own
         kafka_sasl_username=env.get(f"{up}_KAFKA_SASL_USERNAME") or env.get("KAFKA_SASL_USERNAME", ""),
         kafka_sasl_password=env.get(f"{up}_KAFKA_SASL_PASSWORD") or env.get("KAFKA_SASL_PASSWORD", ""),
+        profile=env.get("CBEC_PROFILE", "secure"),
+        auth_key=env.get("CBEC_AUTH_KEY", ""),
+        admin_token=env.get("CBEC_ADMIN_TOKEN", ""),
+        data_key=env.get("CBEC_DATA_KEY", ""),
+        retention_days=float(env.get("CBEC_RETENTION_DAYS", "30")),
     )

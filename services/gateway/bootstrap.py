@@ -5,6 +5,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from shared.auth import Authenticator
 from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.messages.signature import sm2_engine
@@ -33,6 +34,7 @@ async def build(settings: Settings | None = None) -> Gateway:
     if settings.signature_mode not in MODES:
         raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
     log.info("SM2-SM3 signatures verified by %s", sm2_engine())  # found here, not at the first message
+    auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
     intake = Intake(settings)
@@ -43,7 +45,8 @@ async def build(settings: Settings | None = None) -> Gateway:
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
     admin = host.admin
     assert admin is not None
-    app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open)
+    app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open,
+                    auth)
     return Gateway(host, app, intake, {"part-deadline": deadline.run})
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import asyncpg
 
+from shared.auth import Authenticator
 from shared.config import Settings, load_settings
 from shared.db.pool import create_pool
 from shared.kafka import topics
@@ -62,6 +63,7 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
     own = own or load_notification_settings()
     renderer = renderer_for(own)
+    auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
     assert host.pool is not None and host.relay is not None
@@ -74,7 +76,7 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
     service = NotificationService(host, delivery, dispatcher, webhook_pool)
     app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
-                    on_webhooks=dispatcher.wake)
+                    on_webhooks=dispatcher.wake, auth=auth)
     return service, app
 
 
