@@ -28,13 +28,18 @@ from datetime import datetime, timedelta, timezone
 from typing import Literal
 
 import jwt
-from fastapi import Depends, Header, HTTPException
+from fastapi import Depends, Header, HTTPException, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 Role = Literal["admin", "officer", "enterprise"]
 ROLES: tuple[str, ...] = ("admin", "officer", "enterprise")
 PROFILES = ("open", "secure")
 ISSUER = "cbec-clearance"
 MIN_KEY_CHARS = 32
+
+
+_BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                     description="a token from CBEC_ADMIN_TOKEN or issued by an admin (POST /credentials)")
 
 
 @dataclass(frozen=True)
@@ -102,10 +107,15 @@ class Authenticator:
         token = jwt.encode(claims, self._key, algorithm="HS256")
         return Issued(token, token_id, role, name, dxp_id if role == "enterprise" else None, now + ttl)
 
-    def authenticate(self, authorization: str | None, x_operator: str | None = None) -> Principal:
-        """The caller; raises 401 when a credential is needed and missing, or is not valid."""
+    def authenticate(self, authorization: str | None, x_operator: str | None = None, *,
+                     acts: bool = False) -> Principal:
+        """The caller; raises 401 when a credential is needed and missing, or is not valid.
+        ``acts``: an action recorded in a history — in the open profile it still needs a name."""
         if not authorization:
             if self.is_open:
+                if acts and not x_operator:
+                    raise HTTPException(401, "say who acts: Authorization: Bearer <token> (or, in the open "
+                                             "profile, X-Operator)")
                 return Principal("open", (x_operator or "open")[:100])
             raise HTTPException(401, "credentials needed: Authorization: Bearer <token>",
                                 headers={"WWW-Authenticate": "Bearer"})
@@ -128,12 +138,15 @@ class Authenticator:
             raise HTTPException(401, "invalid credentials: unknown role", headers={"WWW-Authenticate": "Bearer"})
         return Principal(role, str(claims["sub"])[:100], claims.get("dxp"), claims["jti"])
 
-    def dependency(self, *roles: str) -> Callable:
-        """A FastAPI dependency: the caller, who must hold one of ``roles``."""
+    def dependency(self, *roles: str, acts: bool = False) -> Callable:
+        """A FastAPI dependency: the caller, who must hold one of ``roles`` (documented in OpenAPI
+        as the ``bearer`` security scheme)."""
 
-        async def caller(authorization: str | None = Header(default=None),
-                         x_operator: str | None = Header(default=None, alias="X-Operator")) -> Principal:
-            principal = self.authenticate(authorization, x_operator)
+        async def caller(credentials: HTTPAuthorizationCredentials | None = Security(_BEARER),
+                         x_operator: str | None = Header(default=None, alias="X-Operator", include_in_schema=False),
+                         ) -> Principal:
+            authorization = f"{credentials.scheme} {credentials.credentials}" if credentials else None
+            principal = self.authenticate(authorization, x_operator, acts=acts)
             if not principal.has(*roles):
                 raise HTTPException(403, f"this needs the role {' or '.join(roles)}; "
                                          f"the credential is {principal.role}")

@@ -18,6 +18,7 @@ from shared.service_host import ServiceHost
 from .adapters.webhook_endpoint import WebhookEndpoint
 from .domain.receipt_rendering import ReceiptRenderer
 from .domain.receipt_signing import PlatformSigner
+from .domain.webhook_targets import TargetPolicy
 from .entrypoints.http import build_app
 from .service_layer.delivery import Delivery
 from .service_layer.webhook_dispatch import WebhookDispatcher
@@ -70,13 +71,14 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     w = own.webhooks
     # webhooks get connections of their own: however busy they are, the Kafka path never waits for one
     webhook_pool = await create_pool(settings.database_url, settings.db_schema, min_size=1, max_size=WEBHOOK_POOL)
-    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency))
+    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency,
+                                                                                    policy=TargetPolicy(w.allow)))
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
     service = NotificationService(host, delivery, dispatcher, webhook_pool)
     app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
-                    on_webhooks=dispatcher.wake, auth=auth)
+                    on_webhooks=dispatcher.wake, auth=auth, targets=TargetPolicy(w.allow))
     return service, app
 
 

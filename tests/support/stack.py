@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -40,6 +41,12 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             # the sample messages are unsigned; a test that checks signatures asks for "required"
             "CBEC_SIGNATURE_MODE": "optional",
+            # a test about who may do what asks for CBEC_PROFILE=secure; the credentials work in both
+            "CBEC_PROFILE": "open",
+            "CBEC_AUTH_KEY": secrets.token_urlsafe(32),
+            "CBEC_ADMIN_TOKEN": secrets.token_urlsafe(32),
+            # no MANAGEMENT_RISK_KEY: the rules file's seed keeps the journeys' draws repeatable
+            "CBEC_WEBHOOK_ALLOW": "127.0.0.1",  # the webhook tests' receivers run on this machine
             **{f"{svc.upper()}_HTTP_PORT": str(port) for svc, port in self.ports.items()},
             **(extra_env or {}),
         }
@@ -51,6 +58,19 @@ class Stack:
 
     def url(self, svc: str) -> str:
         return f"http://127.0.0.1:{self.ports[svc]}"
+
+    @property
+    def admin(self) -> dict[str, str]:
+        """The bootstrap admin's Authorization header."""
+        return {"Authorization": f"Bearer {self.env['CBEC_ADMIN_TOKEN']}"}
+
+    async def credential(self, role: str, name: str, dxp_id: str | None = None) -> dict[str, str]:
+        """An Authorization header for a credential the admin issues now."""
+        async with httpx.AsyncClient(base_url=self.url("gateway")) as http:
+            resp = await http.post("/credentials", json={"role": role, "name": name, "dxpId": dxp_id},
+                                   headers=self.admin)
+            resp.raise_for_status()
+        return {"Authorization": f"Bearer {resp.json()['token']}"}
 
     def start(self, svc: str) -> None:
         self.starts[svc] += 1
@@ -117,7 +137,7 @@ async def running_stack(kafka: str, admin_database_url: str, log_dir: Path, *, e
     stack = Stack(kafka, url, prefix or f"t{uuid.uuid4().hex[:8]}.", log_dir, extra_env)
     try:
         await stack.up()
-        async with httpx.AsyncClient(base_url=stack.url("gateway")) as http:
+        async with httpx.AsyncClient(base_url=stack.url("gateway"), headers=stack.admin) as http:
             for e in enterprises:
                 (await http.post("/enterprises", json=e)).raise_for_status()
         yield stack

@@ -45,7 +45,7 @@ class ActionOutcome(BaseModel):
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Declarations,
               wake: Callable[[], None] = lambda: None, auth: Authenticator | None = None) -> FastAPI:
     auth = auth or Authenticator("open")
-    officer_only = auth.dependency("officer")
+    officer_only = auth.dependency("officer", acts=True)
     reader = auth.dependency("officer", "admin")
     app = service_app(title="cbec management operator API", version="2.0",
                       description="Export lists, master bills, customs decisions, the inspection queue and the "

@@ -19,6 +19,7 @@ from shared.http_app import service_app
 
 from ..adapters import receipt_store, webhook_store
 from ..domain.receipt_rendering import ReceiptRenderer
+from ..domain.webhook_targets import TargetPolicy
 from ..service_layer import subscriptions
 from ..service_layer.replay import replay
 from .views import delivery_view, history_view, subscription_view
@@ -36,10 +37,11 @@ class ReplayRequest(BaseModel):
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
               renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
-              on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None) -> FastAPI:
+              on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
+              targets: TargetPolicy | None = None) -> FastAPI:
     auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
     party = auth.dependency("enterprise", "officer")
-    officer_only = auth.dependency("officer")
+    officer_only = auth.dependency("officer", acts=True)
     app = service_app(title="cbec notification API", version="1.0",
                       description="Receipts delivered to enterprises (history, delivery status per channel), "
                                   "webhook subscriptions and redelivery, replay.")
@@ -66,7 +68,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         if not known:
             raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
         try:
-            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret)
+            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret, targets)
         except subscriptions.InvalidEndpoint as exc:
             raise HTTPException(422, str(exc)) from exc
         return {**subscription_view(sub), "secret": secret}
