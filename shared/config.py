@@ -25,7 +25,10 @@ class Settings(BaseModel):
     topic_replication: int | None = None  # None: derived from the cluster's size (shared.kafka.admin)
     consumer_batch: int = 500
     relay_batch: int = 1000
-    max_message_bytes: int = 4 * 1024 * 1024
+    max_message_bytes: int = 4 * 1024 * 1024  # the largest enterprise message read (else 9008)
+    max_record_bytes: int = 5 * 1024 * 1024  # the broker's record limit (message.max.bytes)
+    max_parts: int = 100  # a split bill's msgCount at most (else 2604)
+    max_documents: int = 100  # business documents in one message at most (else 9008)
     # "required": a declared message (appStatus 2) must be signed; "optional": unsigned ones pass
     # (a signature that is present is always verified). The local demo runs with "optional".
     signature_mode: str = "required"
@@ -87,6 +90,9 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
         relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
+        max_record_bytes=int(env.get("CBEC_MAX_RECORD_BYTES", str(5 * 1024 * 1024))),
+        max_parts=int(env.get("GATEWAY_MAX_PARTS", "100")),
+        max_documents=int(env.get("GATEWAY_MAX_DOCUMENTS", "100")),
         signature_mode=env.get("CBEC_SIGNATURE_MODE", "required"),
         parts_timeout_s=float(env.get("GATEWAY_PARTS_TIMEOUT_S", "600")),
         kafka_security_protocol=env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),

@@ -50,8 +50,10 @@ class ServiceHost:
                                  bootstrap_servers=s.kafka_bootstrap_servers, auth=s.kafka_auth())
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
-                 *, pattern: str | None = None) -> BatchConsumer:
-        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches."""
+                 *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
+        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches.
+        ``external``: topics enterprises produce to (their headers are never trusted, see
+        ``shared.kafka.consumer.message_id``)."""
         assert self.pool is not None and self.relay is not None
         s = self.settings
         c = BatchConsumer(
@@ -61,11 +63,12 @@ class ServiceHost:
             group_id=s.group(f"cbec-{name}"),
             pool=self.pool,
             handler=handler,
-            dead_letter=dead_letter_to(s.topic(dead_letter_topic)),
+            dead_letter=dead_letter_to(s.topic(dead_letter_topic), s.max_record_bytes),
             max_records=s.consumer_batch,
             on_committed=self.relay.wake,
             pattern=pattern,
             auth=s.kafka_auth(),
+            trust_message_ids=not (external or set(logical_topics) & topics.EXTERNAL_TOPICS),
         )
         self.consumers.append(c)
         return c

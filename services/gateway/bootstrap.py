@@ -40,7 +40,7 @@ async def build(settings: Settings | None = None) -> Gateway:
     intake = Intake(settings)
     # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
     host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
-                  pattern=topics.inbound_pattern(settings.topic_prefix))
+                  pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
     assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
     admin = host.admin

@@ -36,7 +36,7 @@ from shared.db.outbox import TRACE_ID_HEADER
 from shared.kafka import topics
 from shared.kafka.consumer import Batch, header
 from shared.messages import FormatError, check_fields, decode_message
-from shared.messages.errors import NOT_WELL_FORMED
+from shared.messages.errors import NOT_WELL_FORMED, TOO_LARGE
 from shared.messages.field_formats import GUID
 from shared.messages.model import CebMessage, Document
 from shared.messages.transport import DxpTransInfo, open_envelope
@@ -155,6 +155,11 @@ class Intake:
         message = a.message
         assert message is not None
         fmt = message.format
+        if len(message.documents) > self.settings.max_documents:
+            return self.answers.format_error(batch, sender, fmt, message.message_type, message.guid, str(FormatError(
+                TOO_LARGE, f"the message carries {len(message.documents)} business documents; at most "
+                           f"{self.settings.max_documents} are accepted in one message: send them in several")),
+                a.trace, a.raw)
         problems = check_fields(message)
         digest = hashlib.sha256(a.raw).digest()
         if GUID.accepts(message.guid):
@@ -183,6 +188,10 @@ class Intake:
                           transport_sender=a.transport.SenderId if a.transport is not None else None,
                           parties=world.parties, orders=world.orders, now=now)
         part = part_numbers(message)
+        if part is not None and part[2] > self.settings.max_parts:
+            return self.answers.reject(batch, message, sender, [Problem(
+                "2604", f"{head_path(message, 1)}/msgCount",
+                f"msgCount {part[2]}: a split bill has at most {self.settings.max_parts} parts")], a.trace)
         problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset())
         if problems:
             message = self._reject_documents(batch, message, sender, problems, a.trace)
