@@ -9,6 +9,7 @@ from pathlib import Path
 import asyncpg
 
 from shared.auth import Authenticator
+from shared.sealing import Sealer
 from shared.config import Settings, load_settings
 from shared.db.pool import create_pool
 from shared.kafka import topics
@@ -64,21 +65,23 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
     own = own or load_notification_settings()
     renderer = renderer_for(own)
-    auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
+    auth = Authenticator.from_settings(settings)  # a secure profile without its keys stops here
+    sealer = Sealer.from_settings(settings)
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
     assert host.pool is not None and host.relay is not None
     w = own.webhooks
     # webhooks get connections of their own: however busy they are, the Kafka path never waits for one
     webhook_pool = await create_pool(settings.database_url, settings.db_schema, min_size=1, max_size=WEBHOOK_POOL)
-    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency,
-                                                                                    policy=TargetPolicy(w.allow)))
+    targets = TargetPolicy(w.allow)
+    endpoint = WebhookEndpoint(w.timeout_s, w.concurrency, policy=targets)
+    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, endpoint, sealer=sealer)
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
     service = NotificationService(host, delivery, dispatcher, webhook_pool)
     app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
-                    on_webhooks=dispatcher.wake, auth=auth, targets=TargetPolicy(w.allow))
+                    on_webhooks=dispatcher.wake, auth=auth, targets=targets, sealer=sealer)
     return service, app
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from cryptography.fernet import Fernet
 
 from tests.support.topics import delete_topics_with_prefix
 
@@ -45,6 +46,7 @@ class Stack:
             "CBEC_PROFILE": "open",
             "CBEC_AUTH_KEY": secrets.token_urlsafe(32),
             "CBEC_ADMIN_TOKEN": secrets.token_urlsafe(32),
+            "CBEC_DATA_KEY": Fernet.generate_key().decode(),
             # no MANAGEMENT_RISK_KEY: the rules file's seed keeps the journeys' draws repeatable
             "CBEC_WEBHOOK_ALLOW": "127.0.0.1",  # the webhook tests' receivers run on this machine
             **{f"{svc.upper()}_HTTP_PORT": str(port) for svc, port in self.ports.items()},

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal, require_own
 from shared.config import Settings
+from shared.sealing import Sealer
 from shared.health import add_health_route
 from shared.http_app import service_app
 
@@ -38,7 +39,7 @@ class ReplayRequest(BaseModel):
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
               renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
               on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
-              targets: TargetPolicy | None = None) -> FastAPI:
+              targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:
     auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
     party = auth.dependency("enterprise", "officer")
     officer_only = auth.dependency("officer", acts=True)
@@ -68,7 +69,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         if not known:
             raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
         try:
-            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret, targets)
+            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret, targets, sealer)
         except subscriptions.InvalidEndpoint as exc:
             raise HTTPException(422, str(exc)) from exc
         return {**subscription_view(sub), "secret": secret}

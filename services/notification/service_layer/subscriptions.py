@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
+from shared.sealing import Sealer
+
 from ..adapters import webhook_store
 from ..domain.webhook_signature import new_secret
 from ..domain.webhook_targets import RefusedTarget, TargetPolicy
@@ -35,15 +37,16 @@ async def check_target(url: str, policy: TargetPolicy) -> None:
 
 
 async def subscribe(pool: asyncpg.Pool, dxp_id: str, url: str, secret: str | None,
-                    policy: TargetPolicy | None = None) -> tuple[webhook_store.Subscription, str]:
+                    policy: TargetPolicy | None = None, sealer: Sealer | None = None,
+                    ) -> tuple[webhook_store.Subscription, str]:
     """Create or replace the subscription; return it and the secret (generated when not given).
 
     Receipts issued from now on are queued for the endpoint; deliveries already queued go to the
-    new URL with the new secret."""
+    new URL with the new secret. The secret is stored sealed (``CBEC_DATA_KEY``)."""
     await check_target(check_url(url), policy or TargetPolicy())
     secret = secret or new_secret()
     async with pool.acquire() as conn:
-        sub = await webhook_store.subscribe(conn, dxp_id, url, secret)
+        sub = await webhook_store.subscribe(conn, dxp_id, url, (sealer or Sealer()).seal(secret))
     return sub, secret
 
 
