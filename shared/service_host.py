@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from shared.config import Settings
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
+from shared.db.retention import COMMON, Prunable, Retention
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
@@ -32,6 +33,8 @@ class ServiceHost:
         self.relay: OutboxRelay | None = None
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
+        # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
+        self.prunable: tuple[Prunable, ...] = COMMON
 
     async def start(self) -> None:
         s = self.settings
@@ -93,6 +96,8 @@ class ServiceHost:
         assert self.relay is not None
         tasks = {c.name: c.run for c in self.consumers}
         tasks["relay"] = self.relay.run
+        assert self.pool is not None
+        tasks["retention"] = Retention(self.pool, self.settings.retention_days, self.prunable).run
         tasks.update(extra_tasks or {})
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)

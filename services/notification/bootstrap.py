@@ -9,6 +9,7 @@ from pathlib import Path
 import asyncpg
 
 from shared.auth import Authenticator
+from shared.db.retention import Prunable
 from shared.sealing import Sealer
 from shared.config import Settings, load_settings
 from shared.db.pool import create_pool
@@ -60,6 +61,11 @@ def renderer_for(own: NotificationSettings) -> ReceiptRenderer:
     return ReceiptRenderer(signer=PlatformSigner.of(key, cert))
 
 
+# webhook deliveries that ended (parked ones wait for an operator's redelivery)
+FINISHED_WEBHOOK_DELIVERIES = Prunable("webhook_deliveries", "coalesce(delivered_at, created_at)",
+                                       "status IN ('delivered', 'cancelled')")
+
+
 async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None):
     settings = settings or load_settings("notification")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
@@ -70,6 +76,7 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
     assert host.pool is not None and host.relay is not None
+    host.prunable = (*host.prunable, FINISHED_WEBHOOK_DELIVERIES)
     w = own.webhooks
     # webhooks get connections of their own: however busy they are, the Kafka path never waits for one
     webhook_pool = await create_pool(settings.database_url, settings.db_schema, min_size=1, max_size=WEBHOOK_POOL)
