@@ -66,7 +66,8 @@ export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT MONITOR_HTT
 say() { echo "stack: $*"; }
 
 # Keys and the bootstrap admin token of this machine's stack: made once, kept out of git in the
-# run dir (mode 600); variables already set win. `cbec` reads CBEC_TOKEN (e.g. the admin token).
+# run dir (mode 600); variables already set win. `cbec` sends CBEC_TOKEN, and for the registry and
+# credential commands (an admin's) CBEC_ADMIN_TOKEN when CBEC_TOKEN is not set.
 load_secrets() {
     local f=$RUN_DIR/secrets.env
     if [[ ! -f $f ]]; then
@@ -85,8 +86,6 @@ EOF
     while IFS='=' read -r name value; do
         [[ -n $name && -z ${!name:-} ]] && export "$name=$value"
     done <"$f"
-    : "${CBEC_TOKEN:=$CBEC_ADMIN_TOKEN}"
-    export CBEC_TOKEN
 }
 die() { echo "stack: ERROR: $*" >&2; exit 1; }
 

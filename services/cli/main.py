@@ -12,7 +12,8 @@
     cbec webhook deliveries DXPENT0000000001 [--status parked]
     cbec webhook redeliver DXPENT0000000001 [--id N]      (every parked delivery when --id is absent)
 
-Every HTTP call carries ``Authorization: Bearer $CBEC_TOKEN`` (else ``$CBEC_ADMIN_TOKEN``) when set.
+Every HTTP call carries ``Authorization: Bearer $CBEC_TOKEN`` when set (the registry and credential
+commands, an admin's, else ``$CBEC_ADMIN_TOKEN``).
 """
 from __future__ import annotations
 
@@ -54,9 +55,10 @@ def _kafka_auth() -> dict:
             "sasl_plain_password": os.environ.get("KAFKA_SASL_PASSWORD", "")}
 
 
-def credentials() -> dict[str, str]:
-    """The caller's Authorization header: CBEC_TOKEN, else the bootstrap admin's CBEC_ADMIN_TOKEN."""
-    token = os.environ.get("CBEC_TOKEN") or os.environ.get("CBEC_ADMIN_TOKEN")
+def credentials(admin: bool = False) -> dict[str, str]:
+    """The caller's Authorization header: CBEC_TOKEN; for an admin's act (registry, credentials)
+    else the bootstrap admin's CBEC_ADMIN_TOKEN."""
+    token = os.environ.get("CBEC_TOKEN") or (os.environ.get("CBEC_ADMIN_TOKEN") if admin else None)
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
@@ -77,20 +79,20 @@ def enterprise(args: argparse.Namespace) -> int:
             with open(args.certificate, encoding="ascii") as fh:
                 body["certificate"] = fh.read()
         params = {"transfer": "true"} if args.transfer else {}
-        return _print_response(httpx.post(f"{url}/enterprises", json=body, params=params, headers=credentials(),
-                                          timeout=10))
+        return _print_response(httpx.post(f"{url}/enterprises", json=body, params=params,
+                                          headers=credentials(admin=True), timeout=10))
     if args.action == "list":
-        return _print_response(httpx.get(f"{url}/enterprises", headers=credentials(), timeout=10))
-    return _print_response(httpx.get(f"{url}/enterprises/{args.code}", headers=credentials(), timeout=10))
+        return _print_response(httpx.get(f"{url}/enterprises", headers=credentials(admin=True), timeout=10))
+    return _print_response(httpx.get(f"{url}/enterprises/{args.code}", headers=credentials(admin=True), timeout=10))
 
 
 def credential(args: argparse.Namespace) -> int:
     """Credentials an admin issues (gateway API): the token is printed once."""
     url = f"{_gateway_url()}/credentials"
     if args.action == "list":
-        return _print_response(httpx.get(url, headers=credentials(), timeout=10))
+        return _print_response(httpx.get(url, headers=credentials(admin=True), timeout=10))
     body = {"role": args.role, "name": args.name, "dxpId": args.dxp_id, "ttlDays": args.ttl_days}
-    return _print_response(httpx.post(url, json=body, headers=credentials(), timeout=10))
+    return _print_response(httpx.post(url, json=body, headers=credentials(admin=True), timeout=10))
 
 
 def _notification_url() -> str:
