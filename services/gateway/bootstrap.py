@@ -14,6 +14,8 @@ from shared.service_host import ServiceHost
 from .domain.signature_check import MODES
 from .entrypoints.http import build_app
 from .service_layer.broker_access import EnterpriseBrokerAccess
+from .domain.sender_quota import SenderQuota
+from .service_layer.fair_intake import FairIntake
 from .service_layer.intake import Intake
 from .service_layer.part_deadline import PartDeadline
 
@@ -37,17 +39,22 @@ async def build(settings: Settings | None = None) -> Gateway:
     auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
-    intake = Intake(settings)
+    quota = SenderQuota(settings.sender_rate, settings.sender_burst) if settings.sender_rate > 0 else None
+    intake = Intake(settings, quota)
     # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
     host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
                   pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
     assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
+    extra: dict[str, Callable[[], Awaitable[None]]] = {"part-deadline": deadline.run}
+    if quota is not None:
+        extra["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
     admin = host.admin
     assert admin is not None
     app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open,
                     auth)
-    return Gateway(host, app, intake, {"part-deadline": deadline.run})
+    return Gateway(host, app, intake, extra)
+
 
 
 async def bootstrap(settings: Settings | None = None) -> tuple[ServiceHost, object]:

@@ -1,0 +1,63 @@
+"""The gateway's queue of messages deferred by the per-sender quota."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import ConsumerRecord
+
+
+def _headers(record: ConsumerRecord) -> list[list[str]]:
+    return [[k, base64.b64encode(v or b"").decode()] for k, v in record.headers or ()]
+
+
+async def add(conn: asyncpg.Connection, sender_records: list[tuple[str, ConsumerRecord]]) -> None:
+    if not sender_records:
+        return
+    await conn.executemany(
+        'INSERT INTO deferred_intake (sender, topic, partition, "offset", key, value, headers) '
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [(s, r.topic, r.partition, r.offset, r.key, r.value, _headers(r)) for s, r in sender_records])
+
+
+async def with_backlog(conn: asyncpg.Connection, senders: list[str]) -> set[str]:
+    if not senders:
+        return set()
+    rows = await conn.fetch("SELECT DISTINCT sender FROM deferred_intake WHERE sender = ANY($1::text[])", senders)
+    return {r["sender"] for r in rows}
+
+
+async def waiting_senders(conn: asyncpg.Connection) -> list[str]:
+    """Senders with deferred messages, the longest waiting first."""
+    rows = await conn.fetch("SELECT sender FROM deferred_intake GROUP BY sender ORDER BY min(id)")
+    return [r["sender"] for r in rows]
+
+
+@dataclass
+class Deferred:
+    id: int
+    record: ConsumerRecord
+
+
+async def take(conn: asyncpg.Connection, sender: str, limit: int) -> list[Deferred]:
+    """The sender's oldest deferred messages (the caller deletes them in its transaction)."""
+    rows = await conn.fetch('SELECT id, topic, partition, "offset", key, value, headers FROM deferred_intake '
+                            "WHERE sender = $1 ORDER BY id LIMIT $2", sender, limit)
+    out = []
+    for r in rows:
+        headers = [(k, base64.b64decode(v)) for k, v in r["headers"]]
+        record = ConsumerRecord(topic=r["topic"], partition=r["partition"], offset=r["offset"], timestamp=0,
+                                timestamp_type=0, key=r["key"], value=r["value"], checksum=None,
+                                serialized_key_size=len(r["key"] or b""), serialized_value_size=len(r["value"] or b""),
+                                headers=headers)
+        out.append(Deferred(r["id"], record))
+    return out
+
+
+async def remove(conn: asyncpg.Connection, ids: list[int]) -> None:
+    await conn.execute("DELETE FROM deferred_intake WHERE id = ANY($1::bigint[])", ids)
+
+
+async def depth(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval("SELECT count(*) FROM deferred_intake")
