@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 
 import asyncpg
@@ -15,10 +16,15 @@ def _headers(record: ConsumerRecord) -> list[list[str]]:
 async def add(conn: asyncpg.Connection, sender_records: list[tuple[str, ConsumerRecord]]) -> None:
     if not sender_records:
         return
-    await conn.executemany(
+    # one statement for the batch (a flood defers hundreds at a time)
+    await conn.execute(
         'INSERT INTO deferred_intake (sender, topic, partition, "offset", key, value, headers) '
-        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [(s, r.topic, r.partition, r.offset, r.key, r.value, _headers(r)) for s, r in sender_records])
+        "SELECT s, t, p, o, k, v, h::jsonb FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], "
+        "$5::bytea[], $6::bytea[], $7::text[]) AS u(s, t, p, o, k, v, h)",
+        [s for s, _ in sender_records], [r.topic for _, r in sender_records],
+        [r.partition for _, r in sender_records], [r.offset for _, r in sender_records],
+        [r.key for _, r in sender_records], [r.value for _, r in sender_records],
+        [json.dumps(_headers(r)) for _, r in sender_records])
 
 
 async def with_backlog(conn: asyncpg.Connection, senders: list[str]) -> set[str]:

@@ -23,7 +23,7 @@ from .intake import Intake
 
 log = logging.getLogger(__name__)
 
-MAX_TAKE = 500
+MAX_TAKE = 50  # per sender and transaction: the consumer loop gets its turn between them
 
 
 class FairIntake:
