@@ -36,6 +36,7 @@ AGENT, EBC = "DXPENT0000000001", "DXPENT0000000002"
 
 async def victim_latencies(stack, producer, count: int, gap: float) -> list[float]:
     journeys = [Journey() for _ in range(count)]
+    bodies = {j.cop_no: j.list_message() for j in journeys}  # made before the clock runs
     sent: dict[str, float] = {}
     got: dict[str, float] = {}
     async with ReceiptReader(stack.kafka, [AGENT], stack.prefix, from_beginning=False) as reader:
@@ -50,16 +51,18 @@ async def victim_latencies(stack, producer, count: int, gap: float) -> list[floa
         task = asyncio.create_task(read())
         for j in journeys:
             sent[j.cop_no] = time.monotonic()
-            await producer.send_and_wait(f"{stack.prefix}{topics.INBOUND}", j.list_message(), key=AGENT.encode())
+            await producer.send_and_wait(f"{stack.prefix}{topics.INBOUND}", bodies[j.cop_no], key=AGENT.encode())
             await asyncio.sleep(gap)
         await task
     return [got[k] - sent[k] for k in sent]
 
 
-async def flood(stack, producer, count: int) -> float:
+async def flood(stack, producer, bodies: list[bytes]) -> float:
+    """Sent as fast as the producer goes (the messages are made beforehand: making them would take
+    the event loop from the victim's clock)."""
     started = time.monotonic()
-    for _ in range(count):
-        await producer.send(f"{stack.prefix}{topics.INBOUND}", Journey().order_message(), key=EBC.encode())
+    for body in bodies:
+        await producer.send(f"{stack.prefix}{topics.INBOUND}", body, key=EBC.encode())
     await producer.flush()
     return time.monotonic() - started
 
@@ -79,7 +82,8 @@ async def main(args) -> None:
             await victim_latencies(stack, producer, 5, args.gap)  # warm-up
             alone = await victim_latencies(stack, producer, args.lists, args.gap)
             print(f"alone:        {summary(alone)}")
-            flooding = asyncio.create_task(flood(stack, producer, args.flood))
+            bodies = [Journey().order_message() for _ in range(args.flood)]
+            flooding = asyncio.create_task(flood(stack, producer, bodies))
             await asyncio.sleep(0.5)
             during = await victim_latencies(stack, producer, args.lists, args.gap)
             took = await flooding
