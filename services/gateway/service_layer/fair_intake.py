@@ -28,7 +28,9 @@ MAX_TAKE = 50  # per sender and transaction: the consumer loop gets its turn bet
 
 class FairIntake:
     def __init__(self, pool: asyncpg.Pool, intake: Intake, on_emitted: Callable[[], None],
-                 idle_s: float = 0.05) -> None:
+                 idle_s: float = 0.2) -> None:
+        """``idle_s``: how often the queue is looked at while it holds messages (a sender's tokens
+        of that long are taken in one transaction, not one by one)."""
         assert intake.quota is not None
         self.pool = pool
         self.intake = intake
