@@ -54,7 +54,7 @@ async def victim_latencies(stack, producer, count: int, gap: float) -> list[floa
             await producer.send_and_wait(f"{stack.prefix}{topics.INBOUND}", bodies[j.cop_no], key=AGENT.encode())
             await asyncio.sleep(gap)
         await task
-    return [got[k] - sent[k] for k in sent]
+    return [got[k] - sent[k] for k in sent]  # in sending order
 
 
 async def flood(stack, producer, bodies: list[bytes]) -> float:
@@ -87,6 +87,7 @@ async def main(args) -> None:
             await asyncio.sleep(0.5)
             during = await victim_latencies(stack, producer, args.lists, args.gap)
             took = await flooding
+            print("during flood, in sending order (ms):", " ".join(f"{x * 1000:.0f}" for x in during))
             print(f"during flood: {summary(during)}  ({args.flood} orders sent in {took:.1f}s, "
                   f"quota {args.rate}/s burst {args.burst})")
             print(f"ratio of medians {statistics.median(during) / statistics.median(alone):.2f}, "
