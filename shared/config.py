@@ -28,7 +28,6 @@ class Settings(BaseModel):
     max_message_bytes: int = 4 * 1024 * 1024  # the largest enterprise message read (else 9008)
     max_record_bytes: int = 5 * 1024 * 1024  # the broker's record limit (message.max.bytes)
     max_parts: int = 100  # a split bill's msgCount at most (else 2604)
-    max_documents: int = 100  # business documents in one message at most (else 9008)
     # per-sender fairness at the gateway (services/gateway/domain/sender_quota.py); 0 turns it off
     sender_rate: float = 100.0  # messages a second one sender's messages enter the pipeline at
     sender_burst: float = 200.0  # ... and at once
@@ -95,7 +94,6 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
         max_record_bytes=int(env.get("CBEC_MAX_RECORD_BYTES", str(5 * 1024 * 1024))),
         max_parts=int(env.get("GATEWAY_MAX_PARTS", "100")),
-        max_documents=int(env.get("GATEWAY_MAX_DOCUMENTS", "100")),
         sender_rate=float(env.get("GATEWAY_SENDER_RATE", "100")),
         sender_burst=float(env.get("GATEWAY_SENDER_BURST", "200")),
         signature_mode=env.get("CBEC_SIGNATURE_MODE", "required"),

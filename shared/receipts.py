@@ -61,7 +61,7 @@ def _cut_info(text: str, limit: int) -> str:
     """returnInfo cut to ``limit`` characters, after its last whole ``[...]`` when it has one."""
     if len(text) <= limit:
         return text
-    end = text.rfind("]", 0, limit)
+    end = text.rfind("][", 0, limit)  # between two problems (a "]" of a path like WayBill[1] is not one)
     return text[:end + 1] if end > 0 else text[:limit]
 
 

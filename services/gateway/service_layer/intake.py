@@ -190,11 +190,6 @@ class Intake:
         message = a.message
         assert message is not None
         fmt = message.format
-        if len(message.documents) > self.settings.max_documents:
-            return self.answers.format_error(batch, sender, fmt, message.message_type, message.guid, str(FormatError(
-                TOO_LARGE, f"the message carries {len(message.documents)} business documents; at most "
-                           f"{self.settings.max_documents} are accepted in one message: send them in several")),
-                a.trace, a.raw)
         problems = check_fields(message)
         digest = hashlib.sha256(a.raw).digest()
         if GUID.accepts(message.guid):

