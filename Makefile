@@ -75,7 +75,7 @@ up: setup
 	@deploy/stack.sh up
 
 demo: up
-	$(VENV)/bin/cbec demo
+	@set -a; f=$${CBEC_RUN_DIR:-.run}/secrets.env; [ -f "$$f" ] && . "$$f"; set +a; $(VENV)/bin/cbec demo
 
 down:
 	@deploy/stack.sh down

@@ -21,6 +21,8 @@
 #           as its own principal (cbec-<svc>, KAFKA_SASL_USERNAME/PASSWORD given to it alone, the
 #           passwords from <run dir>/kafka/secure.env); each enterprise as its DXP id, with the
 #           password POST /enterprises answers.
+#   The HTTP APIs follow the same profile: open answers without credentials (X-Operator names
+#   the actor); secure needs bearer tokens (shared/auth.py, README "Credentials").
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,6 +64,29 @@ export GATEWAY_DATABASE_URL MANAGEMENT_DATABASE_URL NOTIFICATION_DATABASE_URL
 export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT MONITOR_HTTP_PORT CBEC_SIGNATURE_MODE
 
 say() { echo "stack: $*"; }
+
+# Keys and the bootstrap admin token of this machine's stack: made once, kept out of git in the
+# run dir (mode 600); variables already set win. `cbec` sends CBEC_TOKEN, and for the registry and
+# credential commands (an admin's) CBEC_ADMIN_TOKEN when CBEC_TOKEN is not set.
+load_secrets() {
+    local f=$RUN_DIR/secrets.env
+    if [[ ! -f $f ]]; then
+        mkdir -p "$RUN_DIR"
+        (umask 077; "$PY" - >"$f" <<'EOF'
+import secrets
+from cryptography.fernet import Fernet
+print(f"CBEC_AUTH_KEY={secrets.token_urlsafe(32)}")
+print(f"CBEC_ADMIN_TOKEN={secrets.token_urlsafe(32)}")
+print(f"CBEC_DATA_KEY={Fernet.generate_key().decode()}")
+print(f"MANAGEMENT_RISK_KEY={secrets.token_urlsafe(24)}")
+EOF
+        )
+    fi
+    local name value
+    while IFS='=' read -r name value; do
+        [[ -n $name && -z ${!name:-} ]] && export "$name=$value"
+    done <"$f"
+}
 die() { echo "stack: ERROR: $*" >&2; exit 1; }
 
 http_port() {
@@ -191,10 +216,13 @@ cmd_up() {
     if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" start --no-wait; else say "Kafka: $KAFKA_BOOTSTRAP_SERVERS (not started here)"; fi
     if ((LOCAL_PG)); then "$HERE/postgres/postgres.sh" start; else say "PostgreSQL: the *_DATABASE_URL given (not started here)"; fi
     if ((LOCAL_KAFKA)); then "$HERE/kafka/kafka.sh" wait; fi
+    load_secrets
     for svc in "${SERVICES[@]}"; do start_service "$svc"; done
     wait_healthy
     say "up ($CBEC_PROFILE profile): gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
         "notification :$NOTIFICATION_HTTP_PORT, flow monitor :$MONITOR_HTTP_PORT/flows/, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
+    say "HTTP APIs: CBEC_PROFILE=$CBEC_PROFILE$([[ $CBEC_PROFILE == open ]] && echo ' (OPEN: local demo only, no credentials needed)');" \
+        "admin token in $RUN_DIR/secrets.env (CBEC_ADMIN_TOKEN)"
 }
 
 cmd_down() {

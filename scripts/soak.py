@@ -210,6 +210,8 @@ class Fleet:
             f"{up}_DATABASE_URL": self.infra.database_url(inst.svc),
             f"{up}_HTTP_PORT": str(inst.port),
             "CBEC_SIGNATURE_MODE": "optional", "PYTHONUNBUFFERED": "1",
+            # the soak is about losing nothing, not about who may call the APIs: the open profile
+            "CBEC_PROFILE": "open",
         })
         return env
 

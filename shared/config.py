@@ -25,7 +25,12 @@ class Settings(BaseModel):
     topic_replication: int | None = None  # None: derived from the cluster's size (shared.kafka.admin)
     consumer_batch: int = 500
     relay_batch: int = 1000
-    max_message_bytes: int = 4 * 1024 * 1024
+    max_message_bytes: int = 4 * 1024 * 1024  # the largest enterprise message read (else 9008)
+    max_record_bytes: int = 5 * 1024 * 1024  # the broker's record limit (message.max.bytes)
+    max_parts: int = 100  # a split bill's msgCount at most (else 2604)
+    # per-sender fairness at the gateway (services/gateway/domain/sender_quota.py); 0 turns it off
+    sender_rate: float = 100.0  # messages a second one sender's messages enter the pipeline at
+    sender_burst: float = 200.0  # ... and at once
     # "required": a declared message (appStatus 2) must be signed; "optional": unsigned ones pass
     # (a signature that is present is always verified). The local demo runs with "optional".
     signature_mode: str = "required"
@@ -36,6 +41,12 @@ class Settings(BaseModel):
     kafka_sasl_mechanism: str = "SCRAM-SHA-512"
     kafka_sasl_username: str = ""
     kafka_sasl_password: str = Field(default="", repr=False)
+    # who may call the HTTP APIs (shared/auth.py): "secure" needs bearer tokens, "open" is the local demo
+    profile: str = "secure"
+    auth_key: str = Field("", repr=False)  # CBEC_AUTH_KEY: signs the issued tokens (the same in every service)
+    admin_token: str = Field("", repr=False)  # CBEC_ADMIN_TOKEN: the bootstrap admin's token
+    data_key: str = Field("", repr=False)  # CBEC_DATA_KEY: Fernet key encrypting secrets at rest (webhook secrets)
+    retention_days: float = 30.0  # inbox, dead letters and finished deliveries older than this are pruned
 
     def topic(self, name: str) -> str:
         """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
@@ -81,6 +92,10 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
         relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
+        max_record_bytes=int(env.get("CBEC_MAX_RECORD_BYTES", str(5 * 1024 * 1024))),
+        max_parts=int(env.get("GATEWAY_MAX_PARTS", "100")),
+        sender_rate=float(env.get("GATEWAY_SENDER_RATE", "100")),
+        sender_burst=float(env.get("GATEWAY_SENDER_BURST", "200")),
         signature_mode=env.get("CBEC_SIGNATURE_MODE", "required"),
         parts_timeout_s=float(env.get("GATEWAY_PARTS_TIMEOUT_S", "600")),
         kafka_security_protocol=env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
@@ -88,4 +103,9 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         # per service (deploy/stack.sh exports all of them) or one pair for a process of its own
         kafka_sasl_username=env.get(f"{up}_KAFKA_SASL_USERNAME") or env.get("KAFKA_SASL_USERNAME", ""),
         kafka_sasl_password=env.get(f"{up}_KAFKA_SASL_PASSWORD") or env.get("KAFKA_SASL_PASSWORD", ""),
+        profile=env.get("CBEC_PROFILE", "secure"),
+        auth_key=env.get("CBEC_AUTH_KEY", ""),
+        admin_token=env.get("CBEC_ADMIN_TOKEN", ""),
+        data_key=env.get("CBEC_DATA_KEY", ""),
+        retention_days=float(env.get("CBEC_RETENTION_DAYS", "30")),
     )

@@ -7,25 +7,29 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 import asyncpg
-from fastapi import FastAPI, Header, HTTPException, Query
+from fastapi import FastAPI, HTTPException, Query
 
+from shared.auth import Authenticator, Principal
 from shared.db import outbox
 
 log = logging.getLogger(__name__)
 
 
-def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None]) -> None:
+def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None], auth: Authenticator) -> None:
+    """Officers and admins see the parked rows; an officer (the credential's holder) redrives one."""
+    reader = auth.dependency("officer", "admin")
+    officer = auth.dependency("officer", "admin", acts=True)
+
     @app.get("/outbox/parked", tags=["service"])
-    async def list_parked(limit: int = Query(100, ge=1, le=1000)) -> list[dict]:
+    async def list_parked(limit: int = Query(100, ge=1, le=1000), caller: Principal = reader) -> list[dict]:
         async with pool.acquire() as conn:
             return [asdict(r) for r in await outbox.parked(conn, limit)]
 
     @app.post("/outbox/parked/{row_id}/redrive", tags=["service"])
-    async def redrive_parked(row_id: int,
-                             operator: str = Header(..., alias="X-Operator", min_length=1, max_length=100)) -> dict:
+    async def redrive_parked(row_id: int, caller: Principal = officer) -> dict:
         async with pool.acquire() as conn, conn.transaction():
             if not await outbox.redrive(conn, row_id):
                 raise HTTPException(404, f"no parked outbox row {row_id}")
-        log.warning("parked outbox row %s sent again by %s", row_id, operator)
+        log.warning("parked outbox row %s sent again by %s", row_id, caller.name)
         wake()
         return {"redriven": row_id}

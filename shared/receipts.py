@@ -15,6 +15,7 @@ from shared.contracts import ReceiptIssued, Recipient
 from shared.messages.catalogue import MESSAGE_RECEIPT, ReceiptSpec, spec_for
 from shared.messages.errors import return_info
 from shared.messages.receipt_vocabulary import ORIGINAL_MESSAGE_CHARS
+from shared.text import storable, storable_fields
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -27,6 +28,7 @@ NO_FLAG = "-"
 UNKNOWN_TYPE = "Unknown"  # CEB900's oriMessageType when the type cannot be read
 # characters neither XML nor the JSON reader accept: a quoted original carries U+FFFD instead
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+RETURN_INFO_MAX = 1000  # returnInfo is C..1000 in every receipt of the standard
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +61,7 @@ def _cut_info(text: str, limit: int) -> str:
     """returnInfo cut to ``limit`` characters, after its last whole ``[...]`` when it has one."""
     if len(text) <= limit:
         return text
-    end = text.rfind("]", 0, limit)
+    end = text.rfind("][", 0, limit)  # between two problems (a "]" of a path like WayBill[1] is not one)
     return text[:end + 1] if end > 0 else text[:limit]
 
 
@@ -114,6 +116,7 @@ def receipt_for(
     receipt_id = receipt_id or str(uuid.uuid4())
     values = {**head, **(overrides or {})}
     values.update(returnStatus=status, returnTime=return_time(at), returnInfo=return_info)
+    values = storable_fields(values)  # before fitting: an escape takes room too
     now = at or datetime.now(timezone.utc)
     return ReceiptIssued(
         receipt_id=receipt_id,
@@ -153,10 +156,11 @@ def format_error_receipt(
         "oriMessageType": original_message_type(original_type),
         "oriBizMessage": _UNWRITABLE.sub("\ufffd", original[:4 * ORIGINAL_MESSAGE_CHARS].decode("utf-8", "replace")),
     }
+    values = storable_fields(values)  # a NUL in a key the reason names, written \u0000
     return ReceiptIssued(
         receipt_id=receipt_id,
         message_type=MESSAGE_RECEIPT.message_type,
-        business_key=business_key or guid or "unknown",
+        business_key=storable(business_key or guid or "unknown"),
         fields=fitted(MESSAGE_RECEIPT, values, receipt_id),
         recipients=recipients,
         issued_at=datetime.now(timezone.utc),

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Iterator
 
 import uvicorn
 
+from shared.text import loggable
+
 log = logging.getLogger(__name__)
 
 
@@ -67,11 +69,22 @@ async def run_service(
     return code
 
 
+class OneLineFormatter(logging.Formatter):
+    """A log line cannot be forged: control characters of the message (a newline in a sender's
+    key, guid or reason) are written as ``\\uXXXX``; only a traceback spans lines, indented."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = loggable(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:  # noqa: N802
+        return "\n".join(f"    | {loggable(line)}" for line in super().formatException(ei).splitlines())
+
+
 def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
 
 

@@ -7,9 +7,11 @@ import time
 
 import asyncpg
 
+from shared.auth import Authenticator
 from shared.config import Settings
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
+from shared.db.retention import COMMON, Prunable, Retention
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
@@ -31,6 +33,8 @@ class ServiceHost:
         self.relay: OutboxRelay | None = None
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
+        # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
+        self.prunable: tuple[Prunable, ...] = COMMON
 
     async def start(self) -> None:
         s = self.settings
@@ -50,8 +54,10 @@ class ServiceHost:
                                  auth=s.kafka_auth())
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
-                 *, pattern: str | None = None) -> BatchConsumer:
-        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches."""
+                 *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
+        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches.
+        ``external``: topics enterprises produce to (their headers are never trusted, see
+        ``shared.kafka.consumer.message_id``)."""
         assert self.pool is not None and self.relay is not None
         s = self.settings
         c = BatchConsumer(
@@ -61,11 +67,12 @@ class ServiceHost:
             group_id=s.group(f"cbec-{name}"),
             pool=self.pool,
             handler=handler,
-            dead_letter=dead_letter_to(s.topic(dead_letter_topic)),
+            dead_letter=dead_letter_to(s.topic(dead_letter_topic), s.max_record_bytes),
             max_records=s.consumer_batch,
             on_committed=self.relay.wake,
             pattern=pattern,
             auth=s.kafka_auth(),
+            trust_message_ids=not (external or set(logical_topics) & topics.EXTERNAL_TOPICS),
         )
         self.consumers.append(c)
         return c
@@ -92,9 +99,11 @@ class ServiceHost:
         assert self.relay is not None
         tasks = {c.name: c.run for c in self.consumers}
         tasks["relay"] = self.relay.run
+        assert self.pool is not None
+        tasks["retention"] = Retention(self.pool, self.settings.retention_days, self.prunable).run
         tasks.update(extra_tasks or {})
         if app is not None:
-            add_outbox_routes(app, self.pool, self.relay.wake)
+            add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 

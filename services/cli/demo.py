@@ -12,7 +12,9 @@ from .kafka_io import ReceiptReader, ReceivedReceipt, send
 
 
 async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> int:
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as http:
+    from .main import credentials
+
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10, headers=credentials(admin=True)) as http:
         for e in DEMO_ENTERPRISES:
             resp = await http.post("/enterprises", json=e)
             resp.raise_for_status()

@@ -2,6 +2,8 @@
 
     cbec enterprise register --code 3301960001 --name "..." --dxp-id DXPENT0000000001 --roles agent,ebc [--certificate cert.pem]
     cbec enterprise list | cbec enterprise show CODE
+    cbec credential issue --role officer|enterprise|admin --name NAME [--dxp-id DXP] [--ttl-days 90]
+    cbec credential list
     cbec send FILE --sender DXPENT0000000001
     cbec receipts DXPENT0000000001 [--follow]
     cbec demo
@@ -9,6 +11,9 @@
     cbec webhook show|remove DXPENT0000000001
     cbec webhook deliveries DXPENT0000000001 [--status parked]
     cbec webhook redeliver DXPENT0000000001 [--id N]      (every parked delivery when --id is absent)
+
+Every HTTP call carries ``Authorization: Bearer $CBEC_TOKEN`` when set (the registry and credential
+commands, an admin's, else ``$CBEC_ADMIN_TOKEN``).
 """
 from __future__ import annotations
 
@@ -50,6 +55,13 @@ def _kafka_auth() -> dict:
             "sasl_plain_password": os.environ.get("KAFKA_SASL_PASSWORD", "")}
 
 
+def credentials(admin: bool = False) -> dict[str, str]:
+    """The caller's Authorization header: CBEC_TOKEN; for an admin's act (registry, credentials)
+    else the bootstrap admin's CBEC_ADMIN_TOKEN."""
+    token = os.environ.get("CBEC_TOKEN") or (os.environ.get("CBEC_ADMIN_TOKEN") if admin else None)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def _print_response(resp: httpx.Response) -> int:
     try:
         print(json.dumps(resp.json(), indent=2, ensure_ascii=False))
@@ -66,10 +78,21 @@ def enterprise(args: argparse.Namespace) -> int:
         if args.certificate:
             with open(args.certificate, encoding="ascii") as fh:
                 body["certificate"] = fh.read()
-        return _print_response(httpx.post(f"{url}/enterprises", json=body, timeout=10))
+        params = {"transfer": "true"} if args.transfer else {}
+        return _print_response(httpx.post(f"{url}/enterprises", json=body, params=params,
+                                          headers=credentials(admin=True), timeout=10))
     if args.action == "list":
-        return _print_response(httpx.get(f"{url}/enterprises", timeout=10))
-    return _print_response(httpx.get(f"{url}/enterprises/{args.code}", timeout=10))
+        return _print_response(httpx.get(f"{url}/enterprises", headers=credentials(admin=True), timeout=10))
+    return _print_response(httpx.get(f"{url}/enterprises/{args.code}", headers=credentials(admin=True), timeout=10))
+
+
+def credential(args: argparse.Namespace) -> int:
+    """Credentials an admin issues (gateway API): the token is printed once."""
+    url = f"{_gateway_url()}/credentials"
+    if args.action == "list":
+        return _print_response(httpx.get(url, headers=credentials(admin=True), timeout=10))
+    body = {"role": args.role, "name": args.name, "dxpId": args.dxp_id, "ttlDays": args.ttl_days}
+    return _print_response(httpx.post(url, json=body, headers=credentials(admin=True), timeout=10))
 
 
 def _notification_url() -> str:
@@ -80,19 +103,19 @@ def _notification_url() -> str:
 def webhook(args: argparse.Namespace) -> int:
     """An enterprise's webhook subscription and its deliveries (notification API)."""
     base = f"{_notification_url()}/enterprises/{args.dxp_id}/webhook"
-    operator = {"X-Operator": os.environ.get("USER", "cbec")}
+    auth = credentials() or {"X-Operator": os.environ.get("USER", "cbec")}  # X-Operator: the open profile
     if args.action == "set":
         body = {"url": args.url, **({"secret": args.secret} if args.secret else {})}
-        return _print_response(httpx.put(base, json=body, timeout=10))
+        return _print_response(httpx.put(base, json=body, headers=auth, timeout=10))
     if args.action == "show":
-        return _print_response(httpx.get(base, timeout=10))
+        return _print_response(httpx.get(base, headers=auth, timeout=10))
     if args.action == "remove":
-        return _print_response(httpx.delete(base, timeout=10))
+        return _print_response(httpx.delete(base, headers=auth, timeout=10))
     if args.action == "deliveries":
         params = {"status": args.status} if args.status else {}
-        return _print_response(httpx.get(f"{base}/deliveries", params=params, timeout=10))
+        return _print_response(httpx.get(f"{base}/deliveries", params=params, headers=auth, timeout=10))
     target = f"{base}/deliveries/{args.id}/redeliver" if args.id else f"{base}/deliveries/redeliver"
-    return _print_response(httpx.post(target, headers=operator, timeout=30))
+    return _print_response(httpx.post(target, headers=auth, timeout=30))
 
 
 def send_file(args: argparse.Namespace) -> int:
@@ -137,10 +160,22 @@ def parser() -> argparse.ArgumentParser:
     reg.add_argument("--certificate", metavar="FILE",
                      help="PEM X.509 certificate the enterprise signs declared messages with "
                           "(its serial number in hex is the KeyName of the signatures)")
+    reg.add_argument("--transfer", action="store_true",
+                     help="move an already registered code to this (free) DXP id")
     esub.add_parser("list", help="list registered enterprises")
     show = esub.add_parser("show", help="show one enterprise")
     show.add_argument("code")
     e.set_defaults(func=enterprise)
+
+    c = sub.add_parser("credential", help="issue and list credentials (admin; gateway API)")
+    csub = c.add_subparsers(dest="action", required=True)
+    iss = csub.add_parser("issue", help="issue a bearer token (printed once)")
+    iss.add_argument("--role", required=True, choices=["admin", "officer", "enterprise"])
+    iss.add_argument("--name", required=True, help="who holds it: recorded as the actor of what it does")
+    iss.add_argument("--dxp-id", help="an enterprise credential's own DXP id")
+    iss.add_argument("--ttl-days", type=float, default=90)
+    csub.add_parser("list", help="the credentials issued (never the tokens)")
+    c.set_defaults(func=credential)
 
     s = sub.add_parser("send", help="send a CEB message file (XML or JSON) to ceb.inbound[.<DXP id>]")
     s.add_argument("file")

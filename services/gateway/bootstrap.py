@@ -5,6 +5,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from shared.auth import Authenticator
 from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.messages.signature import sm2_engine
@@ -13,6 +14,8 @@ from shared.service_host import ServiceHost
 from .domain.signature_check import MODES
 from .entrypoints.http import build_app
 from .service_layer.broker_access import EnterpriseBrokerAccess
+from .domain.sender_quota import SenderQuota
+from .service_layer.fair_intake import FairIntake
 from .service_layer.intake import Intake
 from .service_layer.part_deadline import PartDeadline
 
@@ -33,18 +36,25 @@ async def build(settings: Settings | None = None) -> Gateway:
     if settings.signature_mode not in MODES:
         raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
     log.info("SM2-SM3 signatures verified by %s", sm2_engine())  # found here, not at the first message
+    auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
-    intake = Intake(settings)
+    quota = SenderQuota(settings.sender_rate, settings.sender_burst) if settings.sender_rate > 0 else None
+    intake = Intake(settings, quota)
     # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
     host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
-                  pattern=topics.inbound_pattern(settings.topic_prefix))
+                  pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
     assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
+    extra: dict[str, Callable[[], Awaitable[None]]] = {"part-deadline": deadline.run}
+    if quota is not None:
+        extra["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
     admin = host.admin
     assert admin is not None
-    app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open)
-    return Gateway(host, app, intake, {"part-deadline": deadline.run})
+    app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open,
+                    auth)
+    return Gateway(host, app, intake, extra)
+
 
 
 async def bootstrap(settings: Settings | None = None) -> tuple[ServiceHost, object]:

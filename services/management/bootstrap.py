@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+from shared.auth import Authenticator
 from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.service_host import ServiceHost
@@ -21,10 +22,15 @@ def risk_rules(env: dict[str, str] | None = None) -> RiskRules:
 
 async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | None = None):
     settings = settings or load_settings("management")
+    auth = Authenticator.from_settings(settings)
     rules = risk_rules()
+    sampling_key = os.environ.get("MANAGEMENT_RISK_KEY", "")
+    if settings.profile == "secure" and len(sampling_key) < 16:
+        raise ValueError("CBEC_PROFILE=secure needs MANAGEMENT_RISK_KEY (a secret of at least 16 characters): "
+                         "the risk sampling draws must not be predictable from the rules file")
     host = ServiceHost(settings, "services.management.migrations")
     await host.start()
-    declarations = Declarations(settings, policy or RiskEngine(rules), rules)
+    declarations = Declarations(settings, policy or RiskEngine(rules, sampling_key), rules)
     host.consumer("management-declarations", [topics.DECLARATIONS], declarations.handle, topics.DEAD_LETTERS)
     assert host.pool is not None and host.relay is not None
-    return host, build_app(host.pool, host.health, declarations, host.relay.wake)
+    return host, build_app(host.pool, host.health, declarations, host.relay.wake, auth)

@@ -67,6 +67,7 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         autodiscover=False,
         web_enabled=True,
         web_host=settings.http_host,
+        web_bind=settings.http_host,  # faust binds every interface unless told (MONITOR_HTTP_HOST / CBEC_HTTP_HOST)
         web_port=web_port,
         web_in_thread=False,
         topic_partitions=settings.topic_partitions,

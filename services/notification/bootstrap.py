@@ -8,6 +8,9 @@ from pathlib import Path
 
 import asyncpg
 
+from shared.auth import Authenticator
+from shared.db.retention import Prunable
+from shared.sealing import Sealer
 from shared.config import Settings, load_settings
 from shared.db.pool import create_pool
 from shared.kafka import topics
@@ -17,6 +20,7 @@ from shared.service_host import ServiceHost
 from .adapters.webhook_endpoint import WebhookEndpoint
 from .domain.receipt_rendering import ReceiptRenderer
 from .domain.receipt_signing import PlatformSigner
+from .domain.webhook_targets import TargetPolicy
 from .entrypoints.http import build_app
 from .service_layer.delivery import Delivery
 from .service_layer.webhook_dispatch import WebhookDispatcher
@@ -57,24 +61,34 @@ def renderer_for(own: NotificationSettings) -> ReceiptRenderer:
     return ReceiptRenderer(signer=PlatformSigner.of(key, cert))
 
 
+# webhook deliveries that ended (parked ones wait for an operator's redelivery)
+FINISHED_WEBHOOK_DELIVERIES = Prunable("webhook_deliveries", "coalesce(delivered_at, created_at)",
+                                       "status IN ('delivered', 'cancelled')")
+
+
 async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None):
     settings = settings or load_settings("notification")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
     own = own or load_notification_settings()
     renderer = renderer_for(own)
+    auth = Authenticator.from_settings(settings)  # a secure profile without its keys stops here
+    sealer = Sealer.from_settings(settings)
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
     assert host.pool is not None and host.relay is not None
+    host.prunable = (*host.prunable, FINISHED_WEBHOOK_DELIVERIES)
     w = own.webhooks
     # webhooks get connections of their own: however busy they are, the Kafka path never waits for one
     webhook_pool = await create_pool(settings.database_url, settings.db_schema, min_size=1, max_size=WEBHOOK_POOL)
-    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, WebhookEndpoint(w.timeout_s, w.concurrency))
+    targets = TargetPolicy(w.allow)
+    endpoint = WebhookEndpoint(w.timeout_s, w.concurrency, policy=targets)
+    dispatcher = WebhookDispatcher(webhook_pool, w, renderer, endpoint, sealer=sealer)
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
     service = NotificationService(host, delivery, dispatcher, webhook_pool)
     app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
-                    on_webhooks=dispatcher.wake)
+                    on_webhooks=dispatcher.wake, auth=auth, targets=targets, sealer=sealer)
     return service, app
 
 

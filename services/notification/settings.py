@@ -10,6 +10,7 @@ Nothing is read at import time: :func:`load_notification_settings` is called by 
 | ``CBEC_WEBHOOK_CONCURRENCY`` | 32 | POSTs in flight, all enterprises together |
 | ``CBEC_WEBHOOK_PER_ENTERPRISE`` | 4 | POSTs in flight to one enterprise |
 | ``CBEC_WEBHOOK_POLL_S`` | 0.2 | how often the dispatcher looks for due deliveries when idle |
+| ``CBEC_WEBHOOK_ALLOW`` | – | addresses/networks webhooks may reach although not public (e.g. ``127.0.0.1`` in local tests) |
 | ``CBEC_PLATFORM_SIGNING_KEY`` / ``CBEC_PLATFORM_SIGNING_CERT`` | – | PEM files; XML receipts are signed when set |
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ class WebhookSettings:
     concurrency: int = 32
     per_enterprise: int = 4
     poll_s: float = 0.2
+    allow: tuple[str, ...] = ()  # non-public addresses webhooks may reach (local tests)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def load_notification_settings(env: Mapping[str, str] | None = None) -> Notifica
     webhooks = WebhookSettings(timeout_s=num("CBEC_WEBHOOK_TIMEOUT_S", 5.0), retry=retry,
                                concurrency=int(num("CBEC_WEBHOOK_CONCURRENCY", 32)),
                                per_enterprise=int(num("CBEC_WEBHOOK_PER_ENTERPRISE", 4)),
-                               poll_s=num("CBEC_WEBHOOK_POLL_S", 0.2))
+                               poll_s=num("CBEC_WEBHOOK_POLL_S", 0.2),
+                               allow=tuple(a.strip() for a in env.get("CBEC_WEBHOOK_ALLOW", "").split(",") if a.strip()))
     return NotificationSettings(webhooks=webhooks,
                                 signing_key_path=env.get("CBEC_PLATFORM_SIGNING_KEY") or None,
                                 signing_cert_path=env.get("CBEC_PLATFORM_SIGNING_CERT") or None)

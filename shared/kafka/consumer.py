@@ -12,6 +12,7 @@ the process can be restarted by its supervisor.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 import traceback
@@ -24,6 +25,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from shared.db import inbox
 from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.text import loggable, storable, truncated
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,15 @@ TRANSIENT = (
 )
 
 
-def message_id(record: ConsumerRecord) -> str:
-    """The id the inbox knows a message by: the outbox id when it has one, else its position."""
-    for key, value in record.headers or ():
-        if key == MESSAGE_ID_HEADER and value:
-            return value.decode("ascii", "replace")
+def message_id(record: ConsumerRecord, trust_headers: bool = True) -> str:
+    """The id the inbox knows a message by: the outbox id when it has one (internal topics, written
+    by the services' relays), else its position. On a topic anyone may produce to
+    (``trust_headers=False``: ``ceb.inbound``) only the position counts: a made-up
+    ``cbec-message-id`` must not make the inbox skip somebody else's message."""
+    if trust_headers:
+        for key, value in record.headers or ():
+            if key == MESSAGE_ID_HEADER and value:
+                return value.decode("ascii", "replace")
     return f"{record.topic}:{record.partition}:{record.offset}"
 
 
@@ -85,6 +91,7 @@ class BatchConsumer:
         max_transient_failures: int = 20,
         pattern: str | None = None,
         auth: Mapping[str, str] | None = None,
+        trust_message_ids: bool = True,
     ) -> None:
         self.name = name
         self._topics = topics
@@ -98,6 +105,7 @@ class BatchConsumer:
         self._max_records = max_records
         self._on_committed = on_committed or (lambda: None)
         self._max_transient = max_transient_failures
+        self._trust_ids = trust_message_ids
         self.last_progress = time.monotonic()
         self.processed = 0
         self.dead_lettered = 0
@@ -169,14 +177,17 @@ class BatchConsumer:
                 except TRANSIENT:
                     raise
                 except Exception as exc:  # a poison message: record it, publish it, move on
-                    reason = f"{type(exc).__name__}: {exc}"
-                    log.error("%s: dead-lettering %s: %s\n%s", self.name, message_id(record), reason,
+                    reason = storable(truncated(f"{type(exc).__name__}: {exc}", 4000))
+                    log.error("%s: dead-lettering %s: %s\n%s", self.name, self._id(record), loggable(reason),
                               traceback.format_exc())
                     await self._record_dead_letter(conn, record, reason)
 
+    def _id(self, record: ConsumerRecord) -> str:
+        return message_id(record, self._trust_ids)
+
     async def _apply_in_transaction(self, conn: asyncpg.Connection, records: list[ConsumerRecord]) -> None:
         async with conn.transaction():
-            ids = [message_id(r) for r in records]
+            ids = [self._id(r) for r in records]
             fresh = await inbox.claim(conn, self.name, ids)
             todo = []
             for r, mid in zip(records, ids):
@@ -190,7 +201,7 @@ class BatchConsumer:
 
     async def _record_dead_letter(self, conn: asyncpg.Connection, record: ConsumerRecord, reason: str) -> None:
         async with conn.transaction():
-            await inbox.claim(conn, self.name, [message_id(record)])
+            await inbox.claim(conn, self.name, [self._id(record)])
             await conn.execute(
                 'INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, reason) '
                 "VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -200,23 +211,31 @@ class BatchConsumer:
         self.dead_lettered += 1
 
 
-def dead_letter_to(topic: str) -> DeadLetterFactory:
-    """Dead letters keep the original key and bytes; the reason travels in headers."""
+# what a dead letter's headers, key and record framing may take of the broker's record limit
+DEAD_LETTER_HEADROOM = 64 * 1024
+MAX_KEY_BYTES = 1024
+
+
+def dead_letter_to(topic: str, max_record_bytes: int = 5 * 1024 * 1024) -> DeadLetterFactory:
+    """Dead letters keep the original key and bytes; the reason travels in headers. A copy that
+    would not fit the broker's record limit keeps its first bytes, and says so (``dlq-truncated``:
+    the original length and SHA-256); the whole record stays in the ``dead_letters`` table."""
+    budget = max(1024, max_record_bytes - DEAD_LETTER_HEADROOM)
 
     def build(record: ConsumerRecord, reason: str) -> list[OutgoingMessage]:
-        return [
-            OutgoingMessage(
-                topic=topic,
-                key=record.key,
-                value=record.value if record.value is not None else b"",
-                headers=[
-                    ("dlq-reason", reason[:2000]),
-                    ("dlq-source-topic", record.topic),
-                    ("dlq-source-partition", str(record.partition)),
-                    ("dlq-source-offset", str(record.offset)),
-                ],
-            )
+        value = record.value if record.value is not None else b""
+        headers = [
+            ("dlq-reason", truncated(storable(reason), 2000)),
+            ("dlq-source-topic", record.topic),
+            ("dlq-source-partition", str(record.partition)),
+            ("dlq-source-offset", str(record.offset)),
         ]
+        if len(value) > budget:
+            headers.append(("dlq-truncated", f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()}; "
+                                             f"the first {budget} kept"))
+            value = value[:budget]
+        key = record.key[:MAX_KEY_BYTES] if record.key is not None else None
+        return [OutgoingMessage(topic=topic, key=key, value=value, headers=headers)]
 
     return build
 

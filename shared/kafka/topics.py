@@ -15,6 +15,10 @@ RECEIPT_TOPIC_PREFIX = "ceb.receipts."
 INBOUND_TOPIC_PREFIX = "ceb.inbound."
 _DXP_ID = "[A-Z0-9]{4,32}"  # services/gateway/domain/enterprise.py; never "dlq"
 
+# topics enterprises produce to (with their per-enterprise ceb.inbound.<dxp> twins, which the
+# gateway reads by pattern: external=True): their records' headers are never trusted
+EXTERNAL_TOPICS = frozenset({INBOUND})
+
 # topics created at start-up (name -> extra config)
 FIXED_TOPICS: dict[str, dict[str, str]] = {
     INBOUND: {},

@@ -306,6 +306,11 @@ def _check_characters(data: object) -> None:
     stack = [data] if isinstance(data, (dict, list)) else []
     while stack:
         node = stack.pop()
+        if isinstance(node, dict):
+            for key in node:
+                if _NOT_XML.search(key):
+                    raise FormatError(INVALID_ENCODING, f"the key {key[:40]!r} holds a control character or "
+                                                        "lone surrogate", format="json")
         for child in node.values() if isinstance(node, dict) else node:
             if isinstance(child, (dict, list)):
                 stack.append(child)

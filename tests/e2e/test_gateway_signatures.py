@@ -37,7 +37,7 @@ async def stack(kafka_bootstrap, admin_database_url, tmp_path_factory, keys):
     async with running_stack(kafka_bootstrap, admin_database_url, tmp_path_factory.mktemp("gateway-signatures"),
                              enterprises=DEMO_ENTERPRISES, extra_env={"CBEC_SIGNATURE_MODE": "required"}) as s:
         agent = {**DEMO_ENTERPRISES[0], "certificate": cert.decode()}
-        async with httpx.AsyncClient(base_url=s.url("gateway")) as http:
+        async with httpx.AsyncClient(base_url=s.url("gateway"), headers=s.admin) as http:
             resp = await http.post("/enterprises", json=agent)
             assert resp.status_code == 200, resp.text
             assert resp.json()["certificateNumber"] == number

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from cryptography.fernet import Fernet
 
 from tests.support.topics import delete_topics_with_prefix
 
@@ -40,6 +42,13 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             # the sample messages are unsigned; a test that checks signatures asks for "required"
             "CBEC_SIGNATURE_MODE": "optional",
+            # a test about who may do what asks for CBEC_PROFILE=secure; the credentials work in both
+            "CBEC_PROFILE": "open",
+            "CBEC_AUTH_KEY": secrets.token_urlsafe(32),
+            "CBEC_ADMIN_TOKEN": secrets.token_urlsafe(32),
+            "CBEC_DATA_KEY": Fernet.generate_key().decode(),
+            # no MANAGEMENT_RISK_KEY: the rules file's seed keeps the journeys' draws repeatable
+            "CBEC_WEBHOOK_ALLOW": "127.0.0.1",  # the webhook tests' receivers run on this machine
             **{f"{svc.upper()}_HTTP_PORT": str(port) for svc, port in self.ports.items()},
             **(extra_env or {}),
         }
@@ -51,6 +60,19 @@ class Stack:
 
     def url(self, svc: str) -> str:
         return f"http://127.0.0.1:{self.ports[svc]}"
+
+    @property
+    def admin(self) -> dict[str, str]:
+        """The bootstrap admin's Authorization header."""
+        return {"Authorization": f"Bearer {self.env['CBEC_ADMIN_TOKEN']}"}
+
+    async def credential(self, role: str, name: str, dxp_id: str | None = None) -> dict[str, str]:
+        """An Authorization header for a credential the admin issues now."""
+        async with httpx.AsyncClient(base_url=self.url("gateway")) as http:
+            resp = await http.post("/credentials", json={"role": role, "name": name, "dxpId": dxp_id},
+                                   headers=self.admin)
+            resp.raise_for_status()
+        return {"Authorization": f"Bearer {resp.json()['token']}"}
 
     def start(self, svc: str) -> None:
         """Start ``svc`` (or a further instance of it, named ``<svc>-2`` …, see :meth:`add_instance`)."""
@@ -130,7 +152,7 @@ async def running_stack(kafka: str, admin_database_url: str, log_dir: Path, *, e
     stack = Stack(kafka, url, prefix or f"t{uuid.uuid4().hex[:8]}.", log_dir, extra_env)
     try:
         await stack.up()
-        async with httpx.AsyncClient(base_url=stack.url("gateway")) as http:
+        async with httpx.AsyncClient(base_url=stack.url("gateway"), headers=stack.admin) as http:
             for e in enterprises:
                 (await http.post("/enterprises", json=e)).raise_for_status()
         yield stack

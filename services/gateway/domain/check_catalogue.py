@@ -233,6 +233,9 @@ CATALOGUE: list[Check] = [
     Check("2603", "a part number (msgSeqNo) of a split bill is sent once", SPLIT,
           "[Code:2603;Desc:WayBill[1]/WayBillHead/msgSeqNo: part 2 of copNo WB1 was already received]",
           stage="parts"),
+    Check("2604", "a split bill has at most GATEWAY_MAX_PARTS parts (msgCount, default 100)", SPLIT,
+          "[Code:2604;Desc:WayBill[1]/WayBillHead/msgCount: msgCount 1000000: a split bill has at most 100 parts]",
+          stage="parts"),
 ]
 
 BY_CODE: dict[str, Check] = {check.code: check for check in CATALOGUE}

@@ -1,11 +1,18 @@
-"""The gateway's admin API: the enterprise registry, and health."""
+"""The gateway's admin API: the enterprise registry, credentials, and health.
+
+Registering and changing certificates are admin actions; officers read the registry; an
+enterprise reads its own entry (shared/auth.py).
+"""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 import asyncpg
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, HTTPException, Query, Response
+from pydantic import BaseModel, Field
 
+from shared.auth import Authenticator, Principal
 from shared.config import Settings
 from shared.health import add_health_route
 from shared.http_app import service_app
@@ -13,8 +20,17 @@ from shared.integrator_docs import add_integrator_docs
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
+from ..service_layer import credentials
 from ..service_layer.broker_access import KafkaAccess
-from ..service_layer.registration import DxpIdTaken, register
+from ..service_layer.registration import RegistrationRefused, register
+
+
+class CredentialRequest(BaseModel):
+    role: Literal["admin", "officer", "enterprise"]
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.@ -]+$",
+                      description="who holds it: recorded as the actor of what it does")
+    dxpId: str | None = Field(default=None, description="an enterprise credential's own DXP id")
+    ttlDays: float = Field(default=90, gt=0, le=3650)
 
 
 class Registration(Enterprise):
@@ -22,20 +38,27 @@ class Registration(Enterprise):
 
 
 def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
-              open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None) -> FastAPI:
-    app = service_app(title="cbec gateway admin API", version="1.0",
-                      description="Enterprise registry of the clearance service platform.")
+              open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None,
+              auth: Authenticator | None = None) -> FastAPI:
+    app = service_app(title="cbec gateway admin API", version="1.1",
+                      description="Enterprise registry of the clearance service platform (bearer tokens: admin "
+                                  "registers and issues credentials).")
+    auth = auth or Authenticator.from_settings(settings)
+    admin = auth.dependency("admin")
+    reader = auth.dependency("admin", "officer", "enterprise")
 
     add_health_route(app, health)
     add_integrator_docs(app)  # the topics' contract and the schemas, for integrators
 
     @app.post("/enterprises", status_code=201, response_model=Registration)
-    async def post_enterprise(enterprise: Enterprise, response: Response) -> Registration:
-        """Register or update an enterprise; the answer says how its ERP connects to Kafka (in the
-        secure profile with a NEW password for its principal, shown only here)."""
+    async def post_enterprise(enterprise: Enterprise, response: Response,
+                              transfer: bool = Query(False, description="move an existing code to a new DXP id"),
+                              caller: Principal = admin) -> Registration:
+        """Register or update an enterprise (an admin's act); the answer says how its ERP connects to
+        Kafka (in the secure profile with a NEW password for its principal, shown only here)."""
         try:
-            created = await register(pool, settings, enterprise)
-        except DxpIdTaken as exc:
+            created = await register(pool, settings, enterprise, actor=caller.name, transfer=transfer)
+        except RegistrationRefused as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
         on_change()
         kafka = None
@@ -47,16 +70,32 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
         return Registration(**enterprise.model_dump(), kafka=kafka)
 
     @app.get("/enterprises", response_model=list[Enterprise])
-    async def list_enterprises() -> list[Enterprise]:
+    async def list_enterprises(caller: Principal = auth.dependency("admin", "officer")) -> list[Enterprise]:
         async with pool.acquire() as conn:
             return await registry.all_(conn)
 
     @app.get("/enterprises/{code}", response_model=Enterprise)
-    async def get_enterprise(code: str) -> Enterprise:
+    async def get_enterprise(code: str, caller: Principal = reader) -> Enterprise:
         async with pool.acquire() as conn:
             found = await registry.get(conn, code)
-        if found is None:
+        if found is None or not caller.may_act_for(found.dxpId):
             raise HTTPException(status_code=404, detail=f"no enterprise {code}")
         return found
+
+    @app.post("/credentials", status_code=201, summary="Issue a credential (the token is shown only now)")
+    async def post_credential(body: CredentialRequest, caller: Principal = admin) -> dict:
+        try:
+            issued = await credentials.issue(pool, auth, role=body.role, name=body.name, dxp_id=body.dxpId,
+                                             ttl_days=body.ttlDays, issued_by=caller.name)
+        except credentials.UnknownEnterprise as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return {"token": issued.token, "tokenId": issued.token_id, "role": issued.role, "name": issued.name,
+                "dxpId": issued.dxp_id, "expiresAt": issued.expires_at.isoformat()}
+
+    @app.get("/credentials", summary="Credentials issued (never the tokens)")
+    async def get_credentials(caller: Principal = admin) -> list[dict]:
+        return await credentials.listed(pool)
 
     return app

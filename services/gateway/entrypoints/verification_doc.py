@@ -8,7 +8,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from shared.config import Settings
+from shared.messages.catalogue import MAX_DOCUMENTS
 from shared.messages.errors import ERROR_CODES
+from shared.receipts import RETURN_INFO_MAX
 
 from ..domain.check_catalogue import CATALOGUE
 
@@ -127,6 +130,39 @@ does not fit it).
 """
 
 
+# (setting, variable, what is limited, how a message beyond it is answered)
+LIMITS = [
+    ("max_message_bytes", "CBEC_MAX_MESSAGE_BYTES", "bytes of one message read from `ceb.inbound`", "CEB900 9008"),
+    ("max_parts", "GATEWAY_MAX_PARTS", "parts of a split bill (`msgCount`)", "100 with 2604"),
+    ("max_record_bytes", "CBEC_MAX_RECORD_BYTES",
+     "bytes of a record the platform publishes (the broker's `message.max.bytes`): a message whose "
+     "declaration (with its acceptance receipts) would not fit", "CEB900 9008"),
+]
+
+_LIMITS_INTRO = """\
+## Limits
+
+Nothing a sender does can stop the platform: what is too large is answered, at once, with its code.
+A `returnInfo` carries at most {return_info} characters (the standard's `C..1000`; a longer text
+is cut after its last whole problem); characters PostgreSQL cannot store (NUL) are written as
+`\\u0000`. A dead
+letter larger than the broker allows keeps its first bytes and says so in `dlq-truncated`
+(original length and SHA-256).
+
+| limit | variable | default | answered with |
+|---|---|---|---|
+"""
+
+
+def _limits() -> str:
+    out = [_LIMITS_INTRO.format(return_info=RETURN_INFO_MAX),
+           f"| business documents in one message (lists, orders, ...: the schema's maxOccurs) | – | "
+           f"{MAX_DOCUMENTS} | CEB900 9011 (one answer for the message) |\n"]
+    for name, variable, what, answer in LIMITS:
+        out.append(f"| {what} | `{variable}` | {Settings.model_fields[name].default} | {answer} |\n")
+    return "".join(out) + "\n"
+
+
 def render() -> str:
     out = [_INTRO, "\n## Logic checks\n\n", "| code | meaning | applies to | answered by | example returnInfo |\n",
            "|---|---|---|---|---|\n"]
@@ -139,6 +175,7 @@ def render() -> str:
     for code, meaning in sorted(ERROR_CODES.items()):
         out.append(f"| {code} | {meaning} |\n")
     out.append("\n")
+    out.append(_limits())
     out.append(_SIGNING)
     return "".join(out)
 

@@ -11,7 +11,8 @@ from shared.config import Settings
 from shared.contracts import Declaration, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
-from shared.kafka.consumer import Batch, dead_letter_to
+from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
+from shared.messages.errors import TOO_LARGE, FormatError
 from shared.messages.model import CebMessage, Document
 from shared.receipts import business_key, format_error_receipt, info, receipt_for
 
@@ -39,7 +40,7 @@ def pre_no(serial: int, at: datetime) -> str:
 class Answers:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._dlq = dead_letter_to(settings.topic(topics.INBOUND_DLQ))
+        self._dlq = dead_letter_to(settings.topic(topics.INBOUND_DLQ), settings.max_record_bytes)
         self.accepted = 0
         self.rejected = 0
         self.drafts = 0
@@ -69,8 +70,14 @@ class Answers:
         declaration = Declaration(message=message, sender_dxp_id=sender.dxpId, sender_code=sender.code,
                                   received_at=now, acceptance=acceptance, pre_nos=pre_nos, trace_id=trace,
                                   parts=parts or [])
+        body = declaration.__pydantic_serializer__.to_json(declaration)
+        budget = self.settings.max_record_bytes - DEAD_LETTER_HEADROOM
+        if len(body) > budget:  # it could not be published: answer it now rather than never
+            return self.format_error(batch, sender, message.format, message.message_type, message.guid, str(FormatError(
+                TOO_LARGE, f"the message would take {len(body)} bytes forwarded with its acceptance receipts; at "
+                           f"most {budget} fit: send its documents in several messages")), trace)
         key = business_key(message.message_type, message.document.head)
-        batch.emit(OutgoingMessage.of(self.settings.topic(topics.DECLARATIONS), key, declaration,
+        batch.emit(OutgoingMessage.of(self.settings.topic(topics.DECLARATIONS), key, body,
                                       {TRACE_ID_HEADER: trace}))
         self.accepted += 1
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -36,17 +37,19 @@ from shared.db.outbox import TRACE_ID_HEADER
 from shared.kafka import topics
 from shared.kafka.consumer import Batch, header
 from shared.messages import FormatError, check_fields, decode_message
-from shared.messages.errors import NOT_WELL_FORMED
+from shared.messages.errors import NOT_WELL_FORMED, TOO_LARGE
 from shared.messages.field_formats import GUID
 from shared.messages.model import CebMessage, Document
 from shared.messages.transport import DxpTransInfo, open_envelope
 from shared.messages.xml_reading import read_xml
+from shared.text import storable
 
-from ..adapters import bill_parts, known_documents, message_log, registry
+from ..adapters import bill_parts, deferred_intake, known_documents, message_log, registry
 from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
 from ..domain.enterprise import Enterprise
 from ..domain.sender_checks import party_codes_named
+from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
 from ..domain.verification import Context, Problem, head_path, problems_by_document, verify
 from .answers import Answers
@@ -82,10 +85,18 @@ class World:
     drafts: DraftChanges = field(default_factory=DraftChanges)
 
 
+def sender_of(record: ConsumerRecord) -> str:
+    """The sender a record claims (its key), as the quota and the deferred queue name it."""
+    return storable(record.key[:64].decode("utf-8", "replace")) if record.key else ""
+
+
 class Intake:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, quota: SenderQuota | None = None) -> None:
         self.settings = settings
         self.answers = Answers(settings)
+        self.quota = quota
+        self.deferred = 0
+        self.on_deferred: Callable[[], None] = lambda: None
 
     @property
     def accepted(self) -> int:
@@ -96,7 +107,11 @@ class Intake:
         return self.answers.rejected
 
     # --- the batch ------------------------------------------------------------------------------
-    async def handle(self, records: list[ConsumerRecord], batch: Batch) -> None:
+    async def handle(self, records: list[ConsumerRecord], batch: Batch, *, admitted: bool = False) -> None:
+        """Answer or forward ``records``; without ``admitted`` (records straight from Kafka) what a
+        sender sends beyond its quota is deferred instead (``fair_intake`` takes it in turn)."""
+        if self.quota is not None and not admitted:
+            records = await self._admit(records, batch)
         arrivals = [self._read(r) for r in records]
         keys = sorted({a.key for a in arrivals if a.key})
         senders = await registry.by_dxp_ids(batch.conn, keys) if keys else {}
@@ -105,6 +120,26 @@ class Intake:
             await self._one(arrival, senders, world, batch)
         await message_log.record_many(batch.conn, list(world.guid_rows.values()))
         await world.drafts.write(batch.conn)
+
+    async def _admit(self, records: list[ConsumerRecord], batch: Batch) -> list[ConsumerRecord]:
+        """The records within their senders' quotas; the rest join the deferred queue (so do all
+        the later ones of a sender that has a queue: its order holds)."""
+        assert self.quota is not None
+        senders = [sender_of(r) for r in records]
+        queued = await deferred_intake.with_backlog(batch.conn, sorted({s for s in senders if s}))
+        now: list[ConsumerRecord] = []
+        later: list[tuple[str, ConsumerRecord]] = []
+        for record, sender in zip(records, senders):
+            if sender and (sender in queued or not self.quota.take(sender)):
+                queued.add(sender)
+                later.append((sender, record))
+            else:
+                now.append(record)
+        if later:
+            await deferred_intake.add(batch.conn, later)
+            self.deferred += len(later)
+            self.on_deferred()
+        return now
 
     def _read(self, record: ConsumerRecord) -> Arrival:
         trace = header(record, TRACE_ID_HEADER) or f"{record.topic}-{record.partition}-{record.offset}"
@@ -183,6 +218,10 @@ class Intake:
                           transport_sender=a.transport.SenderId if a.transport is not None else None,
                           parties=world.parties, orders=world.orders, now=now)
         part = part_numbers(message)
+        if part is not None and part[2] > self.settings.max_parts:
+            return self.answers.reject(batch, message, sender, [Problem(
+                "2604", f"{head_path(message, 1)}/msgCount",
+                f"msgCount {part[2]}: a split bill has at most {self.settings.max_parts} parts")], a.trace)
         problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset())
         if problems:
             message = self._reject_documents(batch, message, sender, problems, a.trace)

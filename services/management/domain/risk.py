@@ -2,12 +2,13 @@
 
 Rules an operator reads and tunes in ``config/risk_rules.json`` (see :class:`RiskRules`):
 an inspection-and-quarantine HS watchlist, enterprise credit classes, recent rejections of the
-seller, value-per-kg norms by HS heading, a weight-per-package ceiling, and seeded random
-sampling. Any rule that fires sends the list to inspection; each decision names what fired.
+seller, value-per-kg norms by HS heading, a weight-per-package ceiling, and random sampling keyed by a
+secret (``MANAGEMENT_RISK_KEY``: an exporter who cannot know the key cannot predict the draws). Any rule that fires sends the list to inspection; each decision names what fired.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -64,6 +65,11 @@ class RiskRules:
                 out.append(f"value_per_kg.norms.{heading}: {norm!r} is not a positive number")
         return out
 
+    def public(self) -> dict[str, Any]:
+        """The rules as officers may read them: without the sampling seed."""
+        sampling = {k: v for k, v in self.section("sampling").items() if k != "seed"}
+        return {**self.raw, "sampling": sampling} if "sampling" in self.raw else dict(self.raw)
+
     def section(self, name: str) -> dict[str, Any]:
         return self.raw.get(name) or {}
 
@@ -81,14 +87,19 @@ class RiskRules:
         return 0 if trade_mode in b2b else 1
 
 
-def sampling_draw(seed: str, invt_no: str, decision_round: int) -> float:
-    digest = hashlib.sha256(f"{seed}:{invt_no}:{decision_round}".encode()).digest()
+def sampling_draw(key: str | bytes, invt_no: str, decision_round: int) -> float:
+    """HMAC-SHA256(key, invtNo:round) as a fraction of 1: repeatable for one key, unpredictable without it."""
+    secret = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(secret, f"{invt_no}:{decision_round}".encode(), hashlib.sha256).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
 class RiskEngine:
-    def __init__(self, rules: RiskRules) -> None:
+    def __init__(self, rules: RiskRules, sampling_key: str | bytes | None = None) -> None:
+        """``sampling_key``: the secret of the draws; without one the rules file's ``sampling.seed``
+        (public: for tests and the local demo only)."""
         self.rules = rules
+        self._key = sampling_key if sampling_key else str(rules.section("sampling").get("seed", ""))
 
     def decide(self, head: dict[str, str], items: list[dict[str, str]], context: RiskContext | None = None) -> Decision:
         ctx = context or RiskContext()
@@ -108,7 +119,7 @@ class RiskEngine:
             factor *= float(rejections.get("sampling_factor", 1.0))
         sampling = self.rules.section("sampling")
         rate = min(1.0, float(sampling.get("rate", 0.0)) * factor)
-        draw = sampling_draw(str(sampling.get("seed", "")), head.get("invtNo", ""), ctx.decision_round)
+        draw = sampling_draw(self._key, head.get("invtNo", ""), ctx.decision_round)
         sampled = f"draw {draw:.4f} vs rate {rate:.4f} (credit class {class_name})"
         if draw < rate:
             fired.append(f"sampling: {sampled}")

@@ -1,20 +1,26 @@
 """Notification's API: an enterprise's receipts with their delivery status per channel, its
-webhook subscription and deliveries (redelivery), and replay of its receipts to its topic."""
+webhook subscription and deliveries (redelivery), and replay of its receipts to its topic.
+
+An enterprise's bearer token reaches only its own DXP id (receipts, webhook, deliveries); officers
+reach every enterprise and alone may replay (shared/auth.py). The actor recorded is the credential's."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
 import asyncpg
-from fastapi import FastAPI, Header, HTTPException, Query
+from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from shared.auth import Authenticator, Principal, require_own
 from shared.config import Settings
+from shared.sealing import Sealer
 from shared.health import add_health_route
 from shared.http_app import service_app
 
 from ..adapters import receipt_store, webhook_store
 from ..domain.receipt_rendering import ReceiptRenderer
+from ..domain.webhook_targets import TargetPolicy
 from ..service_layer import subscriptions
 from ..service_layer.replay import replay
 from .views import delivery_view, history_view, subscription_view
@@ -32,7 +38,11 @@ class ReplayRequest(BaseModel):
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
               renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
-              on_webhooks: Callable[[], None] = lambda: None) -> FastAPI:
+              on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
+              targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:
+    auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
+    party = auth.dependency("enterprise", "officer")
+    officer_only = auth.dependency("officer", acts=True)
     app = service_app(title="cbec notification API", version="1.0",
                       description="Receipts delivered to enterprises (history, delivery status per channel), "
                                   "webhook subscriptions and redelivery, replay.")
@@ -44,26 +54,29 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
     async def receipts(dxp_id: str, businessKey: str | None = None, guid: str | None = None,
                        since: datetime | None = None, until: datetime | None = None,
                        after: int | None = Query(default=None, description="seq of the last receipt of the previous page"),
-                       limit: int = Query(default=200, ge=1, le=5000)) -> list[dict]:
+                       limit: int = Query(default=200, ge=1, le=5000), caller: Principal = party) -> list[dict]:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             rows = await receipt_store.history(conn, dxp_id, business_key=businessKey, guid=guid, since=since,
                                                until=until, after=after, limit=limit)
         return [history_view(r) for r in rows]
 
     @app.put("/enterprises/{dxp_id}/webhook", status_code=201)
-    async def put_webhook(dxp_id: str, body: WebhookRequest) -> dict:
+    async def put_webhook(dxp_id: str, body: WebhookRequest, caller: Principal = party) -> dict:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             known = await conn.fetchval("SELECT true FROM enterprises WHERE dxp_id = $1 LIMIT 1", dxp_id)
         if not known:
             raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
         try:
-            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret)
+            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret, targets, sealer)
         except subscriptions.InvalidEndpoint as exc:
             raise HTTPException(422, str(exc)) from exc
         return {**subscription_view(sub), "secret": secret}
 
     @app.get("/enterprises/{dxp_id}/webhook")
-    async def get_webhook(dxp_id: str) -> dict:
+    async def get_webhook(dxp_id: str, caller: Principal = party) -> dict:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             sub = await webhook_store.subscription(conn, dxp_id)
             if sub is None:
@@ -71,7 +84,8 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
             return {**subscription_view(sub), "deliveries": await webhook_store.counts(conn, dxp_id)}
 
     @app.delete("/enterprises/{dxp_id}/webhook")
-    async def delete_webhook(dxp_id: str) -> dict:
+    async def delete_webhook(dxp_id: str, caller: Principal = party) -> dict:
+        require_own(caller, dxp_id)
         cancelled = await subscriptions.unsubscribe(pool, dxp_id)
         if cancelled is None:
             raise HTTPException(404, f"{dxp_id} has no webhook")
@@ -79,31 +93,33 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
 
     @app.get("/enterprises/{dxp_id}/webhook/deliveries")
     async def get_deliveries(dxp_id: str, status: str | None = None, after: int | None = None,
-                             limit: int = Query(default=200, ge=1, le=5000)) -> list[dict]:
+                             limit: int = Query(default=200, ge=1, le=5000), caller: Principal = party) -> list[dict]:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             rows = await webhook_store.deliveries(conn, dxp_id, status, after, limit)
         return [delivery_view(r) for r in rows]
 
     @app.post("/enterprises/{dxp_id}/webhook/deliveries/redeliver")
-    async def redeliver_parked(dxp_id: str, x_operator: str = Header(default="api")) -> dict:
+    async def redeliver_parked(dxp_id: str, caller: Principal = party) -> dict:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
-            ids = await webhook_store.redeliver(conn, dxp_id, None, x_operator)
+            ids = await webhook_store.redeliver(conn, dxp_id, None, caller.name)
         on_webhooks()
         return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
 
     @app.post("/enterprises/{dxp_id}/webhook/deliveries/{delivery_id}/redeliver")
-    async def redeliver_one(dxp_id: str, delivery_id: int, x_operator: str = Header(default="api")) -> dict:
+    async def redeliver_one(dxp_id: str, delivery_id: int, caller: Principal = party) -> dict:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
-            ids = await webhook_store.redeliver(conn, dxp_id, delivery_id, x_operator)
+            ids = await webhook_store.redeliver(conn, dxp_id, delivery_id, caller.name)
         if not ids:
             raise HTTPException(409, f"delivery {delivery_id} of {dxp_id} does not exist or is still pending")
         on_webhooks()
         return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
 
     @app.post("/enterprises/{dxp_id}/replay", status_code=202)
-    async def post_replay(dxp_id: str, body: ReplayRequest, x_operator: str | None = Header(default=None)) -> dict:
-        if not x_operator:
-            raise HTTPException(400, "say who replays: header X-Operator")
+    async def post_replay(dxp_id: str, body: ReplayRequest, caller: Principal = officer_only) -> dict:
+        x_operator = caller.name
         if settings is None:
             raise HTTPException(503, "replay is not configured")
         done = await replay(pool, settings, renderer, dxp_id, since=body.since, until=body.until, operator=x_operator)
@@ -112,7 +128,8 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
                 "since": body.since.isoformat(), "operator": x_operator}
 
     @app.get("/enterprises/{dxp_id}/replays")
-    async def get_replays(dxp_id: str) -> list[dict]:
+    async def get_replays(dxp_id: str, caller: Principal = party) -> list[dict]:
+        require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             rows = await receipt_store.replays(conn, dxp_id)
         return [{"replayId": r["id"], "since": r["since"].isoformat(),

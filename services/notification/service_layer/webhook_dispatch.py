@@ -23,6 +23,7 @@ from collections import Counter
 import asyncpg
 
 from shared.kafka.consumer import TRANSIENT
+from shared.sealing import Sealer, SealingError
 
 from ..adapters import webhook_store
 from ..adapters.webhook_endpoint import PostOutcome, WebhookEndpoint
@@ -42,8 +43,10 @@ RENDER_FAILED = "cannot render receipt"
 
 class WebhookDispatcher:
     def __init__(self, pool: asyncpg.Pool, settings: WebhookSettings, renderer: ReceiptRenderer,
-                 endpoint: WebhookEndpoint, *, rng: random.Random | None = None, clock=time.time) -> None:
+                 endpoint: WebhookEndpoint, *, rng: random.Random | None = None, clock=time.time,
+                 sealer: Sealer | None = None) -> None:
         self._pool = pool
+        self._sealer = sealer or Sealer()
         self._settings = settings
         self._renderer = renderer
         self._endpoint = endpoint
@@ -159,10 +162,14 @@ class WebhookDispatcher:
             body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format, d.dxp_id)
         except Exception as exc:  # a receipt that cannot be rendered is parked at once, with the reason
             return PostOutcome(False, None, f"{RENDER_FAILED}: {type(exc).__name__}: {exc}")
+        try:
+            secret = self._sealer.open(d.secret)
+        except SealingError as exc:  # an operator's mistake (the key): retried, visible in last_error
+            return PostOutcome(False, None, str(exc))
         timestamp = str(int(self._clock()))
         headers = {
             "content-type": CONTENT_TYPES.get(d.format, "application/octet-stream"),
-            sig.SIGNATURE_HEADER: sig.signature(d.secret, timestamp, body),
+            sig.SIGNATURE_HEADER: sig.signature(secret, timestamp, body),
             sig.TIMESTAMP_HEADER: timestamp,
             sig.RECEIPT_ID_HEADER: d.receipt_id,
             sig.DELIVERY_ID_HEADER: str(d.id),

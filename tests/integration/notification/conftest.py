@@ -21,7 +21,7 @@ from tests.integration.notification.topic_reader import TopicReader
 from tests.support.stack import free_port
 
 FAST_WEBHOOKS = WebhookSettings(timeout_s=1.0, retry=RetrySchedule(base_s=0.1, cap_s=0.5, max_attempts=30),
-                                concurrency=16, per_enterprise=4, poll_s=0.05)
+                                concurrency=16, per_enterprise=4, poll_s=0.05, allow=("127.0.0.1",))
 
 
 def receipt(business_key: str, status: str, *, dxp: str, fmt: str = "xml", concerns: list[str] | None = None,
@@ -51,7 +51,8 @@ class Notification:
         if self.settings is None:
             self.settings = Settings(service="notification", kafka_bootstrap_servers=self.kafka,
                                      database_url=self.database_url, db_schema=f"n_{uuid.uuid4().hex[:8]}",
-                                     http_port=free_port(), topic_prefix=self.prefix, topic_partitions=3)
+                                     http_port=free_port(), topic_prefix=self.prefix, topic_partitions=3,
+                                     profile="open")
         self.service, app = await bootstrap(self.settings, self.own)
         self._task = asyncio.create_task(self.service.run(app))
         async with httpx.AsyncClient(base_url=self.url) as http:

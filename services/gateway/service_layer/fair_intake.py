@@ -1,0 +1,131 @@
+"""Taking the deferred messages in turn: sender by sender (the longest waiting first), each as far
+as its quota allows, in the order it sent them — the gateway's per-sender fairness.
+
+Each sender's share runs in a transaction of its own (the deferred rows leave the queue in the
+transaction that answers or forwards them); an advisory lock per sender keeps two gateway
+instances from taking one sender's messages at once. A message that makes the intake fail is
+dead-lettered on its own, like one from Kafka.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import asyncpg
+
+from shared.db.outbox import add_to_outbox
+from shared.kafka.consumer import TRANSIENT, Batch
+from shared.text import loggable, storable, truncated
+
+from ..adapters import deferred_intake
+from .intake import Intake
+
+log = logging.getLogger(__name__)
+
+MAX_TAKE = 50  # per sender and transaction: the consumer loop gets its turn between them
+
+
+class FairIntake:
+    def __init__(self, pool: asyncpg.Pool, intake: Intake, on_emitted: Callable[[], None],
+                 idle_s: float = 0.2) -> None:
+        """``idle_s``: how often the queue is looked at while it holds messages (a sender's tokens
+        of that long are taken in one transaction, not one by one)."""
+        assert intake.quota is not None
+        self.pool = pool
+        self.intake = intake
+        self.quota = intake.quota
+        self.on_emitted = on_emitted
+        self.idle_s = idle_s
+        self.taken = 0
+        self._wake = asyncio.Event()
+        intake.on_deferred = self._wake.set
+
+    async def run(self, max_failures: int = 20) -> None:
+        failures = 0
+        while True:
+            try:
+                taken = await self.take_once()
+            except TRANSIENT as exc:
+                failures += 1
+                log.warning("fair intake: transient failure %d/%d: %r", failures, max_failures, exc)
+                if failures >= max_failures:
+                    raise
+                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                continue
+            failures = 0
+            if not taken:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_s if self.intake.deferred else 1.0)
+                except asyncio.TimeoutError:
+                    pass
+                self.quota.forget_idle()
+
+    async def take_once(self) -> int:
+        """One round over the senders with deferred messages; how many were taken."""
+        total = 0
+        async with self.pool.acquire() as conn:
+            for sender in await deferred_intake.waiting_senders(conn):
+                room = min(self.quota.available(sender), MAX_TAKE)
+                if room < 1:
+                    continue
+                total += await self._take(conn, sender, room)
+        if total:
+            self.taken += total
+            self.on_emitted()
+        return total
+
+    async def _take(self, conn: asyncpg.Connection, sender: str, room: int) -> int:
+        try:
+            async with conn.transaction():
+                rows = await self._locked_rows(conn, sender, room)
+                if rows:
+                    await self._apply(conn, rows)
+                return len(rows)
+        except TRANSIENT:
+            raise
+        except Exception:  # noqa: BLE001 - one of them is poison: each on its own
+            log.warning("fair intake: deferred messages of %s failed together, one by one", loggable(sender))
+        taken = 0
+        for _ in range(room):
+            async with conn.transaction():
+                rows = await self._locked_rows(conn, sender, 1)
+                if not rows:
+                    break
+                try:
+                    async with conn.transaction():
+                        await self._apply(conn, rows)
+                except TRANSIENT:
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    await self._dead_letter(conn, rows[0], f"{type(exc).__name__}: {exc}")
+                taken += 1
+        return taken
+
+    async def _locked_rows(self, conn: asyncpg.Connection, sender: str, limit: int) -> list:
+        if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext('gateway:deferred:' || $1))", sender):
+            return []
+        rows = await deferred_intake.take(conn, sender, limit)
+        self.quota.take(sender, len(rows))
+        return rows
+
+    async def _apply(self, conn: asyncpg.Connection, rows: list) -> None:
+        batch = Batch(conn)
+        await self.intake.handle([d.record for d in rows], batch, admitted=True)
+        await deferred_intake.remove(conn, [d.id for d in rows])
+        await add_to_outbox(conn, batch.outgoing)
+
+    async def _dead_letter(self, conn: asyncpg.Connection, row, reason: str) -> None:
+        reason = storable(truncated(reason, 4000))
+        log.error("fair intake: dead-lettering deferred %s:%s:%s: %s", row.record.topic, row.record.partition,
+                  row.record.offset, loggable(reason))
+        r = row.record
+        await conn.execute(
+            'INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, reason) '
+            "VALUES ('gateway-fair-intake', $1, $2, $3, $4, $5, $6)", r.topic, r.partition, r.offset, r.key, r.value,
+            reason)
+        batch = Batch(conn)
+        self.intake.answers.dead_letter(batch, r, reason)
+        await add_to_outbox(conn, batch.outgoing)
+        await deferred_intake.remove(conn, [row.id])
