@@ -13,6 +13,7 @@ from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox, 
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer
 from shared.kafka.relay import OutboxRelay
+from shared.auth import Authenticator
 from shared.outbox_api import add_outbox_routes
 from tests.support.records import read_records
 
@@ -246,18 +247,23 @@ async def test_relay_parks_a_row_the_broker_refuses_and_carries_on(service_pool,
     assert (row.message_id, row.topic, row.size) == (oversized.message_id, topic, 300_000)
     assert "MessageSizeTooLarge" in row.reason
 
-    # operators see it on the service's API and send it again once its cause is fixed
+    # officers see it on the service's API and send it again once its cause is fixed
     app = FastAPI()
     woken: list[bool] = []
-    add_outbox_routes(app, service_pool, lambda: woken.append(True))
+    auth = Authenticator("secure", key="k" * 32, admin_token="admin-token-for-the-test")
+    add_outbox_routes(app, service_pool, lambda: woken.append(True), auth)
+    officer = {"Authorization": f"Bearer {auth.issue('officer', 'ops-wang').token}"}
+    seller = {"Authorization": f"Bearer {auth.issue('enterprise', 'seller', 'DXPENT0000000002').token}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as http:
-        listed = (await http.get("/outbox/parked")).json()
+        assert (await http.get("/outbox/parked")).status_code == 401  # who asks?
+        assert (await http.get("/outbox/parked", headers=seller)).status_code == 403
+        listed = (await http.get("/outbox/parked", headers=officer)).json()
         assert [(p["id"], p["reason"]) for p in listed] == [(row.id, row.reason)]
-        assert (await http.post(f"/outbox/parked/{row.id}/redrive")).status_code == 422  # who does it?
-        resp = await http.post(f"/outbox/parked/{row.id}/redrive", headers={"X-Operator": "ops-wang"})
+        assert (await http.post(f"/outbox/parked/{row.id}/redrive", headers={"X-Operator": "ops-wang"})).status_code == 401
+        resp = await http.post(f"/outbox/parked/{row.id}/redrive", headers=officer)
         assert resp.status_code == 200 and woken == [True]
-        assert (await http.get("/outbox/parked")).json() == []
-        assert (await http.post(f"/outbox/parked/{row.id}/redrive", headers={"X-Operator": "ops-wang"})).status_code == 404
+        assert (await http.get("/outbox/parked", headers=officer)).json() == []
+        assert (await http.post(f"/outbox/parked/{row.id}/redrive", headers=officer)).status_code == 404
     async with service_pool.acquire() as conn:
         assert await conn.fetchval("SELECT message_id FROM outbox") == oversized.message_id
 
