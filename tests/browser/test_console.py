@@ -68,9 +68,10 @@ async def test_find_a_list_by_invtno_and_follow_its_timeline(page, stack, prepar
     assert await timeline.locator("ol.timeline li").count() >= 6
     await expect(timeline).to_contain_text("CEB604 399 audit concluded")
     await expect(timeline).to_contain_text("CEB604 500 held for inspection")
-    # an officer sees the personal data the declaration carries
-    await expect(page.locator("#list-head [data-field=note]")).to_have_text(f"call the seller on {MOBILE}")
     await page.screenshot(path=str(screenshots / "find.png"), full_page=True)
+    # an officer sees the personal data the declaration carries
+    await page.click("#timeline details summary")
+    await expect(page.locator("#list-head [data-field=note]")).to_have_text(f"call the seller on {MOBILE}")
 
     # the registry's admin does not
     await page.click("#sign-out")

@@ -44,14 +44,14 @@ async function follow(agent, copNo) {
     el("h3", {}, `List ${view.cop_no} `, statusBadge(names, view.status)),
     el("dl", { class: "facts" }, facts.filter(([, v]) => v !== null && v !== undefined && v !== "")
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])),
-    el("h3", {}, "Declared head"),
-    el("dl", { class: "facts", id: "list-head" }, Object.entries(head).flatMap(([k, v]) =>
-      [el("dt", {}, k), el("dd", { "data-field": k }, typeof v === "string" ? v : JSON.stringify(v))])),
     el("h3", {}, `Timeline (${view.history.length})`), timeline,
     view.applications.length ? el("h3", {}, "Applications") : "",
     ...view.applications.map((a) => el("p", {}, `#${a.id} ${a.kind}: ${a.status}${a.decided_by ? ` by ${a.decided_by}` : ""}`)),
     view.inspections.length ? el("h3", {}, "Inspections") : "",
-    ...view.inspections.map((t) => el("p", {}, `#${t.id} ${t.status}${t.operator ? ` by ${t.operator}` : ""} ${t.finding || ""}`)));
+    ...view.inspections.map((t) => el("p", {}, `#${t.id} ${t.status}${t.operator ? ` by ${t.operator}` : ""} ${t.finding || ""}`)),
+    el("details", {}, el("summary", {}, `Declared head (version ${view.version})`),
+      el("dl", { class: "facts", id: "list-head" }, Object.entries(head).flatMap(([k, v]) =>
+        [el("dt", {}, k), el("dd", { "data-field": k }, typeof v === "string" ? v : JSON.stringify(v))]))));
 }
 
 export function install() {

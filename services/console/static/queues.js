@@ -1,6 +1,6 @@
 // Work queues: inspections (B2B first) with their results, applications with approve/refuse.
 // The API takes a limit, not an offset: a page is the slice of the first (page + 1) × SIZE + 1.
-import { get, post } from "./api.js";
+import { get, post, statusNames } from "./api.js";
 import { el, fill, say, when } from "./ui.js";
 
 const SIZE = 10;
@@ -45,11 +45,11 @@ async function inspections() {
 }
 
 async function applications() {
-  const pending = await load("applications");
+  const [names, pending] = await Promise.all([statusNames(), load("applications")]);
   fill(document.querySelector("#applications tbody"), pending.map((a) => {
     const note = el("input", { name: "note", placeholder: "note, or the reason to refuse" });
     return el("tr", { "data-application": a.id, "data-cop-no": a.cop_no, "data-kind": a.kind },
-      el("td", {}, a.id), el("td", {}, a.kind), el("td", {}, a.cop_no), el("td", {}, a.list_status || ""),
+      el("td", {}, a.id), el("td", {}, a.kind), el("td", {}, a.cop_no), el("td", {}, `${a.list_status || ""} ${names.listStatuses[a.list_status] || ""}`.trim()),
       el("td", {}, a.reason || ""), el("td", {}, when(a.submitted_at)),
       el("td", {}, el("form", {}, note,
         el("button", { type: "button", class: "approve", onclick: () =>
