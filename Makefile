@@ -47,7 +47,8 @@ $(ASYNCAPI_PARSER): tests/contract/asyncapi/package-lock.json
 # tests/browser drive Debian's Chromium through Playwright (whose own browser download cannot work offline)
 CHROMIUM ?= /usr/bin/chromium
 chromium:
-	@[ -x $(CHROMIUM) ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@[ -x $(CHROMIUM) ] || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); echo "installing Debian's chromium (apt-get)"; \
+	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 kafka-jars:
 	@deploy/kafka/kafka.sh fetch >/dev/null
