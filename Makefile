@@ -1,10 +1,12 @@
 # cbec-clearance: local development without Docker (see docs/operations.md).
 #
-#   make setup        .venv + editable install (when pyproject.toml changed) + Kafka jars
+#   make setup        .venv + editable install (when pyproject.toml changed) + Kafka jars + Chromium
+#                     (Debian's, for the browser tests of the console: apt-get when /usr/bin/chromium is missing)
 #   make test         setup, start Kafka + PostgreSQL (not the services), run pytest
 #   make test-unit    the unit tests only (no Kafka, no PostgreSQL)
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
-#   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification)
+#   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification, monitor,
+#                     console on http://127.0.0.1:8084/)
 #   make up PROFILE=secure   the same with Kafka SASL/SCRAM + ACLs, no topic auto-creation
 #                     (default PROFILE=open: the local demo, PLAINTEXT and open to anyone)
 #                     KAFKA_NODES=3: a 3-broker Kafka cluster (replication 3, min.insync.replicas 2)
@@ -44,9 +46,9 @@ export CBEC_PROFILE
 
 PYTEST_ARGS ?=
 
-.PHONY: setup up demo down status logs test test-unit infra infra-down reset kafka-jars bench soak
+.PHONY: setup up demo down status logs test test-unit infra infra-down reset kafka-jars chromium bench soak
 
-setup: $(STAMP) kafka-jars $(ASYNCAPI_PARSER)
+setup: $(STAMP) kafka-jars $(ASYNCAPI_PARSER) chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +60,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 $(ASYNCAPI_PARSER): tests/contract/asyncapi/package-lock.json
 	npm ci --prefix tests/contract/asyncapi --no-audit --no-fund --ignore-scripts --loglevel=error
+
+# tests/browser drive Debian's Chromium through Playwright (whose own browser download cannot work offline)
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@[ -x $(CHROMIUM) ] || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); echo "installing Debian's chromium (apt-get)"; \
+	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 kafka-jars:
 	@deploy/kafka/kafka.sh fetch >/dev/null

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole local stack without Docker: Kafka, PostgreSQL and the three services.
+# The whole local stack without Docker: Kafka, PostgreSQL, the three services, the flow monitor
+# and the operators' console.
 #
-#   deploy/stack.sh up                 start Kafka + PostgreSQL + gateway, management, notification
-#                                      (KAFKA_NODES=3: a 3-broker cluster, see deploy/kafka/kafka.sh)
+#   deploy/stack.sh up                 start Kafka + PostgreSQL + gateway, management, notification,
+#                                      monitor, console (KAFKA_NODES=3: a 3-broker cluster, see deploy/kafka/kafka.sh)
 #   deploy/stack.sh down               stop the services, then PostgreSQL, then Kafka
 #   deploy/stack.sh status             what runs, what answers
 #   deploy/stack.sh logs [-f] [name]   last lines (or follow) of kafka, postgres and service logs
@@ -10,7 +11,8 @@
 # The services get these variables unless they are already set (docker-compose.yml uses the same
 # names; tests/contract/test_compose.py checks that they agree):
 #   KAFKA_BOOTSTRAP_SERVERS, GATEWAY_DATABASE_URL, MANAGEMENT_DATABASE_URL,
-#   NOTIFICATION_DATABASE_URL, GATEWAY_HTTP_PORT, MANAGEMENT_HTTP_PORT, NOTIFICATION_HTTP_PORT.
+#   NOTIFICATION_DATABASE_URL, GATEWAY_HTTP_PORT, MANAGEMENT_HTTP_PORT, NOTIFICATION_HTTP_PORT,
+#   MONITOR_HTTP_PORT, CONSOLE_HTTP_PORT (the console finds the others by their ports).
 # Files: <run dir>/services/<svc>.pid, logs in <run dir>/logs/<svc>.log; run dir = CBEC_RUN_DIR
 # or <repo>/.run.
 #
@@ -33,7 +35,7 @@ SVC_DIR=$RUN_DIR/services
 PY=${CBEC_PYTHON:-$REPO/.venv/bin/python}
 HEALTH_TIMEOUT=${CBEC_HEALTH_TIMEOUT:-60}
 STOP_TIMEOUT=15
-SERVICES=(gateway management notification monitor)
+SERVICES=(gateway management notification monitor console)
 
 : "${KAFKA_PORT:=9092}"
 : "${PGPORT:=5432}"
@@ -57,11 +59,12 @@ LOCAL_PG=1
 : "${MANAGEMENT_HTTP_PORT:=8081}"
 : "${NOTIFICATION_HTTP_PORT:=8082}"
 : "${MONITOR_HTTP_PORT:=8083}"
+: "${CONSOLE_HTTP_PORT:=8084}"
 # the local demo accepts unsigned declared messages; elsewhere signatures are required
 : "${CBEC_SIGNATURE_MODE:=optional}"
 export KAFKA_BOOTSTRAP_SERVERS
 export GATEWAY_DATABASE_URL MANAGEMENT_DATABASE_URL NOTIFICATION_DATABASE_URL
-export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT MONITOR_HTTP_PORT CBEC_SIGNATURE_MODE
+export GATEWAY_HTTP_PORT MANAGEMENT_HTTP_PORT NOTIFICATION_HTTP_PORT MONITOR_HTTP_PORT CONSOLE_HTTP_PORT CBEC_SIGNATURE_MODE
 
 say() { echo "stack: $*"; }
 
@@ -95,6 +98,7 @@ http_port() {
         management) echo "$MANAGEMENT_HTTP_PORT" ;;
         notification) echo "$NOTIFICATION_HTTP_PORT" ;;
         monitor) echo "$MONITOR_HTTP_PORT" ;;
+        console) echo "$CONSOLE_HTTP_PORT" ;;
     esac
 }
 
@@ -220,7 +224,7 @@ cmd_up() {
     for svc in "${SERVICES[@]}"; do start_service "$svc"; done
     wait_healthy
     say "up ($CBEC_PROFILE profile): gateway :$GATEWAY_HTTP_PORT, management :$MANAGEMENT_HTTP_PORT," \
-        "notification :$NOTIFICATION_HTTP_PORT, flow monitor :$MONITOR_HTTP_PORT/flows/, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
+        "notification :$NOTIFICATION_HTTP_PORT, flow monitor :$MONITOR_HTTP_PORT/flows/, console http://127.0.0.1:$CONSOLE_HTTP_PORT/, Kafka $KAFKA_BOOTSTRAP_SERVERS, PostgreSQL 127.0.0.1:$PGPORT"
     say "HTTP APIs: CBEC_PROFILE=$CBEC_PROFILE$([[ $CBEC_PROFILE == open ]] && echo ' (OPEN: local demo only, no credentials needed)');" \
         "admin token in $RUN_DIR/secrets.env (CBEC_ADMIN_TOKEN)"
 }
@@ -283,5 +287,5 @@ case ${1:-} in
     down) cmd_down ;;
     status) cmd_status ;;
     logs) shift; cmd_logs "$@" ;;
-    *) echo "usage: $0 up|down|status|logs [-f] [kafka|postgres|gateway|management|notification|monitor]" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|logs [-f] [kafka|postgres|gateway|management|notification|monitor|console]" >&2; exit 2 ;;
 esac

@@ -215,3 +215,20 @@ def test_no_literal_passwords(services):
                 userinfo = value.split("://", 1)[1].split("@", 1)[0]
                 if ":" in userinfo:
                     assert userinfo.split(":", 1)[1].startswith("${"), f"{svc}.{name}"
+
+
+def test_the_console_fronts_the_services_by_their_compose_names(services, stack_vars):
+    console = services["console"]
+    command = console["command"] if isinstance(console["command"], str) else " ".join(console["command"])
+    assert re.search(r"-m services\.console\b", command)
+    assert console.get("build") == services["gateway"].get("build")
+    assert 8084 in published_ports(console)
+    assert ":8084/health" in " ".join(console["healthcheck"]["test"])
+    env = env_of(console)
+    assert env["CONSOLE_HTTP_PORT"] == "8084" and "CONSOLE_HTTP_PORT" in stack_vars
+    for svc, port in {**HTTP_PORTS, "monitor": 8083}.items():
+        url = env[f"CBEC_{svc.upper()}_URL"]
+        assert url == f"http://{svc}:{port}", url
+        assert svc in services and port in published_ports(services[svc])
+    for svc in APPS:
+        assert console["depends_on"][svc]["condition"] == "service_healthy"

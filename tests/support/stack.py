@@ -1,4 +1,7 @@
-"""The three services as real processes, for end-to-end tests: start, SIGKILL, restart."""
+"""The services as real processes, for end-to-end tests: start, SIGKILL, restart.
+
+The three services by default; a test that needs the flow monitor or the console names them.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -19,6 +22,7 @@ from cryptography.fernet import Fernet
 from tests.support.topics import delete_topics_with_prefix
 
 SERVICES = ("gateway", "management", "notification")
+OPTIONAL = ("monitor", "console")  # started when a test asks for them
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,10 +33,12 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, kafka: str, database_url: str, prefix: str, log_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, kafka: str, database_url: str, prefix: str, log_dir: Path, extra_env: dict[str, str] | None = None,
+                 services: tuple[str, ...] = SERVICES) -> None:
         self.kafka = kafka
         self.prefix = prefix
-        self.ports = {svc: free_port() for svc in SERVICES}
+        self.services = services
+        self.ports = {svc: free_port() for svc in (*SERVICES, *OPTIONAL)}
         self.env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": kafka,
@@ -56,7 +62,7 @@ class Stack:
             self.env.pop(f"{svc.upper()}_DATABASE_URL", None)
         self.log_dir = log_dir
         self.procs: dict[str, subprocess.Popen] = {}
-        self.starts: dict[str, int] = {svc: 0 for svc in SERVICES}
+        self.starts: dict[str, int] = {svc: 0 for svc in self.ports}
 
     def url(self, svc: str) -> str:
         return f"http://127.0.0.1:{self.ports[svc]}"
@@ -102,7 +108,7 @@ class Stack:
                     raise RuntimeError(f"{svc} exited with {proc.returncode}:\n{self.log_tail(svc)}")
                 try:
                     resp = await client.get(f"{self.url(svc)}/health", timeout=2)
-                    if resp.status_code == 200 and all(c["assigned"] for c in resp.json()["consumers"].values()):
+                    if resp.status_code == 200 and all(c["assigned"] for c in resp.json().get("consumers", {}).values()):
                         return
                 except httpx.HTTPError:
                     pass
@@ -110,9 +116,9 @@ class Stack:
         raise RuntimeError(f"{svc} not healthy after {timeout}s:\n{self.log_tail(svc)}")
 
     async def up(self) -> None:
-        for svc in SERVICES:
+        for svc in self.services:
             self.start(svc)
-        for svc in SERVICES:
+        for svc in self.services:
             await self.wait_healthy(svc)
 
     def kill(self, svc: str) -> None:
@@ -137,8 +143,10 @@ class Stack:
 
 @contextlib.asynccontextmanager
 async def running_stack(kafka: str, admin_database_url: str, log_dir: Path, *, enterprises: list[dict],
-                        extra_env: dict[str, str] | None = None, prefix: str | None = None):
-    """A stack on a database and topics of its own, the given enterprises registered; torn down after."""
+                        extra_env: dict[str, str] | None = None, prefix: str | None = None,
+                        services: tuple[str, ...] = SERVICES):
+    """A stack on a database and topics of its own, the given enterprises registered; torn down after.
+    ``services``: the three by default; add ``"monitor"``, ``"console"`` (``OPTIONAL``) to start them too."""
     import uuid
 
     import asyncpg
@@ -149,7 +157,7 @@ async def running_stack(kafka: str, admin_database_url: str, log_dir: Path, *, e
     await conn.close()
     parts = urlsplit(admin_database_url)
     url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-    stack = Stack(kafka, url, prefix or f"t{uuid.uuid4().hex[:8]}.", log_dir, extra_env)
+    stack = Stack(kafka, url, prefix or f"t{uuid.uuid4().hex[:8]}.", log_dir, extra_env, services)
     try:
         await stack.up()
         async with httpx.AsyncClient(base_url=stack.url("gateway"), headers=stack.admin) as http:

@@ -1,0 +1,110 @@
+"""The console's HTTP face: its pages, one origin for the services' APIs, and its own small API.
+
+``/api/<service>/<path>`` is forwarded to the service with the caller's ``Authorization`` and
+``X-Operator`` headers as they came (the service decides what the caller may do); JSON answers
+come back with personal data masked unless the caller's role may see it. ``/console/*`` is the
+console's own: who the caller is, the names of statuses, the flows with their names.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+import httpx
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+
+from shared.http_app import service_app
+from shared.status_names import kind_name, names_table
+
+from ..domain.credentials import BadCredentials, Caller, CallerReader
+from ..domain.masking import may_see_personal_data, mask_personal
+from ..settings import ConsoleSettings
+
+STATIC = resources.files("services.console") / "static"
+FORWARDED_REQUEST_HEADERS = ("authorization", "x-operator", "content-type", "accept")
+FORWARDED_RESPONSE_HEADERS = ("content-type", "www-authenticate", "location")
+PAGES = ("flows", "find", "queues")
+
+
+def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
+    app = service_app(title="cbec operators' console", version="1.0",
+                      description="The operators' web console: flows, find and follow, work queues.")
+    reader = CallerReader(settings.auth_key, settings.admin_token, settings.profile)
+
+    def caller_of(request: Request) -> Caller:
+        try:
+            return reader.caller(request.headers.get("authorization"))
+        except BadCredentials as err:
+            raise HTTPException(401, f"the token was refused: {err}", headers={"WWW-Authenticate": "Bearer"}) from err
+
+    @app.get("/health", tags=["service"])
+    async def health() -> dict:
+        return {"ok": True, "service": "console", "upstreams": settings.upstreams}
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(str(STATIC / "index.html"))
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str) -> FileResponse:
+        asset = STATIC / name
+        if "/" in name or name.startswith(".") or not asset.is_file():
+            raise HTTPException(404, "no such asset")
+        return FileResponse(str(asset))
+
+    @app.get("/console/session", tags=["console"], summary="Who the console takes the caller to be")
+    async def session(request: Request) -> dict:
+        caller = caller_of(request)
+        return {"role": caller.role, "name": caller.name or request.headers.get("x-operator", ""),
+                "dxpId": caller.dxp_id, "seesPersonalData": may_see_personal_data(caller.role),
+                "verified": reader.can_verify or caller.role == "open"}
+
+    @app.get("/console/names", tags=["console"], summary="What receipt and list statuses mean")
+    async def names() -> dict:
+        return names_table()
+
+    @app.get("/console/flows", tags=["console"], summary="The monitor's flows, each kind with its name")
+    async def flows(request: Request) -> dict:
+        caller_of(request)
+        resp = await _forward(client, "GET", f"{settings.upstreams['monitor']}/flows/", request, b"")
+        if resp.status_code != 200:
+            raise HTTPException(502, f"the flow monitor answered {resp.status_code}")
+        return named_flows(resp.json())
+
+    @app.api_route("/api/{service}/{path:path}", methods=["GET", "POST", "PUT", "DELETE"], tags=["console"],
+                   summary="Forwarded to the service (gateway, management, notification, monitor)")
+    async def proxy(service: str, path: str, request: Request) -> Response:
+        base = settings.upstreams.get(service)
+        if base is None:
+            raise HTTPException(404, f"no service {service!r}: one of {', '.join(settings.upstreams)}")
+        caller = caller_of(request)
+        resp = await _forward(client, request.method, f"{base}/{path}", request, await request.body())
+        headers = {k: v for k, v in resp.headers.items() if k.lower() in FORWARDED_RESPONSE_HEADERS}
+        if resp.headers.get("content-type", "").startswith("application/json") and resp.content:
+            headers.pop("content-type", None)
+            return JSONResponse(mask_personal(resp.json(), caller.role), status_code=resp.status_code, headers=headers)
+        return Response(resp.content, status_code=resp.status_code, headers=headers)
+
+    return app
+
+
+async def _forward(client: httpx.AsyncClient, method: str, url: str, request: Request, body: bytes) -> httpx.Response:
+    headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED_REQUEST_HEADERS}
+    try:
+        return await client.request(method, url, params=request.query_params, headers=headers, content=body)
+    except httpx.HTTPError as err:
+        raise HTTPException(502, f"{url.split('/')[2]} did not answer: {type(err).__name__}") from err
+
+
+def named_flows(snapshot: dict) -> dict:
+    """The monitor's ``/flows/`` as rows: each receipt kind with its name, this minute and in all."""
+    totals = snapshot.get("receipts_total", {})
+    minute = snapshot.get("receipts_this_minute", {})
+    receipts = []
+    for kind in sorted(set(totals) | set(minute)):
+        message_type, _, status = kind.partition(":")
+        receipts.append({"kind": kind, "type": message_type, "status": status, "name": kind_name(kind),
+                         "thisMinute": minute.get(kind, 0), "total": totals.get(kind, 0)})
+    dead = snapshot.get("dead_letters_this_minute", {})
+    return {"receipts": receipts,
+            "deadLetters": [{"reason": reason, "thisMinute": n} for reason, n in sorted(dead.items())]}

@@ -1,0 +1,124 @@
+"""An operator at the console, in Chromium, on the running stack: watches flows, finds a list and
+follows it, works the queues; what a token may not see stays masked."""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from playwright.async_api import expect
+
+from services.cli.journey import Journey
+from services.cli.kafka_io import send
+from tests.browser import journeys
+from tests.browser.conftest import sign_in, token
+
+pytestmark = pytest.mark.e2e
+
+MOBILE = "13812345678"
+
+
+@pytest.fixture(scope="module")
+async def prepared(stack):
+    """The lists the officers will work on, made while the first tests run."""
+    tasks = {"inspected": asyncio.ensure_future(journeys.inspected(stack, note=f"call the seller on {MOBILE}")),
+             "cancellation": asyncio.ensure_future(journeys.cancellation_waiting(stack))}
+    yield tasks
+    for task in tasks.values():
+        task.cancel()
+    await asyncio.gather(*tasks.values(), return_exceptions=True)
+
+
+async def total(page, kind: str) -> int:
+    cell = page.locator(f"#flows-receipts tr[data-kind='{kind}'] td.total")
+    return int(await cell.inner_text()) if await cell.count() else 0
+
+
+async def test_flow_counters_move_while_a_journey_runs(page, stack, prepared, screenshots):
+    await sign_in(page, stack)
+    await expect(page.locator("#page-flows")).to_be_visible()
+    await expect(page.locator("#flows-updated")).to_contain_text("updated")
+    before = await total(page, "CEB604:399")
+    j = Journey()
+    await journeys.audited(stack, j)
+    await send(stack.kafka, "DXPNOBODY0000099", b"<not a registered sender/>", stack.prefix)
+    row = page.locator("#flows-receipts tr[data-kind='CEB604:399']")
+    await expect(row).to_contain_text("CEB604 399 audit concluded")
+    for _ in range(100):  # the page refreshes itself every few seconds
+        if await total(page, "CEB604:399") > before:
+            break
+        await asyncio.sleep(0.2)
+    assert await total(page, "CEB604:399") > before
+    await expect(page.locator("#flows-dead tbody tr[data-reason]").first).to_be_visible(timeout=15_000)
+    await page.screenshot(path=str(screenshots / "flows.png"), full_page=True)
+
+
+async def test_find_a_list_by_invtno_and_follow_its_timeline(page, stack, prepared, screenshots):
+    j, invt = await prepared["inspected"]
+    await sign_in(page, stack)
+    await page.click("nav a[data-page=find]")
+    await page.select_option("#find-key", "invtNo")
+    await page.fill("#find-value", invt)
+    await page.click("#find-form button[type=submit]")
+    await expect(page.locator("#find-results tbody tr")).to_have_count(1)
+    await expect(page.locator("#find-results")).to_contain_text(j.cop_no)
+    timeline = page.locator("#timeline")
+    await expect(timeline.locator("h3").first).to_contain_text(f"List {j.cop_no} 500 held for inspection")
+    # every message, decision and receipt management recorded, receipts named
+    assert await timeline.locator("ol.timeline li").count() >= 6
+    await expect(timeline).to_contain_text("CEB604 399 audit concluded")
+    await expect(timeline).to_contain_text("CEB604 500 held for inspection")
+    await page.screenshot(path=str(screenshots / "find.png"), full_page=True)
+    # an officer sees the personal data the declaration carries
+    await page.click("#timeline details summary")
+    await expect(page.locator("#list-head [data-field=note]")).to_have_text(f"call the seller on {MOBILE}")
+
+    # the registry's admin does not
+    await page.click("#sign-out")
+    await sign_in(page, stack, name="admin-zhao", role="admin")
+    await expect(page.locator("#who")).to_contain_text("personal data masked")
+    await page.click("nav a[data-page=find]")
+    await page.select_option("#find-key", "invtNo")
+    await page.fill("#find-value", invt)
+    await page.click("#find-form button[type=submit]")
+    await expect(page.locator("#list-head [data-field=note]")).to_have_text("call the seller on *******5678")
+    assert MOBILE not in await page.content()
+
+
+async def test_record_an_inspection_result(page, stack, prepared, screenshots):
+    j, _ = await prepared["inspected"]
+    await prepared["cancellation"]  # both queues have work in the screenshot
+    await sign_in(page, stack)
+    await page.click("nav a[data-page=queues]")
+    row = page.locator(f"#inspections tr[data-cop-no='{j.cop_no}']")
+    await expect(row).to_be_visible()
+    await expect(page.locator(f"#applications tr[data-cop-no]").first).to_be_visible()
+    await page.screenshot(path=str(screenshots / "queues.png"), full_page=True)
+    pager = page.locator(".pager[data-queue=inspections]")
+    await expect(pager.locator("span")).to_contain_text("page 1")
+    await expect(pager.locator("[data-step='-1']")).to_be_disabled()
+    await row.locator("input[name=finding]").fill("as declared")
+    await row.locator("button.pass").click()
+    await expect(page.locator("#message")).to_contain_text("800")
+    await expect(row).to_have_count(0)  # the queue refreshed: the task is closed
+    view = await journeys.list_status(stack, j, "800")
+    assert any(h["event"] == "pass inspection" and h["actor"] == "officer-li" for h in view["history"])
+
+
+async def test_approve_a_cancellation_waiting_for_an_officer(page, stack, prepared):
+    j = await prepared["cancellation"]
+    await sign_in(page, stack, name="officer-wang")
+    await page.click("nav a[data-page=queues]")
+    row = page.locator(f"#applications tr[data-cop-no='{j.cop_no}'][data-kind=cancellation]")
+    await row.locator("input[name=note]").fill("goods returned to the seller")
+    await row.locator("button.approve").click()
+    await expect(page.locator("#message")).to_contain_text("cancelled")
+    view = await journeys.list_status(stack, j, "cancelled")
+    assert any(h["actor"] == "officer-wang" for h in view["history"])
+
+
+async def test_a_refused_token_is_said_so_and_asks_to_sign_in_again(page, stack):
+    await sign_in(page, stack, raw_token=token("officer", "officer-li")[:-4] + "AAAA")
+    await expect(page.locator("#message")).to_contain_text(re.compile("401.*token was refused"))
+    await expect(page.locator("#login")).to_be_visible()
+    await expect(page.locator("#page-flows")).to_be_hidden()
