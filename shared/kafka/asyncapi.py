@@ -158,7 +158,9 @@ def build_document() -> dict:
                                "description": "One topic per registered enterprise: every receipt it is owed, once, "
                                               "in order per key, in the format of the message answered. In the "
                                               "secure profile only the principal {dxpId} may read it, in consumer "
-                                              "groups named {dxpId} or {dxpId}.<anything>.",
+                                              "groups named {dxpId} or {dxpId}.<anything>. Receipts are published in "
+                                              "Kafka transactions: read with isolation.level=read_committed, or an "
+                                              "aborted copy may be seen.",
                                "parameters": {"dxpId": {"description": "the enterprise's DXP id"}},
                                "messages": _refs(receipts)},
         "declarations": {"address": topics.DECLARATIONS, "title": "Internal: verified declarations",
