@@ -85,9 +85,11 @@ print(f"MANAGEMENT_RISK_KEY={secrets.token_urlsafe(24)}")
 EOF
         )
     fi
-    local name value
-    while IFS='=' read -r name value; do
-        [[ -n $name && -z ${!name:-} ]] && export "$name=$value"
+    local line name
+    # split at the first '=' only: values such as a Fernet key end in '=' padding
+    while IFS= read -r line; do
+        name=${line%%=*}
+        [[ -n $name && $name != "$line" && -z ${!name:-} ]] && export "$name=${line#*=}"
     done <"$f"
 }
 die() { echo "stack: ERROR: $*" >&2; exit 1; }

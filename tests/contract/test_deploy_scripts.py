@@ -92,3 +92,19 @@ def test_ci_runs_make_test():
     run = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test$", run, re.M)
     assert "docker" not in run.lower().replace("no docker engine", "")
+
+
+def test_stack_keeps_a_secret_that_ends_in_padding_whole(tmp_path):
+    """Fernet keys end in '=': the run dir's secrets.env must be read up to the first '=' only."""
+    import subprocess
+    from pathlib import Path
+
+    stack = Path(__file__).resolve().parents[2] / "deploy" / "stack.sh"
+    (tmp_path / "secrets.env").write_text("CBEC_DATA_KEY=abc=\nCBEC_AUTH_KEY=x==y=\n")
+    load = subprocess.run(["sed", "-n", "/^load_secrets() {/,/^}/p", str(stack)], capture_output=True, text=True,
+                          check=True).stdout
+    assert load.startswith("load_secrets()")
+    out = subprocess.run(["bash", "-c", f'{load}\nRUN_DIR="$1"; load_secrets; echo "$CBEC_DATA_KEY|$CBEC_AUTH_KEY"',
+                          "bash", str(tmp_path)], capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "abc=|x==y="
