@@ -60,12 +60,12 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
                       description="Export lists, master bills, customs decisions, the inspection queue and the "
                                   "applications waiting for an officer.")
 
-    async def act(caller: Principal, action) -> ActionOutcome:
-        operator = caller.name
+    async def run(caller: Principal, action):
+        """An officer's action in one transaction with the receipts it causes; its outcome."""
         async with pool.acquire() as conn:
             try:
                 async with conn.transaction():
-                    cl = declarations.clearance(conn, actor=operator)
+                    cl = declarations.clearance(conn, actor=caller.name)
                     outcome = await action(cl)
                     await add_to_outbox(conn, cl.outgoing)
             except officer.NotFound as err:
@@ -75,7 +75,10 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
             except TransitionRefused as err:
                 raise HTTPException(409, err.reason) from err
         wake()
-        return ActionOutcome(**outcome.__dict__)
+        return outcome
+
+    async def act(caller: Principal, action) -> ActionOutcome:
+        return ActionOutcome(**(await run(caller, action)).__dict__)
 
     @app.get("/health", tags=["service"])
     async def get_health(response: Response) -> dict:
@@ -142,20 +145,6 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
     async def post_refuse(application_id: int, body: Refusal, caller: Principal = officer_only) -> ActionOutcome:
         return await act(caller, lambda cl: officer.refuse(cl, application_id, body.reason))
 
-    async def act_on_summary(operator: str, action) -> dict:
-        async with pool.acquire() as conn:
-            try:
-                async with conn.transaction():
-                    cl = declarations.clearance(conn, actor=operator)
-                    outcome = await action(cl)
-                    await add_to_outbox(conn, cl.outgoing)
-            except officer.NotFound as err:
-                raise HTTPException(404, str(err)) from err
-            except officer.ActionRefused as err:
-                raise HTTPException(409, str(err)) from err
-        wake()
-        return outcome
-
     @app.get("/summaries", tags=["summaries"], summary="Summary applications (CEB701) waiting for customs")
     async def get_summaries(limit: int = Query(100, le=1000), caller: Principal = reader) -> list[dict]:
         async with pool.acquire() as conn:
@@ -174,12 +163,12 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
     async def post_conclude_summary(sum_no: str, body: SummaryConclusion | None = None,
                                     caller: Principal = officer_only) -> dict:
         body = body or SummaryConclusion()
-        return await act_on_summary(caller.name, lambda cl: summaries.conclude(
+        return await run(caller, lambda cl: summaries.conclude(
             cl, sum_no, dec_state=body.decState, entry_id=body.entryId, note=body.note))
 
     @app.post("/summaries/{sum_no}/refuse", tags=["summaries"], summary="Customs refuses a summary: CEB702 100")
     async def post_refuse_summary(sum_no: str, body: Refusal, caller: Principal = officer_only) -> dict:
-        return await act_on_summary(caller.name, lambda cl: summaries.refuse(cl, sum_no, body.reason))
+        return await run(caller, lambda cl: summaries.refuse(cl, sum_no, body.reason))
 
     @app.get("/risk-rules", tags=["risk"], summary="The risk rules in force (edit the file named by MANAGEMENT_RISK_RULES)")
     async def get_risk_rules(caller: Principal = reader) -> dict:
