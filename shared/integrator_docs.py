@@ -7,6 +7,8 @@ Everything is built from the package (no CDN, no file outside it), once, on firs
 """
 from __future__ import annotations
 
+from typing import Any
+
 import functools
 import html
 import json
@@ -23,7 +25,7 @@ _XSD_FILES = ("ceb-export-202205.xsd", "ceb-import-202205.xsd", "ceb-terminal-20
 
 
 @functools.cache
-def _document() -> dict:
+def _document() -> dict[str, Any]:
     return build_document()
 
 
@@ -31,7 +33,7 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _headers_table(message: dict) -> str:
+def _headers_table(message: dict[str, Any]) -> str:
     props = message.get("headers", {}).get("properties", {})
     if not props:
         return ""
@@ -40,7 +42,7 @@ def _headers_table(message: dict) -> str:
     return f"<table><tr><th>header</th><th>meaning</th></tr>{rows}</table>"
 
 
-def _payload(message: dict, schemas: dict) -> str:
+def _payload(message: dict[str, Any], schemas: dict[str, Any]) -> str:
     payload = message.get("payload", {})
     ref = payload.get("$ref", "")
     if ref.startswith("#/components/schemas/"):
@@ -56,7 +58,7 @@ def _payload(message: dict, schemas: dict) -> str:
     return f"<p>payload: {_e(payload.get('description', payload.get('type', '')))}</p>"
 
 
-def render_asyncapi_html(document: dict) -> str:
+def render_asyncapi_html(document: dict[str, Any]) -> str:
     """A self-contained page of the AsyncAPI document: channels, operations, every message."""
     schemas = document["components"]["schemas"]
     messages = document["components"]["messages"]
@@ -112,7 +114,7 @@ def add_integrator_docs(app: FastAPI) -> None:
         return HTMLResponse(_page())
 
     @app.get("/schemas/", tags=["contract"], summary="The schemas an integrator validates against")
-    async def get_schemas() -> dict:
+    async def get_schemas() -> dict[str, Any]:
         return {"edition": EDITION,
                 "xsd": [f"/schemas/{EDITION}/xsd/{f}" for f in _XSD_FILES],
                 "json": [f"/schemas/{EDITION}/json/{root}.schema.json" for root in all_roots()]}

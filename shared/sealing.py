@@ -8,7 +8,14 @@ what was stored before it, and a sealed value never passes for a plain one.
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 from cryptography.fernet import Fernet, InvalidToken
+
+
+class _SealingSettings(Protocol):
+    profile: str
+    data_key: str
 
 SEALED = "fernet:"
 PLAIN = "plain:"
@@ -26,7 +33,7 @@ class Sealer:
             raise ValueError(f"CBEC_DATA_KEY is not a Fernet key (32 url-safe base64 bytes): {exc}") from None
 
     @classmethod
-    def from_settings(cls, settings) -> "Sealer":
+    def from_settings(cls, settings: _SealingSettings) -> "Sealer":
         if settings.profile == "secure" and not settings.data_key:
             raise ValueError("CBEC_PROFILE=secure needs CBEC_DATA_KEY (a Fernet key) to keep secrets encrypted")
         return cls(settings.data_key)

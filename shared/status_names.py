@@ -66,7 +66,7 @@ def kind_name(kind: str) -> str:
     return " ".join(part for part in (message_type, status, status_name(message_type, status)) if part)
 
 
-def names_table() -> dict:
+def names_table() -> dict[str, object]:
     """The whole table as the console serves it to the browser."""
     return {
         "receiptTypes": {code: receipt_type_name(code) for code in RECEIPT_SPECS},

@@ -15,7 +15,7 @@ SHARED_PACKAGE = "shared.db.migrations"
 
 def _scripts(package: str, prefix: str) -> list[tuple[str, str]]:
     files = sorted(
-        f for f in resources.files(package).iterdir() if f.name.endswith(".sql")
+        (f for f in resources.files(package).iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
     )
     return [(f"{prefix}{f.name[:-4]}", f.read_text(encoding="utf-8")) for f in files]
 

@@ -69,7 +69,7 @@ class Acl:
     principal: str
     operation: int
 
-    def binding(self) -> tuple:
+    def binding(self) -> tuple[object, ...]:
         return (self.resource_type, self.name, self.pattern, self.principal, "*", self.operation, ALLOW)
 
 

@@ -55,7 +55,8 @@ def _moment(layout: str) -> Callable[[str], bool]:
     def is_real(value: str) -> bool:
         if len(value) == width and value.isascii() and value.isdigit():
             try:
-                datetime(*(int(value[a:b]) for a, b in fields))
+                parts = [int(value[a:b]) for a, b in fields] + [0, 0, 0]
+                datetime(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5])
                 return True
             except ValueError:
                 pass
@@ -74,22 +75,23 @@ def enum(*values: str) -> FieldFormat:
 
 
 TEXT = FieldFormat("text", "text")
+# USCC (GB 32100): 18 characters from digits and upper-case letters without I, O, S, V, Z
+_PARTY_CODE_RE = re.compile(r"[0-9A-Z]{10}|[0-9A-HJ-NP-RTUWXY]{18}")
 PARTY_CODE = FieldFormat(
     "party_code",
     "a 10-character customs registration code or an 18-character unified social credit code "
     "(digits and upper-case letters)",
-    # USCC (GB 32100): 18 characters from digits and upper-case letters without I, O, S, V, Z
-    re.compile(r"[0-9A-Z]{10}|[0-9A-HJ-NP-RTUWXY]{18}"),
+    _PARTY_CODE_RE,
 )
 # the text: an overseas platform that has no code fills ebpCode with 无 ("none")
 EBP_CODE = FieldFormat(
     "ebp_code", PARTY_CODE.expected + ", or 无 for an overseas platform without one",
-    re.compile(PARTY_CODE.pattern.pattern + "|无"),
+    re.compile(_PARTY_CODE_RE.pattern + "|无"),
 )
 # the text: a producer not registered with customs fills ownerCode with NO
 OWNER_CODE = FieldFormat(
     "owner_code", PARTY_CODE.expected + ", or NO for a producer not registered with customs",
-    re.compile(PARTY_CODE.pattern.pattern + "|NO"),
+    re.compile(_PARTY_CODE_RE.pattern + "|NO"),
 )
 CUSTOMS_CODE = FieldFormat(
     "customs_code", "a 4-digit customs or port code", re.compile(r"[0-9]{4}")

@@ -11,6 +11,8 @@ any value, not read) are taken as the XML form's.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import re
 from decimal import Decimal
@@ -118,7 +120,7 @@ def _decode(data: object) -> CebMessage:
         raise err.in_context(message_type=message_type, guid=guid, format="json") from None
 
 
-def single_root(data: object) -> tuple[str, dict]:
+def single_root(data: object) -> tuple[str, dict[str, Any]]:
     """The root element's name and body: ``{"CEB603Message": {...}}``."""
     if not isinstance(data, dict) or len(data) != 1:
         raise FormatError(
@@ -133,7 +135,7 @@ def single_root(data: object) -> tuple[str, dict]:
     return name, body
 
 
-def _message(spec: MessageSpec, body: dict) -> CebMessage:
+def _message(spec: MessageSpec, body: dict[str, Any]) -> CebMessage:
     doc_spec = spec.document
     documents: list[Document] = []
     base: dict[str, str] = {}
@@ -187,18 +189,18 @@ def _message(spec: MessageSpec, body: dict) -> CebMessage:
     )
 
 
-def _extension(obj: dict) -> dict[str, str]:
+def _extension(obj: dict[str, Any]) -> dict[str, str]:
     fields = {key: value for key, value in obj.items() if key != "Message"}
     if "Message" not in obj:
         raise FormatError(MISSING_REQUIRED, "ExtendMessage/Message is required")
     return read_fields(fields, EXTEND_MESSAGE.head_index, "ExtendMessage")
 
 
-def _document(part: dict, spec: DocumentSpec, number: int) -> Document:
+def _document(part: dict[str, Any], spec: DocumentSpec, number: int) -> Document:
     path = f"{spec.name}[{number}]"
     if spec.head is None:
-        head = read_fields(part, spec.head_index, path)
-        return Document.model_construct(name=spec.name, head=head, items=[])
+        flat = read_fields(part, spec.head_index, path)
+        return Document.model_construct(name=spec.name, head=flat, items=[])
     head: dict[str, str] | None = None
     items: list[dict[str, str]] = []
     for key, value in part.items():
@@ -218,7 +220,7 @@ def _document(part: dict, spec: DocumentSpec, number: int) -> Document:
     return Document.model_construct(name=spec.name, head=head or {}, items=items)
 
 
-def read_fields(obj: dict, index: dict, path: str) -> dict[str, str]:
+def read_fields(obj: dict[str, Any], index: dict[str, Any], path: str) -> dict[str, str]:
     """Field values of one JSON object, as strings; strict about names (``index``: spec index)."""
     values = {}
     for key, value in obj.items():
@@ -247,7 +249,7 @@ def scalar(value: object, path: str) -> str:
     raise FormatError(MALFORMED_STRUCTURE, f"{path} is an object or array; expected a string")
 
 
-def as_objects(value: object, path: str) -> list[dict]:
+def as_objects(value: object, path: str) -> list[dict[str, Any]]:
     """A repeated element: an array of objects, or a single object standing for one."""
     if isinstance(value, dict):
         return [value]
@@ -256,7 +258,7 @@ def as_objects(value: object, path: str) -> list[dict]:
     raise FormatError(MALFORMED_STRUCTURE, f"{path} must be an object or an array of objects")
 
 
-def single_object(value: object, path: str) -> dict:
+def single_object(value: object, path: str) -> dict[str, Any]:
     """A singleton element: an object (or an array holding exactly one)."""
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
@@ -265,7 +267,7 @@ def single_object(value: object, path: str) -> dict:
     raise FormatError(MALFORMED_STRUCTURE, f"{path} must be one object")
 
 
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()

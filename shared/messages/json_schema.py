@@ -9,6 +9,8 @@ rewrites them; a test fails when they are stale).
 """
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import sys
 from pathlib import Path
@@ -20,8 +22,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_BASE = f"urn:cbec-clearance:schemas:{EDITION}:json:"
 
 
-def _value(facets: Facets, title: str) -> dict:
-    schema: dict = {"title": title} if title else {}
+def _value(facets: Facets, title: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"title": title} if title else {}
     if facets.base in ("decimal", "int"):
         integer = facets.total_digits - (facets.fraction_digits or 0) if facets.total_digits else None
         whole = f"[0-9]{{1,{integer}}}" if integer else "[0-9]+"
@@ -41,10 +43,10 @@ def _value(facets: Facets, title: str) -> dict:
     return schema
 
 
-def _node(e: Element) -> dict:
+def _node(e: Element) -> dict[str, Any]:
     if e.namespace == "ds" or e.any_content:
         return {"title": e.title, "description": "any content (XML-DSig signature, or custom data)"}
-    if e.simple:
+    if e.facets is not None:  # simple
         return _value(e.facets, e.title)
     properties = {a.name: _value(a.facets, a.title) for a in e.attributes}
     properties.update({c.name: _occurrence(c) for c in e.children})
@@ -55,17 +57,17 @@ def _node(e: Element) -> dict:
     return schema
 
 
-def _occurrence(e: Element) -> dict:
+def _occurrence(e: Element) -> dict[str, Any]:
     node = _node(e)
     if not e.repeated:
         return node
-    array: dict = {"type": "array", "items": node, "minItems": max(e.min_occurs, 1 if e.required else 0)}
+    array: dict[str, Any] = {"type": "array", "items": node, "minItems": max(e.min_occurs, 1 if e.required else 0)}
     if e.max_occurs != UNBOUNDED:
         array["maxItems"] = e.max_occurs
     return array
 
 
-def schema_for(root: str) -> dict:
+def schema_for(root: str) -> dict[str, Any]:
     """The JSON Schema of the JSON twin of ``root`` (``"CEB603Message"``, ``"CEB900Message"`` …)."""
     decl = element(root, "import" if root == "CEB900Message" else "export")
     return {

@@ -14,7 +14,9 @@ _LEADING = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 
 def first_significant(raw: bytes) -> int:
     """Offset of the first byte after an optional UTF-8 BOM and whitespace."""
-    return _LEADING.match(raw).end()
+    leading = _LEADING.match(raw)
+    assert leading is not None  # the pattern matches the empty string
+    return leading.end()
 
 
 def check_bounds(raw: bytes, max_bytes: int, fmt: WireFormat) -> int:

@@ -7,6 +7,9 @@ variant on purpose. A signature cannot be reproduced: the output is unsigned.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import json
 
 from shared.messages.catalogue import (
@@ -14,6 +17,7 @@ from shared.messages.catalogue import (
     BASE_TRANSFER,
     EXTEND_MESSAGE,
     DocumentSpec,
+    FieldSpec,
     spec_for,
 )
 from shared.messages.model import CebMessage, Document, Format
@@ -39,7 +43,7 @@ def ordered(names: tuple[str, ...] | list[str], values: dict[str, str]) -> list[
     return known + [name for name in values if name not in listed]
 
 
-def _names(fields) -> tuple[str, ...]:
+def _names(fields: Iterable[FieldSpec]) -> tuple[str, ...]:
     return tuple(spec.name for spec in fields)
 
 
@@ -49,7 +53,7 @@ def _xml(message: CebMessage, root: str, doc_spec: DocumentSpec, pretty: bool) -
     out.root(root, message.guid, message.version)
     for document in message.documents:
         out.start(document.name)
-        if doc_spec.flat:
+        if doc_spec.head is None or doc_spec.item is None:  # flat
             out.fields(ordered(head_names, document.head), document.head)
         else:
             out.start(doc_spec.head)
@@ -79,7 +83,7 @@ def _xml(message: CebMessage, root: str, doc_spec: DocumentSpec, pretty: bool) -
 
 def _json(message: CebMessage, root: str, doc_spec: DocumentSpec, pretty: bool) -> bytes:
     body: dict[str, object] = {"guid": message.guid, "version": message.version}
-    documents: dict[str, list[dict]] = {}
+    documents: dict[str, list[dict[str, Any]]] = {}
     for document in message.documents:
         documents.setdefault(document.name, []).append(_json_document(document, doc_spec))
     body.update(documents)
@@ -91,10 +95,10 @@ def _json(message: CebMessage, root: str, doc_spec: DocumentSpec, pretty: bool) 
     return dump_json({root: body}, pretty)
 
 
-def _json_document(document: Document, doc_spec: DocumentSpec) -> dict:
+def _json_document(document: Document, doc_spec: DocumentSpec) -> dict[str, Any]:
     head_names = _names(doc_spec.head_fields)
     head = {name: document.head[name] for name in ordered(head_names, document.head)}
-    if doc_spec.flat:
+    if doc_spec.head is None or doc_spec.item is None:  # flat
         return head
     item_names = _names(doc_spec.item_fields)
     items = [{name: item[name] for name in ordered(item_names, item)} for item in document.items]

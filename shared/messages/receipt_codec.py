@@ -20,6 +20,10 @@ customs' own samples, which hold up to 100 receipt elements: the first is ``fiel
 """
 from __future__ import annotations
 
+from typing import Any
+
+from lxml import etree
+
 from shared.messages.catalogue import ReceiptSpec, message_type_of, receipt_spec_for
 from shared.messages.catalogue import RECEIPT_SPECS, receipt_spec_for_root
 from shared.messages.decoding import detect_format
@@ -85,7 +89,8 @@ def encode_receipt(receipt: Receipt, fmt: Format, *, pretty: bool = False) -> by
         out.end(spec.root)
         return out.to_bytes()
     if fmt == "json":
-        objects = [{name: fields.get(name, "") for name in _written(spec, fields)} for fields in elements]
+        objects: list[dict[str, Any]] = [
+            {name: fields.get(name, "") for name in _written(spec, fields)} for fields in elements]
         if spec.wrapper:
             objects = [{spec.element: obj} for obj in objects]
         body = {"guid": receipt.guid, "version": "1.0",
@@ -120,7 +125,7 @@ def _from_xml(raw: bytes, max_bytes: int, *, enveloped: bool = False) -> Receipt
         raise err.in_context(message_type=message_type, guid=guid, format="xml") from None
 
 
-def _xml_element(child, spec: ReceiptSpec) -> dict[str, str]:
+def _xml_element(child: etree._Element, spec: ReceiptSpec) -> dict[str, str]:
     if not spec.wrapper:
         return read_xml_fields(child, FIELD_TAGS[spec.element], spec.element)
     # a headed receipt (CEB792): its head, then the list items the platform does not read
@@ -133,7 +138,7 @@ def _xml_element(child, spec: ReceiptSpec) -> dict[str, str]:
 
 def _from_json(raw: bytes, max_bytes: int) -> Receipt:
     root_name, body = single_root(load_json(raw, max_bytes=max_bytes))
-    guid = body.get("guid") if isinstance(body.get("guid"), str) else ""
+    guid = body["guid"] if isinstance(body.get("guid"), str) else ""
     try:
         spec = _spec(root_name)
         elements: list[dict[str, str]] = []
@@ -152,7 +157,7 @@ def _from_json(raw: bytes, max_bytes: int) -> Receipt:
         raise err.in_context(message_type=message_type, guid=guid, format="json") from None
 
 
-def _json_wrapped(obj: dict, spec: ReceiptSpec, index: dict) -> dict[str, str]:
+def _json_wrapped(obj: dict[str, Any], spec: ReceiptSpec, index: dict[str, Any]) -> dict[str, str]:
     if spec.element not in obj or set(obj) - {spec.element, f"{spec.wrapper}List"}:
         raise FormatError(MALFORMED_STRUCTURE, f"{spec.wrapper} must hold one {spec.element}")
     return read_json_fields(single_object(obj[spec.element], spec.element), index, spec.element)
@@ -165,7 +170,7 @@ def _spec(root_name: str) -> ReceiptSpec:
     return spec
 
 
-def _objects(value: object, key: str) -> list[dict]:
+def _objects(value: object, key: str) -> list[dict[str, Any]]:
     if isinstance(value, list) and 1 < len(value) <= MAX_ELEMENTS:
         return [single_object([obj], key) for obj in value]
     return [single_object(value, key)]

@@ -69,7 +69,7 @@ def envelope(data: bytes, info: DxpTransInfo) -> bytes:
 
 
 def is_envelope(root: etree._Element) -> bool:
-    return root.tag == ENVELOPE_TAG
+    return bool(root.tag == ENVELOPE_TAG)
 
 
 def open_envelope(root: etree._Element) -> tuple[DxpTransInfo, bytes]:
@@ -111,7 +111,7 @@ def _trans_info(element: etree._Element) -> DxpTransInfo:
             raise _unexpected(
                 child, "DxpMsg/TransInfo", "CopMsgId, SenderId, ReceiverIds, CreatTime, MsgType"
             )
-    return DxpTransInfo(**values)
+    return DxpTransInfo.model_validate(values)
 
 
 def _data(element: etree._Element) -> bytes:

@@ -11,6 +11,8 @@ what it has just read.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from shared.messages.catalogue import (
@@ -65,7 +67,7 @@ def _all_field_tags() -> dict[str, dict[str, str]]:
     }
     for spec in MESSAGE_SPECS.values():
         doc = spec.document
-        if doc.flat:
+        if doc.head is None or doc.item is None:  # flat
             tags[doc.name] = field_tags(doc.head_fields)
         else:
             tags[doc.head] = field_tags(doc.head_fields)
@@ -223,13 +225,13 @@ def _extension(element: etree._Element) -> dict[str, str]:
 
 def _document(element: etree._Element, spec: DocumentSpec, number: int) -> Document:
     path = f"{spec.name}[{number}]"
-    if spec.head is None:
-        head = read_fields(element, FIELD_TAGS[spec.name], path)
-        return Document.model_construct(name=spec.name, head=head, items=[])
+    if spec.head is None or spec.item is None:  # flat
+        flat = read_fields(element, FIELD_TAGS[spec.name], path)
+        return Document.model_construct(name=spec.name, head=flat, items=[])
     _no_text(element.text, path)
     head_tag, item_tag = CEB + spec.head, CEB + spec.item
     head_tags, item_tags = FIELD_TAGS[spec.head], FIELD_TAGS[spec.item]
-    head = None
+    head: dict[str, str] | None = None
     items: list[dict[str, str]] = []
     for part in element:
         tag = part.tag
@@ -272,7 +274,7 @@ def read_fields(element: etree._Element, tags: dict[str, str], path: str) -> dic
     return values
 
 
-def _misplaced(name: str, seen: dict, tags: dict[str, str], path: str) -> FormatError:
+def _misplaced(name: str, seen: dict[str, Any], tags: dict[str, str], path: str) -> FormatError:
     order = list(tags.values())
     after = next(other for other in seen if order.index(other) > order.index(name))
     return FormatError(
@@ -281,7 +283,7 @@ def _misplaced(name: str, seen: dict, tags: dict[str, str], path: str) -> Format
     )
 
 
-def _bad_field(field: etree._Element, name: str | None, seen: dict, path: str) -> FormatError:
+def _bad_field(field: etree._Element, name: str | None, seen: dict[str, Any], path: str) -> FormatError:
     depth = path.count("/") + 3  # of the field elements; the root is 1
     if name is None:
         return unexpected(field, path, depth, "a field the catalogue lists for it")

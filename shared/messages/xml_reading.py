@@ -91,7 +91,9 @@ def _scan_prolog(raw: bytes, pos: int) -> bytes | None:
     encoding = None
     first = True
     while True:
-        pos = _SPACE.match(raw, pos).end()
+        space = _SPACE.match(raw, pos)
+        assert space is not None  # the pattern matches the empty string
+        pos = space.end()
         if raw.startswith(b"<?", pos):
             end = raw.find(b"?>", pos)
             if end < 0:

@@ -65,7 +65,8 @@ class Enterprise(BaseModel):
             raise ValueError("certificate must hold an SM2 or RSA public key (SM2-SM3 or RSA signatures)")
         return v.strip() + "\n"
 
-    @computed_field(description="the certificate's number (serial, lower-case hex): KeyName of signatures")
+    @computed_field(  # type: ignore[prop-decorator]  # pydantic's computed_field, as its docs write it
+        description="the certificate's number (serial, lower-case hex): KeyName of signatures")
     @property
     def certificateNumber(self) -> str | None:
         return certificate_number(load_certificate(self.certificate)) if self.certificate else None

@@ -83,9 +83,10 @@ def order_total(message: CebMessage, ctx: Context) -> list[Problem]:
     for _, path, doc in documents(message):
         value = dec(doc.get("goodsValue"))
         totals = [dec(item.get("totalPrice", "")) for item in doc.items]
-        if value is None or any(t is None for t in totals):
+        known = [t for t in totals if t is not None]
+        if value is None or len(known) != len(totals):
             continue
-        total = sum(totals, Decimal(0)).quantize(CENT)
+        total = sum(known, Decimal(0)).quantize(CENT)
         if value.quantize(CENT) != total:
             out.append(Problem("2108", f"{path}/goodsValue",
                                f"{doc.get('goodsValue')} is not the sum of the items' totalPrice {total}"))

@@ -14,25 +14,27 @@ that does not exist yet.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 from collections.abc import Callable, Iterable
 
 from shared.messages.model import Document
 
 
-def _order(h: dict) -> str:
+def _order(h: dict[str, Any]) -> str:
     return f"order|{h.get('ebpCode', '')}|{h.get('orderNo', '')}"
 
 
-def _waybill(h: dict) -> str:
+def _waybill(h: dict[str, Any]) -> str:
     return f"waybill|{h.get('logisticsCode', '')}|{h.get('logisticsNo', '')}"
 
 
-def _list(h: dict) -> str:
+def _list(h: dict[str, Any]) -> str:
     return f"list|{h.get('agentCode', '')}|{h.get('copNo', '')}"
 
 
-def _bill(h: dict) -> str:
+def _bill(h: dict[str, Any]) -> str:
     return f"bill|{h.get('billNo', '')}"
 
 

@@ -3,6 +3,8 @@ earlier returns of that list took back (standard 202205 §2.17.4). Pure: the cal
 and the earlier returns."""
 from __future__ import annotations
 
+from typing import Any
+
 from decimal import Decimal, InvalidOperation
 
 from shared.receipts import info
@@ -20,8 +22,8 @@ def _dec(value: str) -> Decimal:
         return Decimal(0)
 
 
-def return_problems(head: dict, items: list[dict], list_head: dict, list_items: list[dict],
-                    earlier_items: list[list[dict]]) -> list[str]:
+def return_problems(head: dict[str, Any], items: list[dict[str, Any]], list_head: dict[str, Any], list_items: list[dict[str, Any]],
+                    earlier_items: list[list[dict[str, Any]]]) -> list[str]:
     """Each disagreement as a returnInfo part; [] when the return may be stored."""
     out = []
     for name in ("ebpCode", "ebcCode"):

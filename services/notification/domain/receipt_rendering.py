@@ -30,7 +30,7 @@ from itertools import repeat
 from shared.messages import RECEIPT_SPECS, encode_receipt
 from shared.messages.catalogue import CEB_NAMESPACE
 from shared.messages.receipt_codec import OMITTED_WHEN_EMPTY
-from shared.messages.model import Receipt
+from shared.messages.model import Format, Receipt
 from shared.messages.transport import DxpTransInfo, envelope
 from shared.messages.xml_writing import DECLARATION
 from shared.receipts import fitted
@@ -95,7 +95,7 @@ def _template(message_type: str) -> _Template | None:
     )
 
 
-def render_unsigned(message_type: str, guid: str, fields: dict[str, str], fmt: str) -> bytes:
+def render_unsigned(message_type: str, guid: str, fields: dict[str, str], fmt: Format) -> bytes:
     """``encode_receipt(Receipt(message_type, guid, fields), fmt)``, byte for byte, faster."""
     t = _template(message_type)
     if t is not None and type(guid) is str and t.known.issuperset(fields):
@@ -142,7 +142,7 @@ class ReceiptRenderer:
         """Whether an XML receipt's bytes depend on its recipient (its envelope names it)."""
         return self.signer is not None
 
-    def render(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: str,
+    def render(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: Format,
                recipient: str = "") -> bytes:
         guid = str(receipt_id).upper()
         t = _template(message_type)

@@ -19,7 +19,7 @@ class RetrySchedule:
 
     def ceiling(self, attempts: int) -> float:
         """The longest wait after the ``attempts``-th failure."""
-        return min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1))
+        return float(min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1)))
 
     def delay_after(self, attempts: int, rng: random.Random | None = None) -> float | None:
         """Seconds to wait after ``attempts`` failed attempts, or ``None``: park the delivery."""

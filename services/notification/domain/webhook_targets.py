@@ -48,7 +48,7 @@ class TargetPolicy:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise RefusedTarget(f"webhook host {host!r} does not resolve ({exc.strerror})") from None
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         for address in addresses:
             why = self.refusal(address)
             if why is not None:

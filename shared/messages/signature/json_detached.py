@@ -5,6 +5,8 @@ the RFC 8785 canonical form of the message without that member. Every value must
 """
 from __future__ import annotations
 
+from typing import Any
+
 import base64
 import json
 from datetime import datetime
@@ -46,7 +48,7 @@ def canonical_json(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _split(raw: bytes) -> tuple[dict, str, dict, object]:
+def _split(raw: bytes) -> tuple[dict[str, Any], str, dict[str, Any], object]:
     data = json.loads(raw.decode("utf-8-sig"))
     ((root, body),) = data.items()
     signature = body.get("Signature")
@@ -83,7 +85,7 @@ def verify_json(raw: bytes, certificate: x509.Certificate | None, *, now: dateti
     digest_value = b64(signature["digestValue"], f"{path}/digestValue", Step.DIGEST)
     value = b64(signature["signatureValue"], f"{path}/signatureValue", Step.SIGNATURE_VALUE)
     key_name = signature["keyName"].strip()
-    check_certificate(certificate, key_name, None, now)
+    certificate = check_certificate(certificate, key_name, None, now)
     canonical = canonical_json(unsigned)
     computed = digest(JSON_ALGORITHMS[algorithm].digest, canonical)
     if computed != digest_value:

@@ -14,6 +14,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from asn1crypto import keys, pem
 from asn1crypto import x509 as asn1_x509
@@ -63,7 +64,7 @@ class Sm2PrivateKey:
     public: bytes  # x || y, 64 bytes
 
 
-def _is_sm2(parameters) -> bool:
+def _is_sm2(parameters: Any) -> bool:
     return parameters is not None and parameters.name == "named" and parameters.chosen.dotted == SM2_CURVE
 
 

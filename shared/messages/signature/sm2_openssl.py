@@ -18,7 +18,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from asn1crypto.algos import DSASignature
 
@@ -74,6 +76,10 @@ class Libcrypto:
         if not self.sm3:
             raise OSError("libcrypto has no SM3")
 
+    def __getattr__(self, name: str) -> Any:
+        """Only for the type checker: the functions above are bound by name at run time."""
+        raise AttributeError(name)
+
     def _d2i(self, der: bytes, private: bool) -> "Key | None":
         cursor = ctypes.c_char_p(der)
         if private:
@@ -116,7 +122,7 @@ class Libcrypto:
         try:
             if self.EVP_DigestVerifyInit(md, None, self.sm3, None, key.pointer) != 1:
                 raise OSError("OpenSSL could not start an SM2-SM3 verification")
-            return self.EVP_DigestVerify(md, value_der, len(value_der), data, len(data)) == 1
+            return bool(self.EVP_DigestVerify(md, value_der, len(value_der), data, len(data)) == 1)
         finally:
             self._free(md, pkey_ctx)
 
@@ -186,7 +192,7 @@ class OpenSslSm2:
         return self.lib.verify(key, signer_id, DSASignature({"r": r, "s": s}).dump(), data)
 
 
-def _libraries():
+def _libraries() -> Iterator[str]:
     yield from ("libcrypto.so.3", "libcrypto.3.dylib")
     found = ctypes.util.find_library("crypto")  # runs ldconfig: only when the usual names are not there
     if found:

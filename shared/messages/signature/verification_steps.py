@@ -78,7 +78,8 @@ ALGORITHMS = {a.name: a for a in (
     Algorithm("rsa-sha256", "rsa", "sha256"),
     Algorithm("rsa-sha512", "rsa", "sha512"),
 )}
-_RSA_HASHES = {"sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
+_RSA_HASHES: dict[str, type[hashes.SHA1 | hashes.SHA256 | hashes.SHA512]] = {
+    "sha1": hashes.SHA1, "sha256": hashes.SHA256, "sha512": hashes.SHA512}
 
 SigningKey = rsa.RSAPrivateKey | sm2.Sm2PrivateKey
 
@@ -94,12 +95,12 @@ def private_key(key_pem: bytes) -> SigningKey:
     if key is not None:
         return key
     try:
-        key = serialization.load_pem_private_key(key_pem, password=None)
+        loaded = serialization.load_pem_private_key(key_pem, password=None)
     except UnsupportedAlgorithm as exc:
         raise ValueError(f"only RSA and SM2 keys are supported: {exc}") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
+    if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError("only RSA and SM2 keys are supported")
-    return key
+    return loaded
 
 
 def default_algorithm(key: SigningKey) -> str:
@@ -125,7 +126,8 @@ def b64(text: str | None, path: str, step: Step) -> bytes:
 
 
 def check_certificate(certificate: x509.Certificate | None, key_name: str, embedded: bytes | None,
-                       now: datetime | None) -> None:
+                       now: datetime | None) -> x509.Certificate:
+    """The registered certificate, when it is the one the signature names and is valid ``now``."""
     path = "Signature/KeyInfo/KeyName"
     if certificate is None:
         raise SignatureError(Step.UNKNOWN_CERTIFICATE, path,
@@ -149,6 +151,7 @@ def check_certificate(certificate: x509.Certificate | None, key_name: str, embed
     if now < certificate.not_valid_before_utc:
         raise SignatureError(Step.EXPIRED_CERTIFICATE, path,
                              f"certificate {number} is not valid before {certificate.not_valid_before_utc.isoformat()}")
+    return certificate
 
 
 def check_value(certificate: x509.Certificate, value: bytes, signed: bytes, algorithm: Algorithm,

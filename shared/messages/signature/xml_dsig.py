@@ -67,9 +67,9 @@ def _parser() -> etree.XMLParser:
                            remove_comments=False, remove_pis=False, collect_ids=False)
 
 
-def _c14n(node, algorithm: str) -> bytes:
+def _c14n(node: etree._Element | etree._ElementTree, algorithm: str) -> bytes:
     exclusive, comments = CANONICALISATIONS[algorithm]
-    return etree.tostring(node, method="c14n", exclusive=exclusive, with_comments=comments)
+    return bytes(etree.tostring(node, method="c14n", exclusive=exclusive, with_comments=comments))
 
 
 def _remove_keeping_tail(element: etree._Element) -> None:
@@ -116,7 +116,7 @@ def sign_xml(xml: bytes, key_pem: bytes, *, key_name: str, algorithm: str | None
         x509_data = etree.SubElement(key_info, _DS + "X509Data")
         etree.SubElement(x509_data, _DS + "X509Certificate").text = base64.b64encode(
             certificate.public_bytes(serialization.Encoding.DER)).decode()
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
 
 
 def _one(parent: etree._Element, name: str, path: str) -> etree._Element:
@@ -182,7 +182,7 @@ def verify_xml(xml: bytes, certificate: x509.Certificate | None, *, now: datetim
     signature_value = b64(_one(signature, "SignatureValue", "Signature").text, "Signature/SignatureValue",
                            Step.SIGNATURE_VALUE)
     key_name, embedded = _key_info(signature)
-    check_certificate(certificate, key_name, embedded, now)
+    certificate = check_certificate(certificate, key_name, embedded, now)
     try:
         signed_bytes = _c14n(signed_info, c14n)
     except (etree.C14NError, ValueError) as exc:
