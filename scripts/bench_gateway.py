@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.unit.g
 from services.cli.journey import DEMO_ENTERPRISES, sample  # noqa: E402
 from services.gateway.domain.enterprise import Enterprise
 from services.gateway.domain.signature_check import signature_problem
-from services.gateway.domain.verification import Context, verify
+from services.gateway.domain.checking import Context
+from services.gateway.domain.verification import verify
 from shared.messages import check_fields, decode_message, encode_message
 from shared.messages.model import CebMessage
 from shared.messages.signature import certificate_number, load_certificate, sign_json, sign_xml

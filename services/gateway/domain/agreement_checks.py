@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from shared.messages.model import CebMessage
 
-from .verification import Context, Problem, dec, documents
+from .checking import Context, Problem, dec, documents
 
 CENT = Decimal("0.01")
 

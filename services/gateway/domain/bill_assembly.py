@@ -5,7 +5,7 @@ from __future__ import annotations
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage, Document
 
-from .verification import Problem, head_path
+from .checking import Problem, head_path
 
 # head fields every part of one bill must agree on
 SHARED_HEAD_FIELDS = ("msgCount", "customsCode", "billNo", "appType", "trafMode", "logisticsCode",

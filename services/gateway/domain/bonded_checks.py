@@ -6,7 +6,7 @@ from shared.messages.catalogue import spec_for
 from shared.messages.field_formats import PARTY_CODE
 from shared.messages.model import CebMessage
 
-from .verification import Context, Problem, documents, item_path
+from .checking import Context, Problem, documents, item_path
 
 # tradeMode of a special-zone (bonded) export: 1210, and 1239 handled alike
 BONDED_TRADE_MODES = frozenset({"1210", "1239"})

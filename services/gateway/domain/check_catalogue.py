@@ -1,241 +1,42 @@
-"""The catalogue of the preliminary logical verification: every check, its code, what it means,
-which messages it applies to, an example of its returnInfo. ``docs/verification.md`` is rendered
-from this table (``python -m services.gateway.entrypoints.verification_doc``) and a test keeps the
-two equal. Format errors (CEB900, codes 9xxx) are the codec's: ``shared.messages.errors``.
+"""The gateway's checks, bound to their codes: which function makes which check of the one table of
+return codes (:mod:`shared.return_codes`), in the order they run. Codes of the table without a
+function here are answered elsewhere in the pipeline (signature, parts, guid) or by management.
 """
 from __future__ import annotations
+
+from shared.return_codes import RETURN_CODES
 
 from . import agreement_checks as agree
 from . import bonded_checks as bonded
 from . import document_checks as docs
 from . import goods_checks as goods
 from . import sender_checks as sender
-from .verification import Check
+from .checking import Check, Run
 
-ALL = frozenset({"CEB303", "CEB403", "CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB509",
-                 "CEB213", "CEB215", "CEB701"})
-HEADED = frozenset({"CEB303", "CEB603", "CEB607", "CEB507", "CEB509"})
-SPLIT = frozenset({"CEB607", "CEB507", "CEB509"})
-DECLARED = ALL  # appStatus 2 may be set on any of them
+RUNS: dict[str, Run] = {
+    "2001": sender.role_allows_type,
+    "2002": sender.parties_are_senders_own,
+    "2003": sender.dxp_id_is_senders,
+    "2004": sender.transport_sender_is_key,
+    "2005": sender.named_parties_registered,
+    "2101": goods.gnum_sequence,
+    "2102": goods.price_times_qty,
+    "2103": docs.net_le_gross,
+    "2104": docs.part_number,
+    "2105": goods.currency_codes,
+    "2106": goods.country_codes,
+    "2107": goods.hs_chapter,
+    "2108": goods.order_total,
+    "2109": goods.item_currency,
+    "2110": docs.list_numbers,
+    "2111": docs.packages_once,
+    "2112": bonded.bonded_list_fields,
+    "2113": bonded.return_comes_from_abroad,
+    "2114": bonded.summary_period_or_lists,
+    "2115": bonded.summary_whole,
+    "2123": agree.payment_matches_order,
+}
 
-
-def _of(*types: str) -> frozenset[str]:
-    return frozenset(types)
-
-
-def _management(code: str, meaning: str, applies_to: frozenset[str], example: str) -> Check:
-    """A check the clearance management system makes (after the acceptance receipt 2)."""
-    return Check(code, meaning, applies_to, example, by="management", stage="management")
-
-
-CATALOGUE: list[Check] = [
-    # --- the sender (20xx) -------------------------------------------------------------------
-    Check("2001", "the sender's roles allow the message type (agent: CEB603/605/607/213/701; ebc: CEB303/403/213; "
-          "logistics: CEB505/509/215; operator: CEB507/215)", ALL,
-          "[Code:2001;Desc:CEB603Message: sender 3301970004 (roles operator) may not send CEB603; ...]",
-          sender.role_allows_type, stage="sender"),
-    Check("2002", "the party the message is declared by (agentCode, ebcCode, logisticsCode, operatorCode) "
-          "and BaseTransfer/copCode are the sender's own code", ALL,
-          "[Code:2002;Desc:Inventory[1]/InventoryHead/agentCode: 3301960009 is not the sender's code 3301960001: ...]",
-          sender.parties_are_senders_own, stage="sender"),
-    Check("2003", "BaseTransfer/dxpId is the sender's DXP id (its inbound topic's, or the Kafka key)", ALL,
-          "[Code:2003;Desc:BaseTransfer/dxpId: DXPENT0000000009 is not the sender's DXP id DXPENT0000000001]",
-          sender.dxp_id_is_senders, stage="sender"),
-    Check("2004", "the DXP envelope's TransInfo/SenderId is the sender's DXP id", ALL,
-          "[Code:2004;Desc:DxpMsg/TransInfo/SenderId: DXPENT0000000009 does not match the sender's DXP id DXPENT0000000001]",
-          sender.transport_sender_is_key, stage="sender"),
-    Check("2005", "the e-commerce enterprise (ebcCode) and logistics enterprise (logisticsCode) a message names "
-          "are registered with that role", _of("CEB505", "CEB603", "CEB605", "CEB607", "CEB507", "CEB213", "CEB701"),
-          "[Code:2005;Desc:Inventory[1]/InventoryHead/ebcCode: 3301969999 is not a registered enterprise]",
-          sender.named_parties_registered, stage="sender"),
-    # --- the document's content (21xx) -------------------------------------------------------
-    Check("2101", "items are numbered by gnum 1..n without gaps (a split bill: across all its parts)", HEADED,
-          "[Code:2101;Desc:Inventory[1]/InventoryList[2]/gnum: items must be numbered 1..2 without gaps; got 1,3]",
-          goods.gnum_sequence),
-    Check("2102", "an item's totalPrice is qty x price, to the cent", _of("CEB303", "CEB603"),
-          "[Code:2102;Desc:Inventory[1]/InventoryList[1]/totalPrice: 17000.00 is not qty 200 x price 85.50 = 17100.00]",
-          goods.price_times_qty),
-    Check("2103", "net weight does not exceed gross weight", _of("CEB603"),
-          "[Code:2103;Desc:Inventory[1]/InventoryHead/netWeight: net weight 50.000 exceeds gross weight 41.500]",
-          docs.net_le_gross),
-    Check("2104", "msgSeqNo lies in 1..msgCount", SPLIT | _of("CEB701"),
-          "[Code:2104;Desc:WayBill[1]/WayBillHead/msgSeqNo: msgSeqNo 3 must be between 1 and msgCount 2]",
-          docs.part_number),
-    Check("2105", "currency, fCurrency and iCurrency are codes of the customs currency table", _of("CEB303", "CEB403", "CEB505", "CEB603"),
-          "[Code:2105;Desc:Inventory[1]/InventoryList[1]/currency: 999 is not in the customs currency table (...)]",
-          goods.currency_codes),
-    Check("2106", "country (destination, origin) is a code of the customs country table", _of("CEB603", "CEB213"),
-          "[Code:2106;Desc:Inventory[1]/InventoryHead/country: 999 is not in the customs country table (...)]",
-          goods.country_codes),
-    Check("2107", "an HS code (gcode, 10 digits) starts with an existing chapter 01-97 (not 77)", _of("CEB603", "CEB213"),
-          "[Code:2107;Desc:Inventory[1]/InventoryList[1]/gcode: 9914100090: HS chapter 99 does not exist (...)]",
-          goods.hs_chapter),
-    Check("2108", "an order's goodsValue is the sum of its items' totalPrice", _of("CEB303"),
-          "[Code:2108;Desc:Order[1]/OrderHead/goodsValue: 100.00 is not the sum of the items' totalPrice 29700.00]",
-          goods.order_total),
-    Check("2109", "an order item's currency is the order's currency", _of("CEB303"),
-          "[Code:2109;Desc:Order[1]/OrderList[1]/currency: 502 (USD) differs from the order's currency 142 (CNY)]",
-          goods.item_currency),
-    Check("2110", "an invtNo is a list number customs assigned (customs code, year, E, serial)",
-          _of("CEB603", "CEB605", "CEB607", "CEB213", "CEB215", "CEB701"),
-          "[Code:2110;Desc:InvtCancel[1]/invtNo: 'INVT-1' is not a list number customs assigned (...)]",
-          docs.list_numbers),
-    Check("2111", "a package (logisticsNo) appears once in a bill, arrival or departure", SPLIT,
-          "[Code:2111;Desc:WayBill[1]/WayBillList[2]/logisticsNo: QT2026112800001 already appears in item 1]",
-          docs.packages_once),
-    Check("2112", "a special-zone (bonded) export list (tradeMode 1210 or 1239) names the zone's warehouse "
-          "enterprise (iacCode: a registration code or USCC, iacName), its account book (emsNo) and each "
-          "item's record number (itemRecordNo)", _of("CEB603"),
-          "[Code:2112;Desc:Inventory[1]/InventoryList[1]/itemRecordNo: a bonded export (tradeMode 1210) names each item's record number ...]",
-          bonded.bonded_list_fields),
-    Check("2113", "a return's country of departure is not China (142)", _of("CEB213"),
-          "[Code:2113;Desc:InvtRefund[1]/InvtRefundHead/country: returned goods come from abroad: ...]",
-          bonded.return_comes_from_abroad),
-    Check("2114", "a summary names its lists or a period: startTime and endTime together, endTime not before "
-          "startTime", _of("CEB701"),
-          "[Code:2114;Desc:SummaryApply[1]/SummaryApplyHead/endTime: endTime 20261101000000 is before startTime ...]",
-          bonded.summary_period_or_lists),
-    Check("2115", "a summary application comes as one message (msgCount 1); summaries in parts are not "
-          "supported", _of("CEB701"),
-          "[Code:2115;Desc:SummaryApply[1]/SummaryApplyHead/msgCount: msgCount 2: a summary application in parts ...]",
-          bonded.summary_whole),
-    # --- agreement with documents seen before (212x) -----------------------------------------
-    Check("2123", "a payment receipt agrees with its order (ebcCode, currency, charge = goodsValue + freight) "
-          "when the platform has seen the order (CEB303, ebpCode + orderNo)", _of("CEB403"),
-          "[Code:2123;Desc:Receipts[1]/charge: 100.00 is not the order B2B-ORD-1's goodsValue + freight 29820.00]",
-          agree.payment_matches_order),
-    # --- duplicates (22xx) -------------------------------------------------------------------
-    Check("2201", "the message guid has not been used by another message (the same message again is a "
-          "retransmission: answered once, processed once)", ALL,
-          "[Code:2201;Desc:CEB603Message/@guid: 4CDE1CFD-... was already used by an earlier message; every message needs a new guid]",
-          stage="duplicates"),
-    _management("2202", "the business key (list: agentCode + copNo; order, payment, waybill: theirs) is not "
-                "already declared, unless the earlier document was cancelled", _of("CEB303", "CEB403", "CEB505", "CEB603"),
-                "[Code:2202;Desc:Inventory/InventoryHead/copNo: list AG1 of agent 3301960001 is already declared (...)]"),
-    # --- references to documents customs holds (23xx) -----------------------------------------
-    _management("2301", "a master/sub bill binds only lists that exist and are live (not cancelled or rejected)",
-                _of("CEB607"), "[Code:2301;Desc:WayBill/WayBillList[1]/invtNo: list 29922026E000000001 ...]"),
-    _management("2302", "an arrival or departure refers to a known master bill (billNo; a postal one without billNo: "
-                "the bill its packages' lists are bound to)", _of("CEB507", "CEB509"),
-                "[Code:2302;Desc:ArrivalHead/billNo: no master bill 784-20261128]"),
-    _management("2303", "a bill amendment (appType 2) refers to a bill already declared", _of("CEB607"),
-                "[Code:2303;Desc:WayBillHead/billNo: no master bill 784-1 to amend]"),
-    _management("2304", "a bill is not amended once its goods have arrived", _of("CEB607"),
-                "[Code:2304;Desc:WayBillHead/billNo: goods of bill 784-1 have arrived (...)]"),
-    _management("2305", "a new bill (appType 1) is not declared twice; amend it with appType 2", _of("CEB607"),
-                "[Code:2305;Desc:WayBillHead/billNo: bill 784-1 is already declared; send appType 2 to amend it]"),
-    _management("2306", "a list is bound to one bill only", _of("CEB607"),
-                "[Code:2306;Desc:WayBill/WayBillList[1]/invtNo: list AG1 is bound to bill 784-0]"),
-    _management("2307", "an arrival names only packages (logisticsNo) of its bill", _of("CEB507"),
-                "[Code:2307;Desc:ArrivalList/logisticsNo: package QT9 is not in bill 784-1]"),
-    _management("2308", "a departure's bill has released lists", _of("CEB509"),
-                "[Code:2308;Desc:DepartureHead/billNo: no list of bill 784-1 is released]"),
-    _management("2310", "arrival and departure are declared at the customs of the lists' exit port",
-                _of("CEB507", "CEB509"), "[Code:2310;Desc:ArrivalHead/customsCode: list AG1 leaves through port ...]"),
-    _management("2401", "a cancellation refers to a list (copNo, invtNo) that exists", _of("CEB605"),
-                "[Code:2401;Desc:InvtCancel/invtNo: no list 29922026E000000001 with copNo AG1 ...]"),
-    _management("2402", "a cancellation refers to a list of the same agent that is not closed", _of("CEB605"),
-                "[Code:2402;Desc:cancellation refused: the list is closed]"),
-    # --- returns (CEB213/215) and summaries (CEB701) against the lists (27xx) ----------------
-    _management("2701", "a return refers to a list (invtNo) that is released (800) or closed (899), or returned "
-                "in part before", _of("CEB213"),
-                "[Code:2701;Desc:InvtRefundHead/invtNo: list AG1 is 399: only a released (800) or closed (899) list ...]"),
-    _management("2702", "a return names the list's platform (ebpCode) and seller (ebcCode)", _of("CEB213"),
-                "[Code:2702;Desc:InvtRefundHead/ebcCode: the return says 3301960009, the list AG1 says 3301960002]"),
-    _management("2703", "a return's items are items of the list (gnum) with the same gcode, gname, gmodel and units",
-                _of("CEB213"), "[Code:2703;Desc:InvtRefundList[1]/gcode: the return says 6110300000, ...]"),
-    _management("2704", "a return takes back at most what is left of each item (qty, qty1, qty2; earlier returns "
-                "counted)", _of("CEB213"),
-                "[Code:2704;Desc:InvtRefundList[1]/qty: 250 exceeds what is left to return of the list's item 1: 200 of 200]"),
-    _management("2705", "a return's tradeMode is 9661 after a 9610/9710/9810 export, 1261 after a 1210/1239 one",
-                _of("CEB213"), "[Code:2705;Desc:InvtRefundHead/tradeMode: a return of a 9710 export is declared under 9661, ...]"),
-    _management("2706", "a list has one return waiting for its goods at a time", _of("CEB213"),
-                "[Code:2706;Desc:InvtRefundHead/invtNo: return RT1 of list AG1 is still waiting for its goods]"),
-    _management("2707", "a return's coElNo is declared once per agent", _of("CEB213"),
-                "[Code:2707;Desc:InvtRefundHead/coElNo: return RT1 of agent 3301960001 is already declared]"),
-    _management("2708", "returns, tallies and summaries are new documents (appType 1); changing or deleting them "
-                "is not supported", _of("CEB213", "CEB215", "CEB701"),
-                "[Code:2708;Desc:InvtRefundHead/appType: only new returns (appType 1) are handled; ...]"),
-    _management("2711", "a tally names the package (logisticsCode, logisticsNo; invtNo when given) of a return "
-                "waiting for its goods", _of("CEB215"),
-                "[Code:2711;Desc:InvtRefundDetail/logisticsNo: no return waiting for package QT1 of 3301980003]"),
-    _management("2722", "a summary's lists exist and are the seller's (ebcCode) closed (899) summary-declaration "
-                "(statisticsFlag B) lists declared at its customsCode", _of("CEB701"),
-                "[Code:2722;Desc:SummaryApplyList[1]/invtNo: 29922026E000000001: the list is 800, not closed (899)]"),
-    _management("2723", "a list is in one summary only (unless that summary was refused)", _of("CEB701"),
-                "[Code:2723;Desc:SummaryApplyList/invtNo: list 29922026E000000001 is already in summary S20261201000000001]"),
-    _management("2724", "a summary by period finds at least one list", _of("CEB701"),
-                "[Code:2724;Desc:SummaryApplyHead/startTime: no closed summary-declaration (B) list of 3301960002 ...]"),
-    _management("2725", "a summary's copNo is declared once per agent", _of("CEB701"),
-                "[Code:2725;Desc:SummaryApplyHead/copNo: summary SM1 of agent 3301960001 is already declared]"),
-    _management("2726", "customs (an officer) may refuse a summary waiting for it", _of("CEB701"),
-                "[Code:2726;Desc:summary S20261201000000001 refused by customs: ...]"),
-    # --- audit against the order and the waybill (31xx, 32xx) ---------------------------------
-    _management("3101", "a 9610/9710 list names the order's seller (ebcCode)", _of("CEB603"),
-                "[Code:3101;Desc:Order/ebcCode: order's seller 3301960009 is not the list's 3301960002]"),
-    _management("3102", "a 9610/9710 list has as many items as its order", _of("CEB603"),
-                "[Code:3102;Desc:Order/OrderList: order has 1 item(s), the list 2]"),
-    _management("3103", "list items agree with the order's items (itemNo, gcode, qty, ...)", _of("CEB603"),
-                "[Code:3103;Desc:InventoryList[1]/qty: list says 250, order says 200]"),
-    _management("3104", "list item totalPrice agrees with the order's", _of("CEB603"),
-                "[Code:3104;Desc:InventoryList[1]/totalPrice: list says 21375.00, order says 17100.00]"),
-    _management("3105", "the order's goodsValue is the list's total", _of("CEB603"),
-                "[Code:3105;Desc:Order/goodsValue: order's goods value 100.00 is not the list's total 29700.00]"),
-    _management("3201", "list and waybill agree on logisticsNo", _of("CEB603"),
-                "[Code:3201;Desc:InventoryHead/logisticsNo: list says QT1, waybill says QT2]"),
-    _management("3202", "list and waybill agree on the number of packages", _of("CEB603"),
-                "[Code:3202;Desc:InventoryHead/packNo: list says 3 package(s), waybill 4]"),
-    _management("3203", "list and waybill gross weights differ by at most 5 %", _of("CEB603"),
-                "[Code:3203;Desc:InventoryHead/grossWeight: list says 41.5 kg, waybill 50 kg (20.5% apart)]"),
-    _management("3204", "a weight gap between 0.5 % and 5 % goes to manual review (300)", _of("CEB603"),
-                "[Code:3204;Desc:InventoryHead/grossWeight: ... an officer reviews it]"),
-    # --- modification applications (40xx) -----------------------------------------------------
-    _management("4001", "a list is withdrawn with a cancellation (CEB605), not with appType 3", _of("CEB603"),
-                "[Code:4001;Desc:InventoryHead/appType: a list is withdrawn with a cancellation ...]"),
-    _management("4002", "a modification (appType 2) refers to a declared list of the same agent", _of("CEB603"),
-                "[Code:4002;Desc:InventoryHead/copNo: list AG1 of agent 3301960001 ...]"),
-    # --- signatures (25xx) -------------------------------------------------------------------
-    Check("2501", "a message that changes customs state (anything but a draft, appStatus 1) is signed, when "
-          "signatures are required", DECLARED,
-          "[Code:2501;Desc:CEB603Message/Signature: a declared message (appStatus 2) must be signed (...)]",
-          stage="signature"),
-    Check("2502", "canonicalisation: the signature's structure, canonicalisation and transforms are ones "
-          "the platform supports (C14N 1.0, exclusive C14N, enveloped-signature, Reference URI=\"\")", DECLARED,
-          "[Code:2502;Desc:Signature/SignedInfo/CanonicalizationMethod: canonicalisation failed: ...]",
-          stage="signature"),
-    Check("2503", "digest: the digest of the canonicalised message (without its Signature) matches "
-          "DigestValue — the message was not changed after signing", DECLARED,
-          "[Code:2503;Desc:Signature/SignedInfo/Reference/DigestValue: digest mismatch: ...]",
-          stage="signature"),
-    Check("2504", "signature value: SignatureValue verifies over the canonical SignedInfo with the "
-          "certificate's public key", DECLARED,
-          "[Code:2504;Desc:Signature/SignatureValue: signature value does not verify with certificate 1a2b3c: ...]",
-          stage="signature"),
-    Check("2505", "certificate: KeyInfo/KeyName is the number of the certificate registered for the sender, "
-          "and a certificate in KeyInfo/X509Data is that certificate", DECLARED,
-          "[Code:2505;Desc:Signature/KeyInfo/KeyName: unknown certificate 1a2b3c: the certificate registered for 3301960001 is 4d5e6f]",
-          stage="signature"),
-    Check("2506", "certificate: the registered certificate is valid now (not expired, not yet valid)", DECLARED,
-          "[Code:2506;Desc:Signature/KeyInfo/KeyName: certificate 1a2b3c expired on 2025-01-01T00:00:00+00:00; ...]",
-          stage="signature"),
-    Check("2507", "the signature and digest methods are supported (SM2-SM3 with SM3, RSA-SHA1 with SHA-1; "
-          "RSA-SHA256/512 too) and fit the registered certificate's key (SM2 or RSA)", DECLARED,
-          "[Code:2507;Desc:Signature/SignedInfo/SignatureMethod: unsupported signature method http://...#ecdsa-sha256]",
-          stage="signature"),
-    # --- multi-part bills (26xx) -------------------------------------------------------------
-    Check("2601", "every part of a split bill (msgSeqNo 1..msgCount) arrives within the parts timeout", SPLIT,
-          "[Code:2601;Desc:WayBill/WayBillHead/msgSeqNo: parts 2,3 of 3 of copNo WB1 did not arrive within 600 s]",
-          stage="parts"),
-    Check("2602", "the parts of a split bill agree on msgCount and the head fields (billNo, customsCode, ...)",
-          SPLIT,
-          "[Code:2602;Desc:WayBill[1]/WayBillHead/msgCount: part 2 says msgCount 4, part 1 said 3]",
-          stage="parts"),
-    Check("2603", "a part number (msgSeqNo) of a split bill is sent once", SPLIT,
-          "[Code:2603;Desc:WayBill[1]/WayBillHead/msgSeqNo: part 2 of copNo WB1 was already received]",
-          stage="parts"),
-    Check("2604", "a split bill has at most GATEWAY_MAX_PARTS parts (msgCount, default 100)", SPLIT,
-          "[Code:2604;Desc:WayBill[1]/WayBillHead/msgCount: msgCount 1000000: a split bill has at most 100 parts]",
-          stage="parts"),
-]
+CATALOGUE: list[Check] = [Check(rc, RUNS.get(rc.code)) for rc in RETURN_CODES]
 
 BY_CODE: dict[str, Check] = {check.code: check for check in CATALOGUE}

@@ -5,7 +5,7 @@ import re
 
 from shared.messages.model import CebMessage
 
-from .verification import Context, Problem, dec, documents, item_path, places
+from .checking import Context, Problem, dec, documents, item_path, places
 
 # customs list number: 4-digit customs code + 4-digit year + "E" + 9-digit serial
 INVT_NO = re.compile(r"[0-9]{4}[0-9]{4}E[0-9]{9}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage
 
-from .verification import Context, Problem, documents
+from .checking import Context, Problem, documents
 
 # parties a message names besides the sender, and the role each must be registered with
 NAMED_PARTIES: dict[str, tuple[tuple[str, str], ...]] = {

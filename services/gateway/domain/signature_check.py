@@ -8,7 +8,7 @@ from lxml import etree
 from shared.messages.model import CebMessage, Document
 from shared.messages.signature import SignatureError, Step, load_certificate, verify_json, verify_xml
 
-from .verification import Problem
+from .checking import Problem
 
 REQUIRED = "required"
 OPTIONAL = "optional"

@@ -15,10 +15,11 @@ from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
 from shared.messages.errors import TOO_LARGE, FormatError
 from shared.messages.model import CebMessage, Document
 from shared.receipts import business_key, format_error_receipt, info, receipt_for
+from shared import return_codes as codes
 
 from ..adapters import message_log
 from ..domain.enterprise import Enterprise
-from ..domain.verification import Problem
+from ..domain.checking import Problem
 
 MAX_PROBLEMS = 20
 DRAFT_STORED = "电子口岸已暂存 (stored as a draft, not declared to customs); send it with appStatus 2 to declare it"
@@ -62,7 +63,7 @@ class Answers:
         pre_nos = [pre_no(s, now) for s in serials]
         acceptance = [
             receipt_for(message.message_type, doc.head, status="2",
-                        return_info=info("0000", "accepted by the clearance service platform"),
+                        return_info=info(codes.OK, "accepted by the clearance service platform"),
                         recipients=recipients, issued_by="gateway", overrides={"preNo": p, **part}, trace_id=trace,
                         at=now)
             for doc, p in zip(message.documents, pre_nos) for part in (parts or [{}])
@@ -88,7 +89,7 @@ class Answers:
         for doc in documents:
             for part in parts or [{}]:
                 self._receipt_out(batch, receipt_for(message.message_type, doc.head, status="1",
-                                                     return_info=info("0000", DRAFT_STORED), recipients=recipients,
+                                                     return_info=info(codes.OK, DRAFT_STORED), recipients=recipients,
                                                      issued_by="gateway", overrides=part, trace_id=trace), trace)
         self.drafts += 1
 

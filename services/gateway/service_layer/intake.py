@@ -51,7 +51,8 @@ from ..domain.enterprise import Enterprise
 from ..domain.sender_checks import party_codes_named
 from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
-from ..domain.verification import Context, Problem, head_path, problems_by_document, verify
+from ..domain.checking import Context, Problem, head_path, problems_by_document
+from ..domain.verification import verify
 from .answers import Answers
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from shared.receipts import receipt_for
 
 from ..adapters import bill_parts
 from ..domain.bill_assembly import missing
-from ..domain.verification import Problem, head_path
+from ..domain.checking import Problem, head_path
 
 log = logging.getLogger(__name__)
 

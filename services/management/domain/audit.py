@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-from shared.messages.errors import return_info
+from shared.return_codes import Problem
 
 NEEDS_ORDER_AND_WAYBILL = frozenset({"9610", "9710"})
 WEIGHT_TOLERANCE = Decimal("0.005")   # 0.5 %
@@ -28,19 +28,9 @@ class Verdict(str, Enum):
 
 
 @dataclass(frozen=True)
-class Finding:
-    code: str
-    path: str
-    desc: str
-
-    def render(self) -> str:
-        return return_info(self.code, f"{self.path}: {self.desc}")
-
-
-@dataclass(frozen=True)
 class AuditOutcome:
     verdict: Verdict
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
     waiting_for: list[str] = field(default_factory=list)
 
     def text(self) -> str:
@@ -71,12 +61,12 @@ def _same_amount(a: str | None, b: str | None) -> bool:
     return x is not None and y is not None and x.quantize(Decimal("0.01")) == y.quantize(Decimal("0.01"))
 
 
-def _order_findings(head: dict[str, str], items: list[dict[str, str]], order: TradeDocument) -> list[Finding]:
-    out: list[Finding] = []
+def _order_findings(head: dict[str, str], items: list[dict[str, str]], order: TradeDocument) -> list[Problem]:
+    out: list[Problem] = []
     if order.head.get("ebcCode") != head.get("ebcCode"):
-        out.append(Finding("3101", "Order/ebcCode", f"order's seller {order.head.get('ebcCode')} is not the list's {head.get('ebcCode')}"))
+        out.append(Problem("3101", "Order/ebcCode", f"order's seller {order.head.get('ebcCode')} is not the list's {head.get('ebcCode')}"))
     if len(order.items) != len(items):
-        out.append(Finding("3102", "Order/OrderList", f"order has {len(order.items)} item(s), the list {len(items)}"))
+        out.append(Problem("3102", "Order/OrderList", f"order has {len(order.items)} item(s), the list {len(items)}"))
         return out
     for i, (o, l) in enumerate(zip(order.items, items), start=1):
         differs = {
@@ -85,12 +75,12 @@ def _order_findings(head: dict[str, str], items: list[dict[str, str]], order: Tr
             "qty": dec(o.get("qty")) != dec(l.get("qty")),
         }
         for name in (n for n, d in differs.items() if d):
-            out.append(Finding("3103", f"InventoryList[{i}]/{name}", f"list says {l.get(name)}, order says {o.get(name)}"))
+            out.append(Problem("3103", f"InventoryList[{i}]/{name}", f"list says {l.get(name)}, order says {o.get(name)}"))
         if not _same_amount(o.get("totalPrice"), l.get("totalPrice")):
-            out.append(Finding("3104", f"InventoryList[{i}]/totalPrice", f"list says {l.get('totalPrice')}, order says {o.get('totalPrice')}"))
+            out.append(Problem("3104", f"InventoryList[{i}]/totalPrice", f"list says {l.get('totalPrice')}, order says {o.get('totalPrice')}"))
     total = sum((dec(i.get("totalPrice")) or Decimal(0) for i in items), Decimal(0))
     if order.head.get("goodsValue") and not _same_amount(order.head["goodsValue"], str(total)):
-        out.append(Finding("3105", "Order/goodsValue", f"order's goods value {order.head['goodsValue']} is not the list's total {total:.2f}"))
+        out.append(Problem("3105", "Order/goodsValue", f"order's goods value {order.head['goodsValue']} is not the list's total {total:.2f}"))
     return out
 
 
@@ -101,21 +91,21 @@ def _weight_gap(list_weight: str | None, waybill_weight: str | None) -> Decimal 
     return abs(a - b) / b
 
 
-def _waybill_findings(head: dict[str, str], waybill: TradeDocument) -> tuple[list[Finding], list[Finding]]:
+def _waybill_findings(head: dict[str, str], waybill: TradeDocument) -> tuple[list[Problem], list[Problem]]:
     """(disagreements, differences for review)."""
-    hard: list[Finding] = []
-    soft: list[Finding] = []
+    hard: list[Problem] = []
+    soft: list[Problem] = []
     if waybill.head.get("logisticsNo") != head.get("logisticsNo"):
-        hard.append(Finding("3201", "InventoryHead/logisticsNo", f"list says {head.get('logisticsNo')}, waybill says {waybill.head.get('logisticsNo')}"))
+        hard.append(Problem("3201", "InventoryHead/logisticsNo", f"list says {head.get('logisticsNo')}, waybill says {waybill.head.get('logisticsNo')}"))
     if waybill.head.get("packNo") and head.get("packNo") and dec(waybill.head["packNo"]) != dec(head["packNo"]):
-        hard.append(Finding("3202", "InventoryHead/packNo", f"list says {head.get('packNo')} package(s), waybill {waybill.head['packNo']}"))
+        hard.append(Problem("3202", "InventoryHead/packNo", f"list says {head.get('packNo')} package(s), waybill {waybill.head['packNo']}"))
     gap = _weight_gap(head.get("grossWeight"), waybill.head.get("grossWeight"))
     if gap is None:
-        hard.append(Finding("3203", "InventoryHead/grossWeight", "list or waybill gross weight is not a number"))
+        hard.append(Problem("3203", "InventoryHead/grossWeight", "list or waybill gross weight is not a number"))
     elif gap > REVIEW_BAND:
-        hard.append(Finding("3203", "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart)"))
+        hard.append(Problem("3203", "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart)"))
     elif gap > WEIGHT_TOLERANCE:
-        soft.append(Finding("3204", "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart): an officer reviews it"))
+        soft.append(Problem("3204", "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart): an officer reviews it"))
     return hard, soft
 
 
@@ -123,8 +113,8 @@ def audit_list(head: dict[str, str], items: list[dict[str, str]],
                order: TradeDocument | None, waybill: TradeDocument | None) -> AuditOutcome:
     if head.get("tradeMode") not in NEEDS_ORDER_AND_WAYBILL:
         return AuditOutcome(Verdict.CONCLUDED)
-    hard: list[Finding] = []
-    soft: list[Finding] = []
+    hard: list[Problem] = []
+    soft: list[Problem] = []
     if order is not None:
         hard += _order_findings(head, items, order)
     if waybill is not None:

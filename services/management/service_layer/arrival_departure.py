@@ -17,6 +17,7 @@ from __future__ import annotations
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import bills
 from ..adapters import lists as repo
@@ -84,7 +85,7 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
         text += "; audit not concluded, decided later: " + ", ".join(f"{s.cop_no} ({s.status})" for s in waiting)
     if not_arrived:
         text += "; not arrived yet: " + ", ".join(s.cop_no for s in not_arrived)
-    cl.answer(d, doc, "120", info("0000", text), acceptance)
+    cl.answer(d, doc, "120", info(codes.OK, text), acceptance)
     for stored in decide_now:
         await decide(cl, stored)
 
@@ -116,6 +117,6 @@ async def handle_departure(cl: Clearance, d: Declaration, doc: Document, accepta
     else:
         await bills.set_status(cl.conn, bill_no, ListStatus.CLOSED.value)
         text += "; the bill is closed"
-    cl.answer(d, doc, "120", info("0000", text), acceptance)
+    cl.answer(d, doc, "120", info(codes.OK, text), acceptance)
     for stored in released:
-        await cl.tell_list(stored, ListStatus.CLOSED.value, info("0000", "closed: goods have left the country"))
+        await cl.tell_list(stored, ListStatus.CLOSED.value, info(codes.OK, "closed: goods have left the country"))

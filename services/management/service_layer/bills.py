@@ -11,6 +11,7 @@ from __future__ import annotations
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import bills
 from ..adapters import lists as repo
@@ -64,7 +65,7 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
             await repo.bind_to_bill(cl.conn, stored.id, bill_no)
             await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     verb = f"amended (revision {revision})" if amend else "stored"
-    cl.answer(d, doc, "120", info("0000", f"bill {bill_no} {verb} with {len(found)} list(s)"), acceptance)
+    cl.answer(d, doc, "120", info(codes.OK, f"bill {bill_no} {verb} with {len(found)} list(s)"), acceptance)
 
 
 async def _another_part(cl: Clearance, doc: Document, bill_no: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import applications, bills, inspections
 from ..adapters import lists as repo
@@ -72,5 +73,5 @@ async def cancel(cl: Clearance, stored: repo.StoredList, head: dict, applicant: 
         if rest and all(ListStatus(s.status) in TERMINAL for s in rest) and any(s.status == ListStatus.CLOSED.value for s in rest):
             await bills.set_status(cl.conn, bill_no, ListStatus.CLOSED.value)
     await tell(cl, stored, head, applicant, ListStatus.AUDITED.value,
-               info("0000", f"cancellation approved ({why}); the list is cancelled and its copNo may be declared again"),
+               info(codes.OK, f"cancellation approved ({why}); the list is cancelled and its copNo may be declared again"),
                "cancellation approved")

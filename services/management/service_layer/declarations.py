@@ -24,6 +24,7 @@ from shared.contracts import Declaration, ReceiptIssued
 from shared.kafka.consumer import Batch
 from shared.messages.model import Document
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import meeting_points
@@ -105,7 +106,7 @@ class Declarations:
         handler = HANDLERS.get(d.message.message_type)
         if handler is None:
             cl.accept(d, acceptance)
-            cl.answer(d, doc, "100", info("3999", f"{d.message.message_type} is not handled by customs"), acceptance)
+            cl.answer(d, doc, "100", info(codes.NOT_HANDLED_BY_CUSTOMS, f"{d.message.message_type} is not handled by customs"), acceptance)
             return
         await self._one(cl, handler, d, doc, acceptance)
 
@@ -122,4 +123,4 @@ class Declarations:
             if cl.history_rows is not None:
                 del cl.history_rows[noted:]
             cl.accept(d, acceptance)
-            cl.answer(d, doc, "100", info("4000", refused.reason), acceptance)
+            cl.answer(d, doc, "100", info(codes.REFUSED_IN_STATE, refused.reason), acceptance)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import applications, inspections
 from ..adapters import lists as repo
@@ -110,10 +111,10 @@ async def decide(cl: Clearance, stored: repo.StoredList) -> None:
     stored.decision_round += 1
     if decision.release:
         await move(cl, stored, Event.RELEASE, {"decision": record})
-        await cl.tell_list(stored, ListStatus.RELEASED.value, info("0000", decision.reason))
+        await cl.tell_list(stored, ListStatus.RELEASED.value, info(codes.OK, decision.reason))
         return
     await move(cl, stored, Event.INSPECT, {"decision": record})
     task = await inspections.open_task(cl.conn, stored.id, cl.rules.inspection_priority(stored.trade_mode),
                                        decision.rules_fired)
     await cl.history(stored, "inspection task opened", stored.status, {"task": task})
-    await cl.tell_list(stored, ListStatus.INSPECTION.value, info("0000", decision.reason))
+    await cl.tell_list(stored, ListStatus.INSPECTION.value, info(codes.OK, decision.reason))

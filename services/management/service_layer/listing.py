@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import applications, inspections
 from ..adapters import lists as repo
@@ -31,7 +32,7 @@ async def handle_list(cl: Clearance, d: Declaration, doc: Document, acceptance: 
         return await modify(cl, d, doc, acceptance)
     if app_type == "3":
         cl.emit(acceptance)
-        cl.answer(d, doc, "100", info("4001", "InventoryHead/appType: a list is withdrawn with a cancellation "
+        cl.answer(d, doc, "100", info(codes.WITHDRAW_WITH_CANCELLATION, "InventoryHead/appType: a list is withdrawn with a cancellation "
                                                "application (CEB605), not with appType 3"), acceptance)
         return
     await declare(cl, d, doc, acceptance)
@@ -70,7 +71,7 @@ async def store(cl: Clearance, d: Declaration, doc: Document, acceptance: Receip
     await cl.history(stored, "declared", stored.status, {"guid": d.message.guid, "preNo": stored.pre_no})
     await cl.record_receipt(stored, acceptance)
     await move(cl, stored, Event.STORE, {"invtNo": stored.invt_no}, later)
-    stored_receipt = cl.answer(d, doc, "120", info("0000", "stored: logic checks passed"), acceptance,
+    stored_receipt = cl.answer(d, doc, "120", info(codes.OK, "stored: logic checks passed"), acceptance,
                                {"invtNo": stored.invt_no})
     await cl.record_receipt(stored, stored_receipt)
 
@@ -83,7 +84,7 @@ async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: Recei
         cl.emit(acceptance)
         why = (f"the list is {'cancelled' if latest.status == 'cancelled' else 'rejected'}; declare it again with appType 1"
                if latest else "no such list")
-        cl.answer(d, doc, "100", info("4002", f"InventoryHead/copNo: list {head.get('copNo')} of agent "
+        cl.answer(d, doc, "100", info(codes.MODIFICATION_OF_UNKNOWN_LIST, f"InventoryHead/copNo: list {head.get('copNo')} of agent "
                                               f"{head.get('agentCode')} cannot be modified: {why}"), acceptance)
         return
     accepted = as_list_receipt(acceptance, stored)
@@ -94,7 +95,7 @@ async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: Recei
     pending = await applications.pending_for(cl.conn, stored.id, Kind.MODIFICATION.value)
     if routing.route is Route.REFUSED or pending is not None:
         why = routing.reason or f"a modification (application {pending.id}) is already waiting for an officer"
-        await cl.tell_list(stored, "100", info("4003", f"modification refused: {why}; the list is unchanged "
+        await cl.tell_list(stored, "100", info(codes.MODIFICATION_NOT_POSSIBLE, f"modification refused: {why}; the list is unchanged "
                                                       f"(status {stored.status})"), event="modification refused")
         return
     if routing.route is Route.OFFICER:
@@ -124,7 +125,7 @@ async def apply_modification(cl: Clearance, stored: repo.StoredList, head: dict,
         if review is not None:
             await applications.decide(cl.conn, review.id, "withdrawn", cl.actor, "the list was modified")
     if not changed and stored.status not in (ListStatus.STORED.value, ListStatus.REVIEW.value):
-        await cl.tell_list(stored, stored.status, info("0000", f"modification applied: the list holds version {version}; "
+        await cl.tell_list(stored, stored.status, info(codes.OK, f"modification applied: the list holds version {version}; "
                                                                 "goods, value and weight unchanged"))
         return
     if stored.status == ListStatus.INSPECTION.value:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from shared.contracts import Recipient
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import applications, inspections
 from ..adapters import lists as repo
@@ -74,7 +75,7 @@ async def approve(cl: Clearance, application_id: int, note: str = "") -> Outcome
         await applications.decide(cl.conn, app.id, "approved", cl.actor, note)
         await move(cl, stored, Event.APPROVE_REVIEW, {"application": app.id, "note": note})
         await cl.tell_list(stored, ListStatus.AUDITED.value,
-                           info("0000", f"audit concluded after manual review by {who}" + (f": {note}" if note else "")))
+                           info(codes.OK, f"audit concluded after manual review by {who}" + (f": {note}" if note else "")))
         await decide_if_arrived(cl, stored)
     return Outcome("approved", stored.status)
 
@@ -90,9 +91,9 @@ async def _refuse(cl: Clearance, app: applications.Application, stored: repo.Sto
     await applications.decide(cl.conn, app.id, "refused", cl.actor, reason)
     if app.kind == Kind.CANCELLATION.value:
         await tell(cl, stored, app.head, _applicant(app, stored), "100",
-                   info("2403", f"cancellation {who}: {reason}"), "cancellation refused")
+                   info(codes.CANCELLATION_REFUSED, f"cancellation {who}: {reason}"), "cancellation refused")
     elif app.kind == Kind.MODIFICATION.value:
-        await cl.tell_list(stored, "100", info("4004", f"modification {who}: {reason}; the list is unchanged "
+        await cl.tell_list(stored, "100", info(codes.MODIFICATION_REFUSED, f"modification {who}: {reason}; the list is unchanged "
                                                        f"(status {stored.status})"),
                            event="modification refused", recipient=_applicant(app, stored))
     else:
@@ -100,7 +101,7 @@ async def _refuse(cl: Clearance, app: applications.Application, stored: repo.Sto
             await move(cl, stored, Event.REJECT, {"application": app.id, "reason": reason})
         except TransitionRefused as refused:
             raise ActionRefused(refused.reason) from refused
-        await cl.tell_list(stored, ListStatus.REJECTED.value, info("3301", f"manual review {who}: {reason}"))
+        await cl.tell_list(stored, ListStatus.REJECTED.value, info(codes.REJECTED_AFTER_REVIEW, f"manual review {who}: {reason}"))
     return Outcome("refused", stored.status, reason)
 
 
@@ -120,8 +121,8 @@ async def record_inspection(cl: Clearance, task_id: int, passed: bool, finding: 
     await inspections.close(cl.conn, task_id, "passed" if passed else "failed", finding, cl.actor)
     if passed:
         await cl.tell_list(stored, ListStatus.RELEASED.value, info(
-            "0000", f"released after inspection by officer {cl.actor}" + (f": {finding}" if finding else "")))
+            codes.OK, f"released after inspection by officer {cl.actor}" + (f": {finding}" if finding else "")))
     else:
         await cl.tell_list(stored, ListStatus.REJECTED.value, info(
-            "3401", f"rejected after inspection by officer {cl.actor}: {finding or 'inspection failed'}"))
+            codes.REJECTED_AFTER_INSPECTION, f"rejected after inspection by officer {cl.actor}: {finding or 'inspection failed'}"))
     return Outcome("passed" if passed else "failed", stored.status, finding)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import info, receipt_for
+from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import returns
@@ -56,7 +57,7 @@ async def handle_return(cl: Clearance, d: Declaration, doc: Document, acceptance
                                      declarant_dxp=d.sender_dxp_id, receipt_format=d.message.format)
     await move(cl, stored, Event.APPLY_FOR_RETURN, {"return": head.get("coElNo"), "guid": d.message.guid,
                                                     "reason": head.get("reason"), "items": len(doc.items)})
-    stored_receipt = cl.answer(d, doc, "120", info("0000", f"return stored (return {return_id}): list "
+    stored_receipt = cl.answer(d, doc, "120", info(codes.OK, f"return stored (return {return_id}): list "
                                                             f"{stored.cop_no} is returning; CEB214 800 follows the "
                                                             "tally of the goods at the site"), acceptance)
     await cl.record_receipt(stored, stored_receipt, "return receipt")
@@ -80,10 +81,10 @@ async def handle_tally(cl: Clearance, d: Declaration, doc: Document, acceptance:
                                                 "location": head.get("location", "")})
     await move(cl, stored, Event.TALLY_RETURN, {"return": waiting.co_el_no, "tally": head.get("coElNo"),
                                                 "location": head.get("location", "")})
-    cl.answer(d, doc, "399", info("0000", f"tally of return {waiting.co_el_no} concluded: the goods of list "
+    cl.answer(d, doc, "399", info(codes.OK, f"tally of return {waiting.co_el_no} concluded: the goods of list "
                                           f"{stored.cop_no} are back"), acceptance)
     released = receipt_for("CEB213", waiting.head, status="800",
-                           return_info=info("0000", "return released: the goods were tallied at the site"),
+                           return_info=info(codes.OK, "return released: the goods were tallied at the site"),
                            recipients=[Recipient(dxp_id=waiting.declarant_dxp, format=waiting.receipt_format)],
                            issued_by="management", overrides={"preNo": waiting.pre_no}, trace_id=cl.trace_id)
     cl.emit(released)

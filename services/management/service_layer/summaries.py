@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import CHINA, info, receipt_for, return_time
+from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import summaries
@@ -83,7 +84,7 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
                            list_ids=[s.id for s in covered])
     for stored in covered:
         await cl.history(stored, "summarised", stored.status, {"sumNo": number, "summary": head.get("copNo")})
-    cl.answer(d, doc, "3", info("0000", f"summary {number} of {len(covered)} list(s) sent to customs: "
+    cl.answer(d, doc, "3", info(codes.OK, f"summary {number} of {len(covered)} list(s) sent to customs: "
                                         + ", ".join(s.invt_no for s in covered[:50])), acceptance, keys)
 
 
@@ -145,7 +146,7 @@ async def conclude(cl: Clearance, number: str, *, dec_state: str, entry_id: str 
         "note": note,
     }
     await summaries.decide(cl.conn, summary.id, "399", cl.actor, result)
-    _answer(cl, summary, "399", info("0000", f"summary {number} concluded by customs: declaration "
+    _answer(cl, summary, "399", info(codes.OK, f"summary {number} concluded by customs: declaration "
                                              f"{result['entryId']} ({len(covered)} list(s))"))
     cl.emit(summary_result(summary, result, trace_id=cl.trace_id))
     for stored in covered:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
+from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import trade_documents as documents
@@ -31,9 +32,9 @@ def answer(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssu
     key = f"{doc.head.get(a)}+{doc.head.get(b)}"
     if not saved:
         why = "no such document to change" if replace else "already declared; send appType 2 to change it"
-        cl.answer(d, doc, "100", info("2202", f"{doc.name}: {WHAT[kind]} {key} {why}"), acceptance)
+        cl.answer(d, doc, "100", info(codes.LIST_ALREADY_DECLARED, f"{doc.name}: {WHAT[kind]} {key} {why}"), acceptance)
         return
-    cl.answer(d, doc, "120", info("0000", f"{WHAT[kind]} {key} stored"), acceptance)
+    cl.answer(d, doc, "120", info(codes.OK, f"{WHAT[kind]} {key} stored"), acceptance)
 
 
 async def received(cl: Clearance, d: Declaration, doc: Document, waiting: list[repo.StoredList],
