@@ -1,19 +1,18 @@
-"""What the official export schema says each message holds, read from the XSD itself.
+"""What the official export schema says each message holds, in the shape the catalogue tests compare.
 
-``message_structure("CEB603")`` walks ``ceb-export-202205.xsd`` (with lxml) from the root element
-``CEB603Message`` down to its documents' fields, so tests compare the catalogue with the schema and
-build messages from it without anyone copying the schema by hand.
+A view of :mod:`shared.messages.xsd_structure` (the one reader of the XSD): ``parts("CEB603Message")``
+are the element references of a sequence, ``fields("InventoryHead")`` the simple fields with their
+facets, so tests compare the catalogue with the schema and build messages from it without anyone
+copying the schema by hand.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from importlib import resources
 
-from lxml import etree
+from shared.messages.catalogue import CEB_NAMESPACE
+from shared.messages.xsd_structure import UNBOUNDED, element
 
-XS = "{http://www.w3.org/2001/XMLSchema}"
-CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
+__all__ = ["CEB_NAMESPACE", "SchemaField", "SchemaPart", "fields", "is_headed", "parts"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ class SchemaField:
     name: str
     min_occurs: int
     base: str  # "string", "decimal", "int"
-    facets: dict  # facet name -> value: length, maxLength, minLength, totalDigits, fractionDigits
+    facets: dict[str, str]  # facet name -> value: length, maxLength, minLength, totalDigits, fractionDigits
 
     @property
     def max_length(self) -> int:
@@ -48,50 +47,27 @@ class SchemaPart:
     max_occurs: int | None  # None: unbounded
 
 
-@functools.cache
-def _elements() -> dict[str, etree._Element]:
-    folder = resources.files("shared.messages") / "xsd"
-    with resources.as_file(folder) as path:
-        root = etree.parse(str(path / "ceb-export-202205.xsd")).getroot()
-    return {e.get("name"): e for e in root.findall(XS + "element")}
-
-
-def _sequence(name: str) -> list[etree._Element]:
-    seq = _elements()[name].find(f"{XS}complexType/{XS}sequence")
-    return [child for child in seq if isinstance(child.tag, str)]
-
-
-def _occurs(element: etree._Element) -> tuple[int, int | None]:
-    top = element.get("maxOccurs", "1")
-    return int(element.get("minOccurs", "1")), None if top == "unbounded" else int(top)
-
-
 def parts(name: str) -> list[SchemaPart]:
     """The element references of ``name``'s sequence (``CEB603Message``: Inventory, BaseTransfer...)."""
-    found = []
-    for child in _sequence(name):
-        low, high = _occurs(child)
-        found.append(SchemaPart(child.get("ref").split(":")[1], low, high))
-    return found
+    return [SchemaPart(c.name, c.min_occurs, None if c.max_occurs == UNBOUNDED else c.max_occurs)
+            for c in element(name).children]
+
+
+_FACET_NAMES = {"length": "length", "max_length": "maxLength", "min_length": "minLength",
+                "total_digits": "totalDigits", "fraction_digits": "fractionDigits"}
 
 
 def fields(name: str) -> list[SchemaField]:
     """The simple fields of ``name`` (``InventoryHead``, ``InvtCancel``, ``BaseTransfer``)."""
     found = []
-    for child in _sequence(name):
-        if child.get("type"):  # ExtendMessage/Message: any XML
+    for child in element(name).children:
+        if child.facets is None:  # ExtendMessage/Message: any XML
             continue
-        restriction = child.find(f"{XS}simpleType/{XS}restriction")
-        facets = {
-            etree.QName(f).localname: f.get("value")
-            for f in restriction if isinstance(f.tag, str)
-        }
-        found.append(
-            SchemaField(child.get("name"), int(child.get("minOccurs", "1")),
-                        restriction.get("base").split(":")[1], facets)
-        )
+        facets = {xsd_name: str(getattr(child.facets, attr)) for attr, xsd_name in _FACET_NAMES.items()
+                  if getattr(child.facets, attr) is not None}
+        found.append(SchemaField(child.name, child.min_occurs, child.facets.base, facets))
     return found
 
 
 def is_headed(document: str) -> bool:
-    return all(child.get("ref") for child in _sequence(document))
+    return all(child.facets is None for child in element(document).children)
