@@ -14,7 +14,7 @@ from shared.messages.catalogue import (
 )
 from shared.messages.decoding import decode_message, detect_format
 from shared.messages.errors import ERROR_CODES, FieldProblem, FormatError
-from shared.messages.field_format import check_fields
+from shared.messages.field_checks import check_fields
 from shared.messages.json_codec import decode_json
 from shared.messages.message_encoding import encode_message
 from shared.messages.receipt_codec import decode_receipt, encode_receipt

@@ -2,7 +2,7 @@
 
 The format is recognised from the content, not from a header: after an optional UTF-8 BOM and
 whitespace, ``<`` means XML and ``{`` means JSON. Field format checks are *not* run here; the
-gateway calls ``field_format.check_fields`` on the decoded message.
+gateway calls ``field_checks.check_fields`` on the decoded message.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ when they could be read, the message type and the root ``guid``. ``str(error)`` 
 | 9011 | MALFORMED_STRUCTURE | unknown/misplaced element or key, repeated singleton, wrong type |
 | 9012 | EMPTY_MESSAGE | no bytes, only whitespace, or no business document |
 
-Decoding raises 9001-9003 and 9007-9012; the field checks (``field_format.check_fields``) report
+Decoding raises 9001-9003 and 9007-9012; the field checks (``field_checks.check_fields``) report
 9004-9006.
 """
 from __future__ import annotations

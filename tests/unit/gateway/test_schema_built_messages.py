@@ -19,7 +19,7 @@ from lxml import etree
 from services.gateway.domain.verification import verify
 from shared.messages.catalogue import BASE_SUBSCRIBE, BASE_TRANSFER, EXTEND_MESSAGE, MESSAGE_SPECS
 from shared.messages.decoding import decode_message
-from shared.messages.field_format import check_fields
+from shared.messages.field_checks import check_fields
 from shared.messages.message_specs import FieldSpec
 from shared.messages.official_schema import schema_problems
 from tests.fixtures.gateway import INVT_NO, message

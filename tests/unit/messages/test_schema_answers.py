@@ -7,7 +7,7 @@ import re
 import pytest
 
 from shared.messages import decode_message
-from shared.messages.field_format import check_fields
+from shared.messages.field_checks import check_fields
 from shared.messages.official_schema import schema_problems
 from tests.fixtures.gateway import raw
 from tests.unit.messages.rejection import rejected

@@ -6,7 +6,7 @@ import pytest
 from shared.messages import check_fields, decode_message
 from shared.messages.catalogue import receipt_spec_for
 from shared.messages.errors import FieldProblem
-from shared.messages.field_format import check_values
+from shared.messages.field_checks import check_values
 from shared.messages.model import CebMessage
 
 from .message_files import INVT_NO, SAMPLE_NAMES, sample
@@ -196,7 +196,7 @@ def test_the_quick_checks_agree_with_the_formats():
     import random
 
     from shared.messages import field_formats
-    from shared.messages.field_format import predicate
+    from shared.messages.field_checks import predicate
 
     rng = random.Random(7)
     alphabet = "0123456789.-ABFZazIO ²٣\n"
