@@ -101,7 +101,7 @@ async def main(args: argparse.Namespace) -> None:
     started_build = time.perf_counter()
     messages = [declaration(b, n * 10) for n, b in enumerate(bodies(args.lists, args.trade))]
     print(f"built {len(messages)} declarations in {time.perf_counter() - started_build:.1f}s")
-    host, _app = await bootstrap()
+    host = (await bootstrap()).host
     tasks: list[asyncio.Task] = []
     try:
         await produce(args.bootstrap, f"{prefix}{topics.DECLARATIONS}", messages)
@@ -114,7 +114,6 @@ async def main(args: argparse.Namespace) -> None:
             await handler(records, batch)
 
         consumer._handler = counted  # noqa: SLF001
-        assert host.relay is not None and host.pool is not None
         profiler = None
         if args.profile:
             import cProfile

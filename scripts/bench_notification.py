@@ -35,7 +35,8 @@ import asyncpg  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from aiokafka.admin import AIOKafkaAdminClient  # noqa: E402
 
-from services.notification.bootstrap import bootstrap, settle_heap  # noqa: E402
+from services.notification.bootstrap import bootstrap  # noqa: E402
+from shared.runtime import settle_heap  # noqa: E402
 from services.notification.settings import load_notification_settings  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.contracts import ReceiptIssued, Recipient  # noqa: E402
@@ -158,8 +159,8 @@ async def main(args: argparse.Namespace) -> int:
     expected = len(events)
     del events  # not kept alive beside the service: its garbage collections would walk them all
 
-    service, _ = await bootstrap(settings, load_notification_settings())
-    settle_heap()  # as the service's own process does after start-up (``bootstrap_process``)
+    service = await bootstrap(settings, load_notification_settings())
+    settle_heap()  # as the service's own process does after start-up (``shared.runtime.serve``)
     hooked = enterprises[: int(len(enterprises) * args.webhook_share)]
     if hooked:
         async with service.host.pool.acquire() as c:
@@ -172,7 +173,7 @@ async def main(args: argparse.Namespace) -> int:
     if profiler:
         profiler.enable()
     started, cpu_started = time.monotonic(), time.process_time()
-    running = asyncio.create_task(service.run(None))
+    running = asyncio.create_task(service.run(serve_http=False))
     try:
         first, last, seen, cpu_flowing = await count_delivered(kafka, receipt_topics, expected, args.timeout)
         cpu = time.process_time() - cpu_started
@@ -180,7 +181,7 @@ async def main(args: argparse.Namespace) -> int:
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
-        webhook_stats = service.dispatcher.stats()
+        webhook_stats = service.parts["dispatcher"].stats()
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Protocol
 
 import uvicorn
 
@@ -88,12 +90,28 @@ def configure_logging() -> None:
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
 
 
-def serve(bootstrap: Callable[[], Awaitable[tuple]]) -> int:
-    """The whole body of a service's ``__main__``: build it, run it until a signal, exit."""
+class Runnable(Protocol):
+    async def run(self) -> int: ...
+
+
+def serve(bootstrap: Callable[[], Awaitable[Runnable]]) -> int:
+    """The whole body of a service's ``__main__``: build it (``bootstrap()`` returns a
+    :class:`shared.service.Service`), run it until a signal, exit."""
     configure_logging()
 
     async def main() -> int:
-        host, app = await bootstrap()
-        return await host.run(app)
+        service = await bootstrap()
+        settle_heap()
+        return await service.run()
 
     return asyncio.run(main())
+
+
+def settle_heap() -> None:
+    """Once the process is built, take what start-up made (modules, schemas, clients, the app) out
+    of the cyclic garbage collector's walks: it lives as long as the process, and walking it on the
+    older generations' collections cost notification's benchmark about 0.6 s of 2.5 s CPU per 20,000
+    receipts (0.3 s after). Garbage made later is collected as before. Process-wide, so a
+    ``bootstrap`` itself does not do it (tests build services inside pytest's process)."""
+    gc.collect()
+    gc.freeze()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 
@@ -28,27 +30,45 @@ class ServiceHost:
     def __init__(self, settings: Settings, migrations_package: str) -> None:
         self.settings = settings
         self._migrations = migrations_package
-        self.pool: asyncpg.Pool | None = None
-        self.admin: TopicAdmin | None = None
-        self.relay: OutboxRelay | None = None
+        self._pool: asyncpg.Pool | None = None
+        self._admin: TopicAdmin | None = None
+        self._relay: OutboxRelay | None = None
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
         # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
         self.prunable: tuple[Prunable, ...] = COMMON
 
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the service host is not started")
+        return self._pool
+
+    @property
+    def admin(self) -> TopicAdmin:
+        if self._admin is None:
+            raise RuntimeError("the service host is not started")
+        return self._admin
+
+    @property
+    def relay(self) -> OutboxRelay:
+        if self._relay is None:
+            raise RuntimeError("the service host is not started")
+        return self._relay
+
     async def start(self) -> None:
         s = self.settings
-        self.pool = await create_pool(s.database_url, s.db_schema)
-        async with self.pool.acquire() as conn:
+        self._pool = await create_pool(s.database_url, s.db_schema)
+        async with self._pool.acquire() as conn:
             applied = await apply_migrations(conn, s.db_schema, self._migrations)
         if applied:
             log.info("%s: applied migrations %s", s.service, ", ".join(applied))
-        self.admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication,
+        self._admin = TopicAdmin(s.kafka_bootstrap_servers, s.topic_partitions, s.topic_replication,
                                 auth=s.kafka_auth())
-        await self.admin.start()
-        await self.admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
+        await self._admin.start()
+        await self._admin.ensure({s.topic(t): cfg for t, cfg in topics.FIXED_TOPICS.items()})
         # one transactional id and progress topic per service (and tenant prefix): see shared/kafka/relay.py
-        self.relay = OutboxRelay(s.service, self.pool, self.admin, bootstrap_servers=s.kafka_bootstrap_servers,
+        self._relay = OutboxRelay(s.service, self._pool, self._admin, bootstrap_servers=s.kafka_bootstrap_servers,
                                  transactional_id=s.group(f"cbec-relay-{s.service}"),
                                  progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
                                  auth=s.kafka_auth())
@@ -58,7 +78,6 @@ class ServiceHost:
         """A consumer of the given topics, or (``pattern``) of every topic whose full name matches.
         ``external``: topics enterprises produce to (their headers are never trusted, see
         ``shared.kafka.consumer.message_id``)."""
-        assert self.pool is not None and self.relay is not None
         s = self.settings
         c = BatchConsumer(
             name,
@@ -84,22 +103,21 @@ class ServiceHost:
                      "seconds_since_poll": round(now - c.last_progress, 1)}
             for c in self.consumers
         }
-        relay_ok = self.relay is not None and now - self.relay.last_progress < STALL_SECONDS
+        relay = self._relay
+        relay_ok = relay is not None and now - relay.last_progress < STALL_SECONDS
         ok = relay_ok and all(v["seconds_since_poll"] < STALL_SECONDS for v in consumers.values())
         return {
             "ok": ok,
             "service": self.settings.service,
             "consumers": consumers,
-            "relay": {"published": self.relay.published if self.relay else 0,
-                      "parked": self.relay.parked if self.relay else 0,
-                      "publishing": self.relay.holder if self.relay else False},
+            "relay": {"published": relay.published if relay else 0,
+                      "parked": relay.parked if relay else 0,
+                      "publishing": relay.holder if relay else False},
         }
 
-    async def run(self, app, extra_tasks: dict | None = None) -> int:
-        assert self.relay is not None
+    async def run(self, app: Any, extra_tasks: dict[str, Callable[[], Awaitable[None]]] | None = None) -> int:
         tasks = {c.name: c.run for c in self.consumers}
         tasks["relay"] = self.relay.run
-        assert self.pool is not None
         tasks["retention"] = Retention(self.pool, self.settings.retention_days, self.prunable).run
         tasks.update(extra_tasks or {})
         if app is not None:
@@ -108,9 +126,9 @@ class ServiceHost:
         return await run_service(self.settings.service, tasks, server, self.stop)
 
     async def stop(self) -> None:
-        if self.relay is not None:
-            await self.relay.stop()
-        if self.admin is not None:
-            await self.admin.close()
-        if self.pool is not None:
-            await self.pool.close()
+        if self._relay is not None:
+            await self._relay.stop()
+        if self._admin is not None:
+            await self._admin.close()
+        if self._pool is not None:
+            await self._pool.close()

@@ -1,27 +1,16 @@
 """The console's composition root: settings, one HTTP client for the services, the app."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import httpx
 
-from shared.runtime import http_server, run_service
+from shared.service import Service
 
 from .entrypoints.http import build_app
 from .settings import ConsoleSettings, load_console_settings
 
 
-@dataclass
-class ConsoleService:
-    settings: ConsoleSettings
-    client: httpx.AsyncClient
-
-    async def run(self, app) -> int:
-        return await run_service("console", {}, http_server(app, self.settings.http_host, self.settings.http_port),
-                                 self.client.aclose)
-
-
-async def bootstrap(settings: ConsoleSettings | None = None):
+async def bootstrap(settings: ConsoleSettings | None = None) -> Service:
     settings = settings or load_console_settings()
     client = httpx.AsyncClient(timeout=settings.timeout_s)
-    return ConsoleService(settings, client), build_app(settings, client)
+    return Service("console", build_app(settings, client), http=(settings.http_host, settings.http_port),
+                   closing=(client.aclose,))

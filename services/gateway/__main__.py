@@ -1,17 +1,9 @@
 """``python -m services.gateway``: run the clearance service platform."""
-import asyncio
 import sys
 
-from shared.runtime import configure_logging
+from shared.runtime import serve
 
-from .bootstrap import build
-
-
-async def main() -> int:
-    gateway = await build()
-    return await gateway.host.run(gateway.app, extra_tasks=gateway.extra_tasks)
-
+from .bootstrap import bootstrap
 
 if __name__ == "__main__":
-    configure_logging()
-    sys.exit(asyncio.run(main()))
+    sys.exit(serve(bootstrap))

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from shared.auth import Authenticator
 from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.messages.signature import sm2_engine
+from shared.service import Service, Task
 from shared.service_host import ServiceHost
 
 from .domain.signature_check import MODES
@@ -22,16 +21,7 @@ from .service_layer.part_deadline import PartDeadline
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Gateway:
-    host: ServiceHost
-    app: object
-    intake: Intake
-    # long-lived tasks besides the consumers and the relay: host.run(app, extra_tasks=...)
-    extra_tasks: dict[str, Callable[[], Awaitable[None]]]
-
-
-async def build(settings: Settings | None = None) -> Gateway:
+async def bootstrap(settings: Settings | None = None) -> Service:
     settings = settings or load_settings("gateway")
     if settings.signature_mode not in MODES:
         raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
@@ -44,20 +34,10 @@ async def build(settings: Settings | None = None) -> Gateway:
     # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
     host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
                   pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
-    assert host.pool is not None and host.relay is not None
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
-    extra: dict[str, Callable[[], Awaitable[None]]] = {"part-deadline": deadline.run}
+    tasks: dict[str, Task] = {"part-deadline": deadline.run}
     if quota is not None:
-        extra["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
-    admin = host.admin
-    assert admin is not None
-    app = build_app(host.pool, settings, host.health, host.relay.wake, EnterpriseBrokerAccess(settings, admin).open,
-                    auth)
-    return Gateway(host, app, intake, extra)
-
-
-
-async def bootstrap(settings: Settings | None = None) -> tuple[ServiceHost, object]:
-    """(host, app) like the other services; ``__main__`` uses :func:`build` for the extra tasks."""
-    gateway = await build(settings)
-    return gateway.host, gateway.app
+        tasks["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
+    app = build_app(host.pool, settings, host.health, host.relay.wake,
+                    EnterpriseBrokerAccess(settings, host.admin).open, auth)
+    return Service("gateway", app, host, tasks, parts={"intake": intake})

@@ -6,6 +6,7 @@ import os
 from shared.auth import Authenticator
 from shared.config import Settings, load_settings
 from shared.kafka import topics
+from shared.service import Service
 from shared.service_host import ServiceHost
 
 from .domain.release_policy import ReleasePolicy
@@ -20,7 +21,7 @@ def risk_rules(env: dict[str, str] | None = None) -> RiskRules:
     return RiskRules.load(path)
 
 
-async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | None = None):
+async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | None = None) -> Service:
     settings = settings or load_settings("management")
     auth = Authenticator.from_settings(settings)
     rules = risk_rules()
@@ -32,5 +33,5 @@ async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | No
     await host.start()
     declarations = Declarations(settings, policy or RiskEngine(rules, sampling_key), rules)
     host.consumer("management-declarations", [topics.DECLARATIONS], declarations.handle, topics.DEAD_LETTERS)
-    assert host.pool is not None and host.relay is not None
-    return host, build_app(host.pool, host.health, declarations, host.relay.wake, auth)
+    app = build_app(host.pool, host.health, declarations, host.relay.wake, auth)
+    return Service("management", app, host, parts={"declarations": declarations})

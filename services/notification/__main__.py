@@ -3,7 +3,7 @@ import sys
 
 from shared.runtime import serve
 
-from .bootstrap import bootstrap_process
+from .bootstrap import bootstrap
 
 if __name__ == "__main__":
-    sys.exit(serve(bootstrap_process))
+    sys.exit(serve(bootstrap))

@@ -1,12 +1,9 @@
 """Notification's composition root: consumers, relay, webhook dispatcher and HTTP API."""
 from __future__ import annotations
 
-import gc
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 
 from shared.auth import Authenticator
 from shared.db.retention import Prunable
@@ -15,6 +12,7 @@ from shared.config import Settings, load_settings
 from shared.db.pool import create_pool
 from shared.kafka import topics
 from shared.messages.signature import load_certificate
+from shared.service import Service
 from shared.service_host import ServiceHost
 
 from .adapters.webhook_endpoint import WebhookEndpoint
@@ -28,28 +26,6 @@ from .settings import NotificationSettings, load_notification_settings
 
 
 WEBHOOK_POOL = 4
-
-
-@dataclass
-class NotificationService:
-    """The running parts; ``run`` is what ``shared.runtime.serve`` calls."""
-
-    host: ServiceHost
-    delivery: Delivery
-    dispatcher: WebhookDispatcher
-    webhook_pool: asyncpg.Pool
-
-    async def run(self, app) -> int:
-        try:
-            return await self.host.run(app, extra_tasks={"webhooks": self.dispatcher.run})
-        finally:
-            await self.webhook_pool.close()
-
-    def health(self) -> dict:
-        state = self.host.health()
-        state["webhooks"] = self.dispatcher.stats()
-        state["ok"] = state["ok"] and not self.dispatcher.stalled()
-        return state
 
 
 def renderer_for(own: NotificationSettings) -> ReceiptRenderer:
@@ -66,7 +42,7 @@ FINISHED_WEBHOOK_DELIVERIES = Prunable("webhook_deliveries", "coalesce(delivered
                                        "status IN ('delivered', 'cancelled')")
 
 
-async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None):
+async def bootstrap(settings: Settings | None = None, own: NotificationSettings | None = None) -> Service:
     settings = settings or load_settings("notification")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
     own = own or load_notification_settings()
@@ -75,7 +51,6 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     sealer = Sealer.from_settings(settings)
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
-    assert host.pool is not None and host.relay is not None
     host.prunable = (*host.prunable, FINISHED_WEBHOOK_DELIVERIES)
     w = own.webhooks
     # webhooks get connections of their own: however busy they are, the Kafka path never waits for one
@@ -86,24 +61,14 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
-    service = NotificationService(host, delivery, dispatcher, webhook_pool)
-    app = build_app(host.pool, service.health, settings, renderer, on_outbox=host.relay.wake,
+
+    def health() -> dict[str, object]:
+        state = host.health()
+        state["webhooks"] = dispatcher.stats()
+        state["ok"] = state["ok"] and not dispatcher.stalled()
+        return state
+
+    app = build_app(host.pool, health, settings, renderer, on_outbox=host.relay.wake,
                     on_webhooks=dispatcher.wake, auth=auth, targets=targets, sealer=sealer)
-    return service, app
-
-
-async def bootstrap_process():
-    """``bootstrap`` for the service's own process (``python -m services.notification``)."""
-    service, app = await bootstrap()
-    settle_heap()
-    return service, app
-
-
-def settle_heap() -> None:
-    """Once the process is built, take what start-up made (modules, schemas, clients, the app) out
-    of the cyclic garbage collector's walks: it lives as long as the process, and walking it on the
-    older generations' collections cost the benchmark about 0.6 s of 2.5 s CPU per 20,000 receipts
-    (0.3 s after). Garbage made later is collected as before. Process-wide, so ``bootstrap`` itself
-    does not do it (tests build services inside pytest's process)."""
-    gc.collect()
-    gc.freeze()
+    return Service("notification", app, host, {"webhooks": dispatcher.run}, closing=(webhook_pool.close,),
+                   parts={"delivery": delivery, "dispatcher": dispatcher})

@@ -53,8 +53,8 @@ class Notification:
                                      database_url=self.database_url, db_schema=f"n_{uuid.uuid4().hex[:8]}",
                                      http_port=free_port(), topic_prefix=self.prefix, topic_partitions=3,
                                      profile="open")
-        self.service, app = await bootstrap(self.settings, self.own)
-        self._task = asyncio.create_task(self.service.run(app))
+        self.service = await bootstrap(self.settings, self.own)
+        self._task = asyncio.create_task(self.service.run())
         async with httpx.AsyncClient(base_url=self.url) as http:
             for _ in range(300):
                 try:
