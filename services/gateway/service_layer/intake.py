@@ -84,6 +84,8 @@ class World:
     guid_rows: dict[str, tuple[str, bytes, str, str, str]] = field(default_factory=dict)
     serials: list[int] = field(default_factory=list)  # platform number serials reserved for the batch
     drafts: DraftChanges = field(default_factory=DraftChanges)
+    # orders forwarded in the batch, by (ebpCode, orderNo): the last one wins (None: deleted)
+    order_changes: dict[tuple[str, str], Document | None] = field(default_factory=dict)
 
 
 def sender_of(record: ConsumerRecord) -> str:
@@ -121,6 +123,7 @@ class Intake:
             await self._one(arrival, senders, world, batch)
         await message_log.record_many(batch.conn, list(world.guid_rows.values()))
         await world.drafts.write(batch.conn)
+        await known_documents.remember_orders(batch.conn, world.order_changes)
 
     async def _admit(self, records: list[ConsumerRecord], batch: Batch) -> list[ConsumerRecord]:
         """The records within their senders' quotas; the rest join the deferred queue (so do all
@@ -272,15 +275,17 @@ class Intake:
         return open_envelope(read_xml(a.raw, max_bytes=self.settings.max_message_bytes))[1]
 
     async def _remember(self, batch: Batch, message: CebMessage, world: World) -> None:
+        """Orders are written at the batch's end (``World.order_changes``)."""
         if message.message_type != "CEB303":
             return
         for doc in message.documents:
-            await known_documents.remember_order(batch.conn, doc)
             key = (doc.get("ebpCode"), doc.get("orderNo"))
             if doc.get("appType") == "3":
                 world.orders.pop(key, None)
+                world.order_changes[key] = None
             else:
                 world.orders[key] = doc
+                world.order_changes[key] = doc
 
     # --- split bills ----------------------------------------------------------------------------
     async def _collect(self, batch: Batch, message: CebMessage, sender: Enterprise, context: Context,
