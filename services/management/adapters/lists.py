@@ -76,6 +76,15 @@ async def by_invt_no(conn: asyncpg.Connection, invt_no: str) -> StoredList | Non
     return _row(r) if r else None
 
 
+async def by_invt_nos(conn: asyncpg.Connection, invt_nos: list[str]) -> dict[str, StoredList]:
+    """The lists with these numbers, locked (in id order, as every batch locks), in one query."""
+    if not invt_nos:
+        return {}
+    rows = await conn.fetch(f"SELECT {COLUMNS} FROM lists WHERE invt_no = ANY($1::text[]) ORDER BY id FOR UPDATE",
+                            sorted(set(invt_nos)))
+    return {r["invt_no"]: _row(r) for r in rows}
+
+
 async def live_by_logistics_no(conn: asyncpg.Connection, logistics_no: str) -> StoredList | None:
     r = await conn.fetchrow(f"SELECT {COLUMNS} FROM lists WHERE logistics_no = $1 "
                             "AND status NOT IN ('cancelled', '100') ORDER BY id DESC LIMIT 1 FOR UPDATE", logistics_no)
@@ -148,6 +157,19 @@ async def mark_arrived(conn: asyncpg.Connection, list_id: int, arrival_guid: str
 
 async def bind_to_bill(conn: asyncpg.Connection, list_id: int, bill_no: str | None) -> None:
     await conn.execute("UPDATE lists SET bill_no = $2, updated_at = now() WHERE id = $1", list_id, bill_no)
+
+
+async def bind_many_to_bill(conn: asyncpg.Connection, list_ids: list[int], bill_no: str | None) -> None:
+    """Bind (or with None unbind) these lists in one statement."""
+    if list_ids:
+        await conn.execute("UPDATE lists SET bill_no = $2, updated_at = now() WHERE id = ANY($1::bigint[])",
+                           sorted(set(list_ids)), bill_no)
+
+
+async def mark_many_arrived(conn: asyncpg.Connection, list_ids: list[int], arrival_guid: str) -> None:
+    if list_ids:
+        await conn.execute("UPDATE lists SET arrived_at = now(), arrival_guid = $2, updated_at = now() "
+                           "WHERE id = ANY($1::bigint[])", sorted(set(list_ids)), arrival_guid)
 
 
 async def add_history(conn: asyncpg.Connection, list_id: int, event: str, status: str, detail: dict,

@@ -23,7 +23,7 @@ from ..adapters import bills
 from ..adapters import lists as repo
 from ..domain.list_lifecycle import TERMINAL, Event, ListStatus
 from .clearance import Clearance
-from .list_flow import decide, move
+from .list_flow import Later, decide, move
 
 
 def _wrong_port(lists: list[repo.StoredList], customs: str, what: str) -> list[str]:
@@ -67,9 +67,9 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
         cl.answer(d, doc, "100", "".join(problems[:20]), acceptance)
         return
     decide_now, waiting, settled = [], [], []
+    await repo.mark_many_arrived(cl.conn, [s.id for s in arrived if s.arrived_at is None], d.message.guid)
     for stored in arrived:
         if stored.arrived_at is None:
-            await repo.mark_arrived(cl.conn, stored.id, d.message.guid)
             stored.arrived_at = d.received_at
             await cl.history(stored, "arrived", stored.status, {"arrival": d.message.guid, "billNo": bill_no,
                                                                  "reportedBy": doc.get("customsCode")})
@@ -86,8 +86,9 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
     if not_arrived:
         text += "; not arrived yet: " + ", ".join(s.cop_no for s in not_arrived)
     cl.answer(d, doc, "120", info(codes.OK, text), acceptance)
+    rejections: dict[str, int] = {}
     for stored in decide_now:
-        await decide(cl, stored)
+        await decide(cl, stored, rejections)
 
 
 async def handle_departure(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
@@ -108,9 +109,11 @@ async def handle_departure(cl: Clearance, d: Declaration, doc: Document, accepta
     if problems:
         cl.answer(d, doc, "100", "".join(problems[:20]), acceptance)
         return
+    closing = Later(orders={}, waybills={})  # the closed lists' statuses are written in one statement
     for stored in released:
         await move(cl, stored, Event.DEPART, {"departure": d.message.guid, "leaveTime": doc.get("leaveTime"),
-                                              "reportedBy": doc.get("customsCode")})
+                                              "reportedBy": doc.get("customsCode")}, later=closing)
+    await repo.set_status_many(cl.conn, list(closing.changed.values()))
     text = f"departure of bill {bill_no} stored; {len(released)} list(s) closed"
     if still_open:
         text += "; not released, still open: " + ", ".join(f"{s.cop_no} ({s.status})" for s in still_open)

@@ -39,8 +39,10 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
         return
     found: list[repo.StoredList] = []
     missing: list[str] = []
+    # the lists named by number, in one query (a bill names up to hundreds)
+    by_number = await repo.by_invt_nos(cl.conn, [item["invtNo"] for item in doc.items if item.get("invtNo")])
     for i, item in enumerate(doc.items, start=1):
-        stored = await repo.by_invt_no(cl.conn, item["invtNo"]) if item.get("invtNo") else None
+        stored = by_number.get(item["invtNo"]) if item.get("invtNo") else None
         if stored is None and item.get("logisticsNo"):
             stored = await repo.live_by_logistics_no(cl.conn, item["logisticsNo"])
         name = item.get("invtNo") or item.get("logisticsNo")
@@ -56,14 +58,14 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
         return
     revision = await bills.save(cl.conn, doc.head, doc.items, d.message.guid, d.sender_dxp_id, d.message.format)
     keep = {s.id for s in found}
-    for stored in bound:
-        if amend and stored.id not in keep:
-            await repo.bind_to_bill(cl.conn, stored.id, None)
-            await cl.history(stored, "unbound from bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
-    for stored in found:
-        if stored.bill_no != bill_no:
-            await repo.bind_to_bill(cl.conn, stored.id, bill_no)
-            await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
+    unbound = [s for s in bound if amend and s.id not in keep]
+    await repo.bind_many_to_bill(cl.conn, [s.id for s in unbound], None)
+    for stored in unbound:
+        await cl.history(stored, "unbound from bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
+    newly = [s for s in found if s.bill_no != bill_no]
+    await repo.bind_many_to_bill(cl.conn, [s.id for s in newly], bill_no)
+    for stored in newly:
+        await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     verb = f"amended (revision {revision})" if amend else "stored"
     cl.answer(d, doc, "120", info(codes.OK, f"bill {bill_no} {verb} with {len(found)} list(s)"), acceptance)
 

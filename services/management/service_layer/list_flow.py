@@ -99,11 +99,18 @@ async def decide_if_arrived(cl: Clearance, stored: repo.StoredList) -> None:
         await decide(cl, stored)
 
 
-async def decide(cl: Clearance, stored: repo.StoredList) -> None:
-    """Release or inspection for an audited list whose goods are at the supervised site."""
+async def decide(cl: Clearance, stored: repo.StoredList, rejections: dict[str, int] | None = None) -> None:
+    """Release or inspection for an audited list whose goods are at the supervised site.
+
+    ``rejections``: the seller's recent rejections counted so far in this transaction (deciding
+    rejects nothing, and ``now()`` is the transaction's: the count cannot change within it), so
+    an arrival of a hundred lists asks once per seller."""
     days = cl.rules.rejection_window_days
-    context = RiskContext(recent_rejections=await repo.recent_rejections(cl.conn, stored.ebc_code, days),
-                          decision_round=stored.decision_round + 1)
+    if rejections is None:
+        rejections = {}
+    if stored.ebc_code not in rejections:
+        rejections[stored.ebc_code] = await repo.recent_rejections(cl.conn, stored.ebc_code, days)
+    context = RiskContext(recent_rejections=rejections[stored.ebc_code], decision_round=stored.decision_round + 1)
     decision = cl.policy.decide(stored.numbered_head, stored.items, context)
     record = {"release": decision.release, "rulesFired": decision.rules_fired, "reason": decision.reason,
               "round": context.decision_round}
