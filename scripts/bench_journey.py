@@ -89,9 +89,15 @@ _WHO = (("gateway", b"services.gateway"), ("management", b"services.management")
         ("notification", b"services.notification"), ("monitor", b"services.monitor"), ("kafka", b"kafka.Kafka"))
 
 
-def cpu_by_service() -> dict[str, float]:
-    """CPU seconds used so far by every process of each service (all instances), Kafka, PostgreSQL."""
+def cpu_by_service(database: str = "") -> dict[str, float]:
+    """CPU seconds used so far by every process of each service (all instances), Kafka, PostgreSQL.
+
+    Services count only when they run from this checkout (their working directory is the repo:
+    deploy/stack.sh starts them there), so another stack on the same machine is not counted; with
+    ``database``, PostgreSQL counts only the backends of that database (a shared server's other
+    clients are not ours)."""
     seconds = {name: 0.0 for name, _ in _WHO} | {"postgres": 0.0}
+    mine = str(ROOT)
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -103,6 +109,11 @@ def cpu_by_service() -> dict[str, float]:
         fields = stat.rsplit(")", 1)[1].split()
         own = (int(fields[11]) + int(fields[12])) / _TICK
         comm = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        if database and comm == "postgres":
+            title = cmdline.replace(b"\0", b" ").split()
+            if len(title) > 2 and title[0] == b"postgres:" and title[2] == database.encode():
+                seconds["postgres"] += own
+            continue
         if comm == "postgres":
             # the postmaster also carries the CPU of backends that have exited (cutime/cstime)
             children = (int(fields[13]) + int(fields[14])) / _TICK if fields[1] != "1" and b"-D" in cmdline else 0.0
@@ -110,6 +121,12 @@ def cpu_by_service() -> dict[str, float]:
             continue
         for name, marker in _WHO:
             if marker in cmdline:
+                if marker != b"kafka.Kafka":
+                    try:
+                        if os.readlink(f"/proc/{pid}/cwd") != mine:
+                            break
+                    except OSError:
+                        break
                 seconds[name] += own
                 break
     return seconds
@@ -153,6 +170,7 @@ class JourneyRun:
         self.remaining = len(self.trips)
         self.http_headers = {"Authorization": f"Bearer {a.token}"} if a.token else {}
         self.http_headers["X-Operator"] = "bench-officer"
+        self.database = a.database_name
 
     async def send(self, producer: AIOKafkaProducer, sender: str, body: bytes) -> None:
         self.sent_bodies.append((sender, body))
@@ -262,7 +280,7 @@ class JourneyRun:
         producer = AIOKafkaProducer(bootstrap_servers=a.bootstrap, linger_ms=5, max_batch_size=512 * 1024,
                                     max_request_size=8 * 1024 * 1024, acks="all", enable_idempotence=True)
         await producer.start()
-        cpu0, busy0 = cpu_by_service(), busy_cores()
+        cpu0, busy0 = cpu_by_service(self.database), busy_cores()
         started = time.monotonic()
         async with httpx.AsyncClient(base_url=a.management, timeout=10, headers=self.http_headers) as mgmt:
             reader = asyncio.create_task(self.read_receipts(consumer, producer))
@@ -276,7 +294,7 @@ class JourneyRun:
             self.done.set()
             await asyncio.gather(reader, officer, return_exceptions=True)
         elapsed = time.monotonic() - started
-        cpu1, busy1 = cpu_by_service(), busy_cores()
+        cpu1, busy1 = cpu_by_service(self.database), busy_cores()
         await producer.stop()
         await consumer.stop()
         trips = list(self.trips.values())
@@ -437,6 +455,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--token", default=os.environ.get("CBEC_TOKEN", ""), help="bearer token (admin + officer) for a secured stack")
     p.add_argument("--prefix", default=os.environ.get("CBEC_TOPIC_PREFIX", ""))
     p.add_argument("--admin-database-url", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/cbec"))
+    p.add_argument("--database-name", default=os.environ.get("CBEC_BENCH_DATABASE", ""),
+                   help="count only this database's PostgreSQL backends (a shared server)")
     p.add_argument("--hop", type=int, help=argparse.SUPPRESS)
     p.add_argument("--hop-prefix", help=argparse.SUPPRESS)
     p.add_argument("--hop-database", help=argparse.SUPPRESS)
