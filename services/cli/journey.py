@@ -131,7 +131,8 @@ class Journey:
     def payment_message(self, fmt: str = "xml") -> bytes:
         """The seller's payment receipt (CEB403) for the order."""
         h = self.list_document().document.head
-        value = sum((Decimal(i["totalPrice"]) for i in self.list_document().document.items), Decimal(0))
+        # what the buyer paid: the order's goodsValue + freight (2123)
+        value = sum((Decimal(i["totalPrice"]) for i in self.list_document().document.items), Decimal(h.get("freight") or 0))
         fields = {"guid": new_guid(), "appType": "1", "appTime": h.get("appTime", ""), "appStatus": "2",
                   "ebpCode": h["ebpCode"], "ebpName": h["ebpName"], "ebcCode": h["ebcCode"], "ebcName": h["ebcName"],
                   "orderNo": self.order_no, "payCode": "3301910006", "payName": "Westlake Payment Co.",
