@@ -47,6 +47,9 @@ class Settings(BaseModel):
     admin_token: str = Field("", repr=False)  # CBEC_ADMIN_TOKEN: the bootstrap admin's token
     data_key: str = Field("", repr=False)  # CBEC_DATA_KEY: Fernet key encrypting secrets at rest (webhook secrets)
     retention_days: float = 30.0  # inbox, dead letters and finished deliveries older than this are pruned
+    # CBEC_SANDBOX=1: scripted outcomes and a movable clock (shared/sandbox; refused in the secure profile)
+    sandbox: bool = False
+    sandbox_rules: str = ""  # CBEC_SANDBOX_RULES: the rule file (YAML) of the sandbox
 
     def topic(self, name: str) -> str:
         """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
@@ -108,4 +111,6 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         admin_token=env.get("CBEC_ADMIN_TOKEN", ""),
         data_key=env.get("CBEC_DATA_KEY", ""),
         retention_days=float(env.get("CBEC_RETENTION_DAYS", "30")),
+        sandbox=env.get("CBEC_SANDBOX", "").strip().lower() in ("1", "true", "yes", "on"),
+        sandbox_rules=env.get("CBEC_SANDBOX_RULES", ""),
     )

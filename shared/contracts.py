@@ -30,6 +30,9 @@ class ReceiptIssued(BaseModel):
     issued_at: datetime
     issued_by: str  # "gateway" | "management"
     trace_id: str = ""
+    # the sandbox only (CBEC_SANDBOX=1, shared/sandbox): what notification does on delivery
+    # (no_receipt, duplicate, reorder, delay), decided where the receipt was issued
+    sandbox: str | None = None
 
 
 class Declaration(BaseModel):

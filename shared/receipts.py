@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+from shared import clock, sandbox
 from shared.contracts import ReceiptIssued, Recipient
 from shared.messages.catalogue import MESSAGE_RECEIPT, ReceiptSpec, spec_for
 from shared.messages.errors import return_info
@@ -40,7 +41,7 @@ def receipt_fields(answered_type: str) -> tuple[str, tuple[str, ...]]:
 
 def return_time(at: datetime | None = None) -> str:
     """``yyyyMMddHHmmssSSS`` in China time, as the real platform writes it."""
-    at = (at or datetime.now(timezone.utc)).astimezone(CHINA)
+    at = (at or clock.now()).astimezone(CHINA)
     return at.strftime("%Y%m%d%H%M%S") + f"{at.microsecond // 1000:03d}"
 
 
@@ -117,7 +118,7 @@ def receipt_for(
     values = {**head, **(overrides or {})}
     values.update(returnStatus=status, returnTime=return_time(at), returnInfo=return_info)
     values = storable_fields(values)  # before fitting: an escape takes room too
-    now = at or datetime.now(timezone.utc)
+    now = at or clock.now()
     return ReceiptIssued(
         receipt_id=receipt_id,
         message_type=spec.message_type,
@@ -128,6 +129,7 @@ def receipt_for(
         issued_at=now,
         issued_by=issued_by,
         trace_id=trace_id,
+        sandbox=sandbox.delivery_of(answered_type, head, status),
     )
 
 
@@ -163,7 +165,7 @@ def format_error_receipt(
         business_key=storable(business_key or guid or "unknown"),
         fields=fitted(MESSAGE_RECEIPT, values, receipt_id),
         recipients=recipients,
-        issued_at=datetime.now(timezone.utc),
+        issued_at=clock.now(),
         issued_by="gateway",
         trace_id=trace_id,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from shared import sandbox
 from shared.auth import Authenticator
 from shared.config import Settings
 from shared.db.migrator import apply_migrations
@@ -20,6 +21,7 @@ from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
 from shared.kafka.relay import OutboxRelay
 from shared.outbox_api import add_outbox_routes
 from shared.runtime import http_server, run_service
+from shared.sandbox.service import SandboxService
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class ServiceHost:
         self.started_at = time.monotonic()
         # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
         self.prunable: tuple[Prunable, ...] = COMMON
+        self.sandbox: SandboxService | None = None  # CBEC_SANDBOX=1 (docs/sandbox.md)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -58,6 +61,10 @@ class ServiceHost:
 
     async def start(self) -> None:
         s = self.settings
+        if s.sandbox and s.profile == "secure":
+            raise RuntimeError("CBEC_SANDBOX=1 is refused in the secure profile (CBEC_PROFILE=secure): "
+                               "the sandbox scripts outcomes and moves the clock, never for real traffic")
+        sandbox.install(s)  # reads the rule file: a bad one stops the start, named
         self._pool = await create_pool(s.database_url, s.db_schema)
         async with self._pool.acquire() as conn:
             applied = await apply_migrations(conn, s.db_schema, self._migrations)
@@ -72,6 +79,9 @@ class ServiceHost:
                                  transactional_id=s.group(f"cbec-relay-{s.service}"),
                                  progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
                                  auth=s.kafka_auth())
+        if s.sandbox:
+            self.sandbox = SandboxService(s.service, self.pool, self.relay.wake)
+            await self.sandbox.prepare()
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
                  *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
@@ -120,8 +130,12 @@ class ServiceHost:
         tasks["relay"] = self.relay.run
         tasks["retention"] = Retention(self.pool, self.settings.retention_days, self.prunable).run
         tasks.update(extra_tasks or {})
+        if self.sandbox is not None:
+            tasks["sandbox"] = self.sandbox.run
         if app is not None:
             add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
+            if self.sandbox is not None:
+                self.sandbox.add_routes(app, Authenticator.from_settings(self.settings))
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 

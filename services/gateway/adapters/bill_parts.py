@@ -59,10 +59,11 @@ async def remove(conn: asyncpg.Connection, key: GroupKey) -> None:
                        *args)
 
 
-async def overdue(conn: asyncpg.Connection, older_than_s: float, limit: int = 100) -> list[GroupKey]:
-    """Groups whose first part came longer ago than the timeout; locked for this transaction."""
+async def overdue(conn: asyncpg.Connection, older_than_s: float, now: datetime, limit: int = 100) -> list[GroupKey]:
+    """Groups whose first part came longer ago than the timeout, at ``now`` (``shared.clock``: the
+    sandbox may have moved it); locked for this transaction."""
     rows = await conn.fetch(
         "SELECT sender_dxp_id, message_type, cop_no FROM bill_part_groups "
-        "WHERE first_at < now() - make_interval(secs => $1) ORDER BY first_at LIMIT $2 FOR UPDATE SKIP LOCKED",
-        older_than_s, limit)
+        "WHERE first_at < $3::timestamptz - make_interval(secs => $1) ORDER BY first_at LIMIT $2 "
+        "FOR UPDATE SKIP LOCKED", older_than_s, limit, now)
     return [GroupKey(r["sender_dxp_id"], r["message_type"], r["cop_no"]) for r in rows]

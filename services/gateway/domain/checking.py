@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from shared import clock
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage, Document
 from shared.return_codes import Problem, ReturnCode
@@ -31,7 +32,7 @@ class Context:
     transport_sender: str | None = None  # DxpMsg/TransInfo/SenderId when the message had one
     parties: Mapping[str, Enterprise] = field(default_factory=dict)  # registered, by code
     orders: Mapping[tuple[str, str], Document] = field(default_factory=dict)  # (ebpCode, orderNo)
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=clock.now)  # shared.clock: the sandbox may move it
 
 
 Run = Callable[[CebMessage, Context], list[Problem]]

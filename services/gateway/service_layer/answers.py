@@ -3,10 +3,11 @@ dead letters. Everything goes through the caller's batch (the outbox, in its tra
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 
 from aiokafka import ConsumerRecord
 
+from shared import clock
 from shared.config import Settings
 from shared.contracts import Declaration, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
@@ -54,7 +55,7 @@ class Answers:
                       reserved: list[int] | None = None, parts: list[dict[str, str]] | None = None) -> None:
         """A Declaration for management; ``reserved``: platform number serials to take first;
         ``parts``: a split bill's parts (each is accepted, and later answered, on its own)."""
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
         count = len(message.documents)
         serials = [reserved.pop(0) for _ in range(min(count, len(reserved or [])))]

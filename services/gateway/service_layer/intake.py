@@ -27,11 +27,11 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from aiokafka import ConsumerRecord
 from lxml import etree
 
+from shared import clock
 from shared.config import Settings
 from shared.db.outbox import TRACE_ID_HEADER
 from shared.kafka import topics
@@ -49,6 +49,7 @@ from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
 from ..domain.enterprise import Enterprise
 from ..domain.sender_checks import party_codes_named
+from ..domain.scripted_verdicts import scripted_rejections, scripted_signature_problem
 from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
 from ..domain.checking import Context, Problem, head_path, problems_by_document
@@ -213,9 +214,10 @@ class Intake:
             return self.answers.format_error(batch, sender, fmt, message.message_type, message.guid,
                                              "".join(str(p) for p in problems[:20]), a.trace, a.raw,
                                              a.transport.CopMsgId if a.transport is not None else "")
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         signed = self._signed_bytes(a) if message.signed else b""
-        problem = signature_problem(message, signed, sender.certificate, self.settings.signature_mode, now)
+        problem = scripted_signature_problem(message) or signature_problem(
+            message, signed, sender.certificate, self.settings.signature_mode, now)
         if problem is not None:
             return self.answers.reject(batch, message, sender, [problem], a.trace)
         context = Context(sender=sender, kafka_key=a.key,
@@ -226,7 +228,7 @@ class Intake:
             return self.answers.reject(batch, message, sender, [Problem(
                 "2604", f"{head_path(message, 1)}/msgCount",
                 f"msgCount {part[2]}: a split bill has at most {self.settings.max_parts} parts")], a.trace)
-        problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset())
+        problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset()) + scripted_rejections(message)
         if problems:
             message = self._reject_documents(batch, message, sender, problems, a.trace)
             if message is None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import asyncpg
 
+from shared import clock
 from shared.config import Settings
 from shared.contracts import Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
@@ -51,7 +52,7 @@ class PartDeadline:
         out: list[OutgoingMessage] = []
         groups = 0
         async with self.pool.acquire() as conn, conn.transaction():
-            for key in await bill_parts.overdue(conn, timeout):
+            for key in await bill_parts.overdue(conn, timeout, clock.now()):
                 group = await bill_parts.load(conn, key)
                 await bill_parts.remove(conn, key)
                 if group is None or not group.parts:

@@ -3,8 +3,8 @@ result (CEB792) when a summary is concluded."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 
+from shared import clock
 from shared.contracts import ReceiptIssued, Recipient
 from shared.messages.catalogue import SUMMARY_RESULT
 from shared.receipts import fitted
@@ -25,7 +25,7 @@ def summary_result(summary: StoredSummary, result: dict, *, trace_id: str = "") 
         fields=fitted(SUMMARY_RESULT, {k: str(v) for k, v in values.items() if v is not None}, receipt_id),
         recipients=[Recipient(dxp_id=summary.declarant_dxp, format=summary.receipt_format)],
         concerns=[summary.ebc_code],
-        issued_at=datetime.now(timezone.utc),
+        issued_at=clock.now(),
         issued_by="management",
         trace_id=trace_id,
     )

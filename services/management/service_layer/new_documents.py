@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import asyncpg
 
+from shared import clock
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 
@@ -122,7 +122,7 @@ async def handle_wave(conn: asyncpg.Connection, wave: list[Unit], clearance: Cal
     later = Later(await documents.orders(conn, order_keys), await documents.waybills(conn, waybill_keys))
     paid = await documents.payments(conn, doc_keys["CEB403"])
     numbers = await repo.reserve(conn, sum(1 for u in new_lists if _list_key(u.doc.head) not in live))
-    year = datetime.now(timezone.utc).year
+    year = clock.now().year
     # decisions, in the order the documents came
     created: list[repo.StoredList] = []
     orders: list[tuple[dict, list, str]] = []

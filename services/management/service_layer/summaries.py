@@ -13,9 +13,10 @@ officer (``GET /summaries``). Concluding it (``POST /summaries/{sumNo}/conclude`
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from shared import clock
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import CHINA, info, receipt_for, return_time
@@ -55,7 +56,8 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
                                    f"{head.get('agentCode')} is already declared"))
     ebc, customs = head.get("ebcCode", ""), head.get("customsCode", "")
     if head.get("startTime") and head.get("endTime"):
-        found = await summaries.lists_in_period(cl.conn, ebc, customs, _moment(head["startTime"]), _moment(head["endTime"]))
+        found = await summaries.lists_in_period(cl.conn, ebc, customs, clock.wall(_moment(head["startTime"])),
+                                                 clock.wall(_moment(head["endTime"])))
         if not found:
             return refused(info("2724", f"SummaryApplyHead/startTime: no closed summary-declaration (B) list of "
                                        f"{ebc} at customs {customs} was declared from {head['startTime']} to "
@@ -132,7 +134,7 @@ async def conclude(cl: Clearance, number: str, *, dec_state: str, entry_id: str 
     summary = await _waiting(cl, number)
     covered = [await repo.by_id(cl.conn, i) for i in await summaries.list_ids_of(cl.conn, summary.id)]
     serial = await summaries.next_serial(cl.conn)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     year = now.astimezone(CHINA).year
     result = {
         "declSeqNo": f"D{now.astimezone(CHINA):%Y%m%d}{serial % 10**9:09d}",

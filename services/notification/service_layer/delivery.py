@@ -23,6 +23,7 @@ from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
+from shared.sandbox.delivery import delivery_route
 
 from ..adapters import receipt_store, webhook_store
 from ..adapters.receipt_store import KafkaDelivery
@@ -69,7 +70,7 @@ class Delivery:
         topic_of = self._topic_of
         render = self.renderer.render
         per_recipient = self.renderer.per_recipient
-        emit = batch.emit
+        route = delivery_route(self.settings.service, batch.emit)  # the sandbox's, or batch.emit
         for receipt, recipients in plan:
             receipt_id, business_key = receipt.receipt_id, receipt.business_key
             key = business_key.encode()
@@ -88,10 +89,11 @@ class Delivery:
                 if topic is None:
                     topic = topic_of[dxp_id] = self.settings.topic(topics.receipt_topic(dxp_id))
                 message = OutgoingMessage(topic, key, body, headers.copy())
-                emit(message)
+                route.send(receipt.sandbox, message)
                 kafka.append(KafkaDelivery(receipt_id, dxp_id, fmt, message.message_id))
                 if dxp_id in with_webhook:
                     webhooks.append((receipt_id, dxp_id, business_key, fmt))
+        await route.flush(batch.conn)
         await receipt_store.record_kafka_deliveries(batch.conn, kafka)
         await webhook_store.queue(batch.conn, webhooks)
         self.delivered += len(kafka)
