@@ -76,7 +76,10 @@ def scripted_decision(message_type: str, head: dict[str, str]) -> ScriptedDecisi
 def delivery_of(message_type: str, head: dict[str, str], status: str) -> str | None:
     """What notification is to do with a receipt of this document (``Outcome.delivery``), if anything."""
     found = outcome_for(message_type, head)
-    if found is None or found.kind not in DELIVERY or (found.status and found.status != status):
+    if found is None or found.kind not in DELIVERY:
+        return None
+    wanted = found.status or ("2" if found.kind == "reorder" else "")  # reorder: the acceptance, by default
+    if wanted and wanted != status:
         return None
     return found.delivery()
 

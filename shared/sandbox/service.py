@@ -70,7 +70,7 @@ class SandboxService:
 
     def add_routes(self, app: FastAPI, auth: Authenticator) -> None:
         reader = auth.dependency("officer", "admin", "enterprise")
-        mover = auth.dependency("officer", "admin", acts=True)
+        mover = auth.dependency("officer", "admin")
 
         @app.get("/sandbox/clock", tags=["sandbox"])
         async def read_clock(caller: Principal = reader) -> dict:
