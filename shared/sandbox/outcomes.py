@@ -13,8 +13,9 @@ Where each outcome acts:
 - notification, on the way to the enterprise: ``no_receipt`` (never delivered on Kafka; a replay
   brings it), ``duplicate`` (delivered twice, the same ``cbec-receipt-id``), ``reorder`` (held back
   and delivered after the document's next receipt), ``delay`` (held for ``argument`` seconds of
-  the sandbox clock). The argument of a delivery outcome's rule, ``status``, limits it to the
-  receipts of that returnStatus (``SANDBOX:NO_RECEIPT:120``: only the 120 is lost).
+  the sandbox clock). A delivery outcome's ``status`` (the marker's last argument) limits it to
+  the receipts of that returnStatus (``SANDBOX:NO_RECEIPT:120``: only the 120 is lost); ``reorder``
+  without one holds the acceptance (2), which then comes after the 120.
 - ``accept``: nothing scripted; the document goes the ordinary way.
 """
 from __future__ import annotations
