@@ -10,7 +10,7 @@
 #   make up PROFILE=secure   the same with Kafka SASL/SCRAM + ACLs, no topic auto-creation
 #                     (default PROFILE=open: the local demo, PLAINTEXT and open to anyone)
 #                     KAFKA_NODES=3: a 3-broker Kafka cluster (replication 3, min.insync.replicas 2)
-#   make demo         up, then `cbec demo`
+#   make demo         up in the sandbox (CBEC_SANDBOX=1), then `cbec demo`
 #   make bench        up, then the whole-journey benchmark (scripts/bench_journey.py)
 #   make status / logs
 #   make reset        down, then delete the run dir and the PostgreSQL data
@@ -82,6 +82,8 @@ infra-down:
 up: setup
 	@deploy/stack.sh up
 
+# the demo runs in the sandbox (docs/sandbox.md): its list is inspected, then released; another is rejected
+demo: export CBEC_SANDBOX ?= 1
 demo: up
 	@set -a; f=$${CBEC_RUN_DIR:-.run}/secrets.env; [ -f "$$f" ] && . "$$f"; set +a; $(VENV)/bin/cbec demo
 
