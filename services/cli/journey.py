@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 
+from shared import samples
 from shared.messages import decode_message, encode_message
 from shared.messages.model import BaseTransfer, CebMessage, Document
 
@@ -28,7 +28,7 @@ SAMPLES = {
 
 
 def sample_bytes(name: str) -> bytes:
-    return resources.files("shared.samples").joinpath(SAMPLES[name]).read_bytes()
+    return samples.sample_bytes(SAMPLES[name])
 
 
 def sample(name: str) -> CebMessage:

@@ -14,8 +14,11 @@ refuses.
 """
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 import uuid
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,8 @@ from lxml import etree
 
 from services.cli.journey import DEMO_ENTERPRISES
 from services.cli.kafka_io import ReceiptReader, send
+from shared import samples
+from shared.messages.official_schema import schema_problems
 from tests.support.stack import running_stack
 
 pytestmark = pytest.mark.e2e
@@ -131,19 +136,24 @@ async def test_every_export_sample_of_the_standard_is_accepted(sample_stack):
     assert [s for t, s in statuses if t == "CEB604"] == ["2", "120", "399", "800", "899"]
 
 
-async def test_our_samples_as_they_are_make_a_whole_journey(sample_stack):
-    """shared/samples copied unchanged: order, payment, waybill, list, bill, arrival, departure."""
+async def test_our_samples_as_they_are_make_a_whole_journey_sent_with_the_cli(sample_stack):
+    """shared/samples copied unchanged, each file sent with `cbec send FILE --sender <its role's DXP id>`
+    in the journey's order: order, payment, waybill, list, bill, arrival, departure — to 899."""
     stack = sample_stack
     dxp = {e["roles"][0]: e["dxpId"] for e in DEMO_ENTERPRISES}
-    files = resources.files("shared.samples")
-    steps = [("CEB303_order.xml", "ebc", "CEB304", "120"), ("CEB403_payment.xml", "ebc", "CEB404", "120"),
-             ("CEB505_waybill.xml", "logistics", "CEB506", "120"), ("CEB603_list.xml", "agent", "CEB604", "399"),
-             ("CEB607_master_bill.xml", "agent", "CEB608", "120"), ("CEB507_arrival.xml", "operator", "CEB604", "800"),
-             ("CEB509_departure.xml", "logistics", "CEB604", "899")]
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": stack.kafka, "CBEC_TOPIC_PREFIX": stack.prefix}
+    cbec = str(Path(sys.executable).with_name("cbec"))
     seen: list = []
     async with ReceiptReader(stack.kafka, list(dxp.values()), stack.prefix) as reader:
-        for name, role, answer, status in steps:
-            await send(stack.kafka, dxp[role], files.joinpath(name).read_bytes(), stack.prefix)
+        for role, name, answer, status in samples.JOURNEY:
+            path = samples.HERE / role / name
+            sent = await asyncio.to_thread(subprocess.run, [cbec, "send", str(path), "--sender", dxp[role]], env=env,
+                                           capture_output=True, text=True, timeout=60)
+            assert sent.returncode == 0, sent.stderr
             got = await reader.wait_for(
                 lambda r: r.receipt.message_type == answer and r.status in (status, "100", "-1"), 90, seen)
             assert got.status == status, (name, got.receipt.fields.get("returnInfo"))
+    assert [r.status for r in seen if r.receipt.message_type == "CEB604" and r.topic.endswith(dxp["agent"])] == [
+        "2", "120", "399", "800", "899"]
+    for r in seen:
+        assert schema_problems(r.raw) == [], (r.receipt.message_type, r.status)

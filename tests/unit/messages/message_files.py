@@ -6,15 +6,14 @@ from pathlib import Path
 import shared.samples
 from shared.messages.model import CebMessage
 
-SAMPLES_DIR = Path(shared.samples.__file__).resolve().parent
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "messages"
-SAMPLE_NAMES = sorted(path.name for path in SAMPLES_DIR.glob("CEB*"))
+SAMPLE_NAMES = sorted(path.name for path in shared.samples.sample_files())
 # the number the 120 receipt would assign, standing in for the samples' placeholder
 INVT_NO = "29922026E000000001"
 
 
 def sample(name: str) -> bytes:
-    return (SAMPLES_DIR / name).read_bytes()
+    return shared.samples.sample_bytes(name)
 
 
 def fixture(name: str) -> bytes:
