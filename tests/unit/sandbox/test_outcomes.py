@@ -74,3 +74,14 @@ def test_a_receipt_carries_its_delivery_outcome_and_stays_schema_valid(rules):
 
     xml = ReceiptRenderer().render(late.message_type, late.receipt_id, late.fields, "xml", "DXPENT0000000001")
     assert schema_problems(xml) == []
+
+
+async def test_a_service_refuses_to_start_in_the_sandbox_with_the_secure_profile():
+    from shared.config import load_settings
+    from shared.service_host import ServiceHost
+
+    settings = load_settings("gateway", {"CBEC_SANDBOX": "1", "CBEC_PROFILE": "secure"})
+    with pytest.raises(RuntimeError, match="refused in the secure profile"):
+        await ServiceHost(settings, "services.gateway.migrations").start()
+    assert not sandbox.active()
+    assert load_settings("gateway", {}).sandbox is False
