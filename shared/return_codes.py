@@ -32,7 +32,7 @@ class ReturnCode:
     applies_to: frozenset[str]
     example: str  # a returnInfo answered with this code
     by: str = "gateway"  # who answers it: "gateway", "management" or "both"
-    stage: str = "logic"  # information | sender | logic | duplicates | signature | parts | references | approval
+    stage: str = "logic"  # information | sender | logic | duplicates | signature | parts | references | approval | sandbox
 
 
 @dataclass(frozen=True)
@@ -368,6 +368,10 @@ RETURN_CODES: tuple[ReturnCode, ...] = (
                _of("CEB701"),
                "[Code:2726;Desc:summary S20261201000000001 refused by customs: ...]",
                by="management", stage="management"),
+    ReturnCode("2999", "the sandbox only (CBEC_SANDBOX=1, docs/sandbox.md): a rejection scripted without a code "
+               "of its own (SANDBOX:REJECT, or a rule with no code), or a sandbox marker not understood",
+               ALL, "[Code:2999;Desc:Inventory[1]/InventoryHead/note: sandbox: rejected with code 2999, as scripted]",
+               stage="sandbox"),
     ReturnCode("3101", "a 9610/9710 list names the order's seller (ebcCode)",
                _of("CEB603"),
                "[Code:3101;Desc:Order/ebcCode: order's seller 3301960009 is not the list's "

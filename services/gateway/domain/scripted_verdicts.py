@@ -5,7 +5,7 @@ from __future__ import annotations
 from shared import sandbox
 from shared.messages.model import CebMessage
 
-from .verification import Problem, documents
+from .checking import Problem, documents
 
 
 def _scripted(message: CebMessage, kind: str) -> list[Problem]:
