@@ -6,14 +6,14 @@ and sets here. Outside the sandbox the offset stays 0 and :func:`now` is ``datet
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _offset = timedelta(0)
 
 
 def now() -> datetime:
     """The current time (UTC, aware), moved by the sandbox's offset."""
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def offset_s() -> float:

@@ -9,14 +9,18 @@ The services ask it at their decision points with one call each; every call answ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .outcomes import DECISION, DELIVERY, GATEWAY, Outcome, OutcomeError, from_marker
 from .rules import Rule, load_rules
 
+if TYPE_CHECKING:
+    from shared.config import Settings
+
 _rules: tuple[Rule, ...] | None = None  # None: the sandbox is off in this process
 
 
-def install(settings) -> None:
+def install(settings: Settings) -> None:
     """Switch the sandbox on in this process when the settings ask for it (at bootstrap)."""
     global _rules
     _rules = load_rules(settings.sandbox_rules) if settings.sandbox else None

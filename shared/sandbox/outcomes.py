@@ -63,7 +63,7 @@ class Outcome:
         return f"{self.kind}:{self.status}:{self.delay_s:g}" if self.kind in DELIVERY else ""
 
     @classmethod
-    def of_delivery(cls, text: str) -> "Outcome":
+    def of_delivery(cls, text: str) -> Outcome:
         kind, status, delay = (text.split(":") + ["", ""])[:3]
         return cls(kind, status=status, delay_s=float(delay or 0))
 

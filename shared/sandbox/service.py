@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Query
@@ -26,7 +27,7 @@ class ClockMove(BaseModel):
     advance_s: float = Field(ge=0, le=10 * 365 * 86400, description="seconds to move the sandbox clock forward")
 
 
-def clock_view() -> dict:
+def clock_view() -> dict[str, Any]:
     return {"now": clock.now().isoformat(), "offset_s": clock.offset_s()}
 
 
@@ -73,11 +74,11 @@ class SandboxService:
         mover = auth.dependency("officer", "admin")
 
         @app.get("/sandbox/clock", tags=["sandbox"])
-        async def read_clock(caller: Principal = reader) -> dict:
+        async def read_clock(caller: Principal = reader) -> dict[str, Any]:  # type: ignore[assignment]
             return clock_view()
 
         @app.post("/sandbox/clock", tags=["sandbox"])
-        async def move_clock(move: ClockMove, caller: Principal = mover) -> dict:
+        async def move_clock(move: ClockMove, caller: Principal = mover) -> dict[str, Any]:  # type: ignore[assignment]
             """Move the clock of every service of the stack forward (deadlines, summary periods, returnTime)."""
             async with self.pool.acquire() as conn:
                 clock.set_offset(await store.advance(conn, move.advance_s))
@@ -88,7 +89,7 @@ class SandboxService:
 
         @app.get("/sandbox/held", tags=["sandbox"])
         async def held_receipts(offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
-                                caller: Principal = reader) -> dict:
+                                caller: Principal = reader) -> dict[str, Any]:  # type: ignore[assignment]
             """Receipts the sandbox holds back (delay, reorder), with when they go."""
             async with self.pool.acquire() as conn:
                 total, items = await store.held(conn, offset, limit)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -50,12 +51,12 @@ async def prepare(conn: asyncpg.Connection) -> None:
 
 
 async def offset(conn: asyncpg.Connection) -> float:
-    return await conn.fetchval(f"SELECT offset_s FROM {SCHEMA}.clock WHERE id = 1")
+    return float(await conn.fetchval(f"SELECT offset_s FROM {SCHEMA}.clock WHERE id = 1"))
 
 
 async def advance(conn: asyncpg.Connection, seconds: float) -> float:
-    return await conn.fetchval(
-        f"UPDATE {SCHEMA}.clock SET offset_s = offset_s + $1, moved_at = now() WHERE id = 1 RETURNING offset_s", seconds)
+    return float(await conn.fetchval(
+        f"UPDATE {SCHEMA}.clock SET offset_s = offset_s + $1, moved_at = now() WHERE id = 1 RETURNING offset_s", seconds))
 
 
 async def hold(conn: asyncpg.Connection, service: str, held: list[tuple[str, OutgoingMessage, datetime, bool]]) -> None:
@@ -69,7 +70,7 @@ async def hold(conn: asyncpg.Connection, service: str, held: list[tuple[str, Out
          for kind, m, due, after_next in held])
 
 
-def _message(row) -> OutgoingMessage:
+def _message(row: asyncpg.Record) -> OutgoingMessage:
     return OutgoingMessage(row["topic"], row["key"], row["value"], [tuple(h) for h in json.loads(row["headers"])],
                            uuid.UUID(str(row["message_id"])))
 
@@ -86,7 +87,7 @@ async def release_after(conn: asyncpg.Connection, service: str, keys: set[tuple[
     """Held ``reorder`` receipts whose key has just had its next receipt."""
     if not keys:
         return []
-    topics, kafka_keys = zip(*keys)
+    topics, kafka_keys = zip(*keys, strict=False)
     rows = await conn.fetch(
         f"WITH due AS (DELETE FROM {SCHEMA}.held_receipts h USING unnest($2::text[], $3::bytea[]) AS k(t, b) "
         "WHERE h.service = $1 AND h.after_next AND h.topic = k.t AND h.key = k.b RETURNING h.*) "
@@ -94,7 +95,7 @@ async def release_after(conn: asyncpg.Connection, service: str, keys: set[tuple[
     return [_message(r) for r in rows]
 
 
-async def held(conn: asyncpg.Connection, offset: int, limit: int) -> tuple[int, list[dict]]:
+async def held(conn: asyncpg.Connection, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
     total = await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.held_receipts")
     rows = await conn.fetch(
         f"SELECT id, service, outcome, topic, key, headers, due_at, after_next FROM {SCHEMA}.held_receipts "

@@ -12,7 +12,7 @@ def _scripted(message: CebMessage, kind: str) -> list[Problem]:
     if not sandbox.active():
         return []
     out = []
-    for number, path, doc in documents(message):
+    for _, path, doc in documents(message):
         outcome = sandbox.gateway_outcome(message.message_type, doc.head)
         if outcome is not None and outcome.kind == kind:
             where = "Signature/SignatureValue" if kind == "signature_failure" else f"{path}/note"

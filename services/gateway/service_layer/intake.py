@@ -48,8 +48,8 @@ from ..adapters import bill_parts, deferred_intake, known_documents, message_log
 from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
 from ..domain.enterprise import Enterprise
-from ..domain.sender_checks import party_codes_named
 from ..domain.scripted_verdicts import scripted_rejections, scripted_signature_problem
+from ..domain.sender_checks import party_codes_named
 from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
 from ..domain.checking import Context, Problem, head_path, problems_by_document

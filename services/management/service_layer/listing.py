@@ -5,7 +5,6 @@ the audit decides at once (399, 300, 100).
 """
 from __future__ import annotations
 
-
 from shared import clock
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
