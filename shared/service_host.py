@@ -14,11 +14,14 @@ from shared.config import Settings
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
+from shared.health import add_probe_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
 from shared.kafka.relay import OutboxRelay
+from shared.metrics import add_metrics_route
 from shared.outbox_api import add_outbox_routes
+from shared.pipes import Pipes
 from shared.runtime import http_server, run_service
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,7 @@ class ServiceHost:
         self._pool: asyncpg.Pool | None = None
         self._admin: TopicAdmin | None = None
         self._relay: OutboxRelay | None = None
+        self.pipes: Pipes | None = None  # lag, outbox, relay: /health/ready and /metrics
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
         # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
@@ -72,6 +76,7 @@ class ServiceHost:
                                  transactional_id=s.group(f"cbec-relay-{s.service}"),
                                  progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
                                  auth=s.kafka_auth())
+        self.pipes = Pipes(s.service, self.consumers, self.relay, self.pool)
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
                  *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
@@ -122,6 +127,8 @@ class ServiceHost:
         tasks.update(extra_tasks or {})
         if app is not None:
             add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
+            add_probe_routes(app, self.settings.service, self.pipes)
+            add_metrics_route(app, self.pipes.snapshot if self.pipes is not None else None)
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 
