@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 
 from fastapi import FastAPI, Response
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -22,6 +22,12 @@ BATCH_SECONDS = Histogram("cbec_batch_seconds", "From reading a batch to committ
                           ["consumer"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 DEAD_LETTERS = Counter("cbec_dead_letters", "Messages set aside as dead letters, by dead-letter topic and reason",
                        ["topic", "reason"])
+# the flow monitor's (services/monitor/flows.py): what it counted
+MONITOR_RECEIPTS = Counter("cbec_monitor_receipts", "Receipts the flow monitor counted, by kind (CEB604:120)",
+                           ["kind"])
+MONITOR_DEAD_LETTERS = Counter("cbec_monitor_dead_letters", "Dead letters the flow monitor counted, by reason",
+                               ["reason"])
+MONITOR_ASSIGNED = Gauge("cbec_monitor_assigned", "1 while the flow monitor has partitions to read")
 
 # read at scrape time from shared.pipes (each a gauge unless named *_total)
 PIPE_METRICS = {
@@ -46,7 +52,8 @@ PIPE_METRICS = {
 
 # every name a scrape can show (histograms and counters with their suffixes)
 EXPORTED = {
-    *(f"{m._name}_total" for m in (MESSAGES, BATCHES, DEAD_LETTERS)),
+    *(f"{m._name}_total" for m in (MESSAGES, BATCHES, DEAD_LETTERS, MONITOR_RECEIPTS, MONITOR_DEAD_LETTERS)),
+    MONITOR_ASSIGNED._name,
     *(f"{BATCH_SECONDS._name}_{s}" for s in ("bucket", "count", "sum")),
     *PIPE_METRICS,
 }
@@ -87,6 +94,10 @@ def watch_pipes(source: Callable[[], list[Sample]]) -> None:
     _collector.sources.append(source)
 
 
+def scrape() -> bytes:
+    return generate_latest(REGISTRY)
+
+
 def add_metrics_route(app: FastAPI, refresh: Callable[[], Awaitable[object]] | None = None) -> None:
     """``GET /metrics`` (Prometheus text format; open, like ``/health``). ``refresh`` reads the
     pipes' state first."""
@@ -95,4 +106,4 @@ def add_metrics_route(app: FastAPI, refresh: Callable[[], Awaitable[object]] | N
     async def get_metrics() -> Response:
         if refresh is not None:
             await refresh()
-        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+        return Response(scrape(), media_type=CONTENT_TYPE_LATEST)

@@ -13,7 +13,9 @@ import httpx
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
+from shared.health import add_probe_routes
 from shared.http_app import service_app
+from shared.metrics import add_metrics_route
 from shared.status_names import kind_name, names_table
 
 from ..domain.credentials import BadCredentials, Caller, CallerReader
@@ -40,6 +42,9 @@ def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
     @app.get("/health", tags=["service"])
     async def health() -> dict:
         return {"ok": True, "service": "console", "upstreams": settings.upstreams}
+
+    add_probe_routes(app, "console")
+    add_metrics_route(app)
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
