@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Literal
 
 import asyncpg
-from fastapi import FastAPI, HTTPException, Query, Response
+from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal
