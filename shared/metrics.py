@@ -67,7 +67,7 @@ class PipesCollector(Collector):
     def __init__(self) -> None:
         self.sources: list[Callable[[], list[Sample]]] = []
 
-    def collect(self) -> Iterator:
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         samples: dict[str, list[tuple[dict[str, str], float]]] = {}
         for source in self.sources:
             for name, labels, value in source():

@@ -44,14 +44,14 @@ class Thresholds:
                    max_lag=int(env.get("CBEC_READY_MAX_LAG", cls.max_lag)),
                    outbox_age_s=float(env.get("CBEC_READY_OUTBOX_AGE_S", cls.outbox_age_s)))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"stuckSeconds": self.stuck_s, "maxLag": self.max_lag, "outboxAgeSeconds": self.outbox_age_s}
 
 
-def partition_lag(kafka: Any) -> list[dict]:
+def partition_lag(kafka: Any) -> list[dict[str, Any]]:
     """Position, last stable offset and lag of each partition assigned to an aiokafka consumer
     (None where the consumer has not heard yet)."""
-    out = []
+    out: list[dict[str, Any]] = []
     if kafka is None:
         return out
     try:
@@ -74,31 +74,31 @@ def partition_lag(kafka: Any) -> list[dict]:
 class Pipes:
     """What ``/health/ready`` and ``/metrics`` say about one service instance."""
 
-    def __init__(self, service: str, consumers: list, relay: Any, pool: Any, thresholds: Thresholds | None = None,
-                 *, checks: list[Callable[[], Awaitable[dict]]] | None = None) -> None:
+    def __init__(self, service: str, consumers: list[Any], relay: Any, pool: Any, thresholds: Thresholds | None = None,
+                 *, checks: list[Callable[[], Awaitable[dict[str, Any]]]] | None = None) -> None:
         self.service = service
         self.consumers = consumers  # shared.kafka.consumer.BatchConsumer (the list grows as they are made)
         self.relay = relay
         self.pool = pool
         self.thresholds = thresholds or Thresholds.from_env()
         self.checks = list(checks or [])  # a service's own: each answers {"ok": bool, "problems": [...], ...}
-        self._last: dict | None = None
+        self._last: dict[str, Any] | None = None
         self._at = 0.0
         self._lock = asyncio.Lock()
         metrics.watch_pipes(self.samples)
 
-    async def snapshot(self) -> dict:
+    async def snapshot(self) -> dict[str, Any]:
         async with self._lock:
             if self._last is None or time.monotonic() - self._at >= REFRESH_S:
                 self._last = await self._read()
                 self._at = time.monotonic()
             return self._last
 
-    async def _read(self) -> dict:
+    async def _read(self) -> dict[str, Any]:
         t = self.thresholds
         now = time.monotonic()
         problems: list[str] = []
-        consumers = []
+        consumers: list[dict[str, Any]] = []
         for c in self.consumers:
             progress = progress_of(c)
             parts = partition_lag(c.kafka)
@@ -124,7 +124,7 @@ class Pipes:
         if relay_stuck:
             problems.append(f"the relay is stuck: last round {relay_since:.0f} s ago, oldest outbox row "
                             f"{outbox.get('oldestAgeSeconds') or 0:.0f} s old")
-        extra = {}
+        extra: dict[str, Any] = {}
         for check in self.checks:
             try:
                 result = await check()
@@ -139,7 +139,7 @@ class Pipes:
                           "published": relay.published if relay else 0, "parked": relay.parked if relay else 0},
                 **extra}
 
-    async def _outbox(self) -> dict:
+    async def _outbox(self) -> dict[str, Any]:
         if self.pool is None:
             return {}
         try:

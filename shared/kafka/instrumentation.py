@@ -27,7 +27,7 @@ def message_type(record: Any) -> str:
     """The CEB type of a record, from its header or its first bytes (``CEB603``), else ``other``."""
     for key, value in record.headers or ():
         if key == H.MESSAGE_TYPE and value:
-            return value.decode("ascii", "replace")[:16]
+            return str(value.decode("ascii", "replace"))[:16]
     m = _TYPE.search((record.value or b"")[:SNIFF_BYTES])
     if m is None:
         return "other"

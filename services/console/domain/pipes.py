@@ -3,11 +3,15 @@ row per consumer partition, per outbox and for the webhook deliveries, each ``re
 threshold the service itself judges by (``CBEC_READY_*``)."""
 from __future__ import annotations
 
+from typing import Any
 
-def pipe_rows(answers: dict[str, dict | None]) -> dict:
+
+def pipe_rows(answers: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
     """``answers``: service name → its ``/health/ready`` JSON (None when it did not answer)."""
-    services, lag, outboxes = [], [], []
-    webhooks = None
+    services: list[dict[str, Any]] = []
+    lag: list[dict[str, Any]] = []
+    outboxes: list[dict[str, Any]] = []
+    webhooks: dict[str, Any] | None = None
     for service, state in answers.items():
         if state is None:
             services.append({"service": service, "reachable": False, "ready": False,
