@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
@@ -140,3 +141,10 @@ async def test_the_pipes_page_shows_lag_per_partition_outboxes_and_webhooks(page
     await expect(page.locator("#pipes-outbox tr[data-red=true]")).to_have_count(0)
     await expect(page.locator("#pipes-services tr[data-service=gateway]")).to_contain_text("ready")
     await page.screenshot(path=str(screenshots / "pipes.png"), full_page=True)
+    # the flow monitor and the console answer Prometheus and the probes too
+    async with httpx.AsyncClient() as http:
+        monitor = await http.get(stack.url("monitor") + "/metrics")
+        assert re.search(r"^cbec_monitor_assigned 1\.0$", monitor.text, re.M), monitor.text[:500]
+        assert (await http.get(stack.url("monitor") + "/health/ready")).json()["ready"] is True
+        assert (await http.get(stack.url("console") + "/health/live")).json()["alive"] is True
+        assert "python_info" in (await http.get(stack.url("console") + "/metrics")).text
