@@ -36,7 +36,7 @@ class ServiceHost:
         self._pool: asyncpg.Pool | None = None
         self._admin: TopicAdmin | None = None
         self._relay: OutboxRelay | None = None
-        self.pipes: Pipes | None = None  # lag, outbox, relay: /health/ready and /metrics
+        self._pipes: Pipes | None = None  # lag, outbox, relay: /health/ready and /metrics
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
         # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
@@ -60,6 +60,12 @@ class ServiceHost:
             raise RuntimeError("the service host is not started")
         return self._relay
 
+    @property
+    def pipes(self) -> Pipes:
+        if self._pipes is None:
+            raise RuntimeError("the service host is not started")
+        return self._pipes
+
     async def start(self) -> None:
         s = self.settings
         self._pool = await create_pool(s.database_url, s.db_schema)
@@ -76,7 +82,7 @@ class ServiceHost:
                                  transactional_id=s.group(f"cbec-relay-{s.service}"),
                                  progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
                                  auth=s.kafka_auth())
-        self.pipes = Pipes(s.service, self.consumers, self.relay, self.pool)
+        self._pipes = Pipes(s.service, self.consumers, self.relay, self.pool)
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
                  *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
@@ -128,7 +134,7 @@ class ServiceHost:
         if app is not None:
             add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
             add_probe_routes(app, self.settings.service, self.pipes)
-            add_metrics_route(app, self.pipes.snapshot if self.pipes is not None else None)
+            add_metrics_route(app, self.pipes.snapshot)
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 

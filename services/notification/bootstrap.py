@@ -59,7 +59,6 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     targets = TargetPolicy(w.allow)
     endpoint = WebhookEndpoint(w.timeout_s, w.concurrency, policy=targets)
     dispatcher = WebhookDispatcher(webhook_pool, w, renderer, endpoint, sealer=sealer)
-    assert host.pipes is not None
     host.pipes.checks.append(webhook_check(webhook_pool, dispatcher))
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
