@@ -8,13 +8,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import logging
+import os
 import signal
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from datetime import datetime, timezone
 from typing import Protocol
 
 import uvicorn
 
+from shared import tracing
 from shared.text import loggable
 
 log = logging.getLogger(__name__)
@@ -83,21 +87,75 @@ class OneLineFormatter(logging.Formatter):
         return "\n".join(f"    | {loggable(line)}" for line in super().formatException(ei).splitlines())
 
 
-def configure_logging() -> None:
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per line: ``time`` (UTC, ISO 8601), ``level``, ``service``, ``logger``,
+    ``message``, ``trace_id`` (of the message being handled, ``shared.tracing``; empty outside one)
+    and, for an exception, ``error`` (its traceback)."""
+
+    def __init__(self, service: str = "") -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "service": self.service,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "trace_id": tracing.current(),
+        }
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class TraceIdFilter(logging.Filter):
+    """Gives every record the trace id of the message being handled (``%(trace_id)s``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.trace_id = tracing.current() or "-"
+        return True
+
+
+def log_format(env: Mapping[str, str] | None = None) -> str:
+    """``CBEC_LOG_FORMAT`` (json or text); by default JSON, text in the open local demo profile."""
+    env = os.environ if env is None else env
+    chosen = env.get("CBEC_LOG_FORMAT", "").strip().lower()
+    if chosen in ("json", "text"):
+        return chosen
+    return "text" if env.get("CBEC_PROFILE", "secure") == "open" else "json"
+
+
+def configure_logging(service: str = "", env: Mapping[str, str] | None = None) -> None:
+    """The process's log lines, on stderr: JSON or text (``log_format``), at ``CBEC_LOG_LEVEL``
+    (INFO; DEBUG also writes a line per message consumed, with its trace id)."""
+    env = os.environ if env is None else env
     handler = logging.StreamHandler()
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    handler.addFilter(TraceIdFilter())
+    if log_format(env) == "json":
+        handler.setFormatter(JsonLineFormatter(service))
+    else:
+        handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s [%(trace_id)s]: %(message)s"))
+    logging.basicConfig(level=env.get("CBEC_LOG_LEVEL", "INFO").upper(), handlers=[handler], force=True)
+    for noisy in ("aiokafka", "asyncio", "httpcore", "httpx"):  # not a line per fetch or request at DEBUG
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 class Runnable(Protocol):
     async def run(self) -> int: ...
 
 
-def serve(bootstrap: Callable[[], Awaitable[Runnable]]) -> int:
+def start_process(service: str) -> None:
+    """What every service's process does first: its logs, and span export when configured."""
+    configure_logging(service)
+    tracing.configure(service)
+
+
+def serve(bootstrap: Callable[[], Awaitable[Runnable]], service: str = "") -> int:
     """The whole body of a service's ``__main__``: build it (``bootstrap()`` returns a
-    :class:`shared.service.Service`), run it until a signal, exit."""
-    configure_logging()
+    :class:`shared.service.Service`), run it until a signal, exit. ``service`` names its log lines."""
+    start_process(service)
 
     async def main() -> int:
         service = await bootstrap()

@@ -15,11 +15,14 @@ from shared.config import Settings
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
+from shared.health import add_probe_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
 from shared.kafka.relay import OutboxRelay
+from shared.metrics import add_metrics_route
 from shared.outbox_api import add_outbox_routes
+from shared.pipes import Pipes
 from shared.runtime import http_server, run_service
 from shared.sandbox.service import SandboxService
 
@@ -35,6 +38,7 @@ class ServiceHost:
         self._pool: asyncpg.Pool | None = None
         self._admin: TopicAdmin | None = None
         self._relay: OutboxRelay | None = None
+        self._pipes: Pipes | None = None  # lag, outbox, relay: /health/ready and /metrics
         self.consumers: list[BatchConsumer] = []
         self.started_at = time.monotonic()
         # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
@@ -59,6 +63,12 @@ class ServiceHost:
             raise RuntimeError("the service host is not started")
         return self._relay
 
+    @property
+    def pipes(self) -> Pipes:
+        if self._pipes is None:
+            raise RuntimeError("the service host is not started")
+        return self._pipes
+
     async def start(self) -> None:
         s = self.settings
         if s.sandbox and s.profile == "secure":
@@ -82,6 +92,7 @@ class ServiceHost:
         if s.sandbox:
             self.sandbox = SandboxService(s.service, self.pool, self.relay.wake)
             await self.sandbox.prepare()
+        self._pipes = Pipes(s.service, self.consumers, self.relay, self.pool)
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
                  *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
@@ -136,6 +147,8 @@ class ServiceHost:
             add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
             if self.sandbox is not None:
                 self.sandbox.add_routes(app, Authenticator.from_settings(self.settings))
+            add_probe_routes(app, self.settings.service, self.pipes)
+            add_metrics_route(app, self.pipes.snapshot)
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 

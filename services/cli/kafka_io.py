@@ -36,11 +36,12 @@ class ReceivedReceipt:
 
 
 async def send(bootstrap: str, sender_dxp: str, body: bytes, prefix: str = "", *, topic: str = topics.INBOUND,
-               auth: dict | None = None) -> None:
+               auth: dict | None = None, headers: list[tuple[str, bytes]] | None = None) -> None:
+    """``headers``: e.g. the ERP's own ``traceparent`` (its receipts carry the trace id back)."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **(auth or {}))
     await producer.start()
     try:
-        await producer.send_and_wait(f"{prefix}{topic}", body, key=sender_dxp.encode())
+        await producer.send_and_wait(f"{prefix}{topic}", body, key=sender_dxp.encode(), headers=headers)
     finally:
         await producer.stop()
 

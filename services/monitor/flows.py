@@ -21,6 +21,7 @@ from datetime import timedelta
 import faust
 from mode.utils.times import want_seconds
 
+from shared import metrics
 from shared.config import Settings
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
@@ -88,29 +89,50 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
     dead_letters = windowed("dead-letters-per-minute")
     totals = app.Table("receipt-totals", default=int, use_partitioner=True)
 
-    def add(counts: Counter, *tables) -> None:
+    def add(counts: Counter, *tables, counter=None) -> None:
         for kind, n in counts.items():
             for table in tables:
                 table[kind] += n
+            if counter is not None:
+                counter.labels(kind).inc(n)
 
     @app.agent(receipts_topic)
     async def count_receipts(stream):
         async for values in stream.take(BATCH, within=BATCH_WAIT_S):
-            add(Counter(receipt_kind(v) for v in values), receipts, totals)
+            add(Counter(receipt_kind(v) for v in values), receipts, totals, counter=metrics.MONITOR_RECEIPTS)
 
     @app.agent(dlq_topic)
     async def count_dead_letters(stream):
         async for events in stream.take_events(BATCH, within=BATCH_WAIT_S):
-            add(Counter(dead_letter_reason(e.headers) for e in events), dead_letters)
+            add(Counter(dead_letter_reason(e.headers) for e in events), dead_letters,
+                counter=metrics.MONITOR_DEAD_LETTERS)
 
     @app.page("/flows/")
     async def flows(web, request):
         return web.json(snapshot(totals, receipts, dead_letters))
 
+    def assigned() -> bool:
+        return bool(app.consumer.assignment()) if app.consumer is not None else False
+
     @app.page("/health")
     async def health(web, request):
-        assigned = bool(app.consumer.assignment()) if app.consumer is not None else False
-        return web.json({"ok": assigned, "service": "monitor"}, status=200 if assigned else 503)
+        ok = assigned()
+        return web.json({"ok": ok, "service": "monitor"}, status=200 if ok else 503)
+
+    @app.page("/health/live")
+    async def live(web, request):
+        return web.json({"alive": True, "service": "monitor"})
+
+    @app.page("/health/ready")
+    async def ready(web, request):
+        ok = assigned()
+        return web.json({"ready": ok, "service": "monitor", "problems": [] if ok else ["no partitions assigned"]},
+                        status=200 if ok else 503)
+
+    @app.page("/metrics")
+    async def metrics_page(web, request):
+        metrics.MONITOR_ASSIGNED.set(1 if assigned() else 0)
+        return web.bytes(metrics.scrape(), content_type="text/plain; version=0.0.4")
 
     app.flow_tables = (totals, receipts, dead_letters)  # type: ignore[attr-defined]
     return app

@@ -6,4 +6,4 @@ from shared.runtime import serve
 from .bootstrap import bootstrap
 
 if __name__ == "__main__":
-    sys.exit(serve(bootstrap))
+    sys.exit(serve(bootstrap, "notification"))

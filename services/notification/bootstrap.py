@@ -22,6 +22,7 @@ from .domain.webhook_targets import TargetPolicy
 from .entrypoints.http import build_app
 from .service_layer.delivery import Delivery
 from .service_layer.webhook_dispatch import WebhookDispatcher
+from .service_layer.webhook_health import webhook_check
 from .settings import NotificationSettings, load_notification_settings
 
 
@@ -58,6 +59,7 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     targets = TargetPolicy(w.allow)
     endpoint = WebhookEndpoint(w.timeout_s, w.concurrency, policy=targets)
     dispatcher = WebhookDispatcher(webhook_pool, w, renderer, endpoint, sealer=sealer)
+    host.pipes.checks.append(webhook_check(webhook_pool, dispatcher))
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)

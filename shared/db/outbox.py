@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import asyncpg
 from pydantic import BaseModel
 
-MESSAGE_ID_HEADER = "cbec-message-id"
+from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.kafka.headers import TRACE_ID as TRACE_ID_HEADER  # noqa: F401 - the services import it from here
+from shared.tracing import with_traceparent
+
 OUTBOX_CHANNEL = "'cbec_outbox.' || current_schema()"  # an SQL expression: the schema's channel
-TRACE_ID_HEADER = "cbec-trace-id"
 
 
 @dataclass
@@ -42,7 +44,8 @@ class OutgoingMessage:
 
 async def add_to_outbox(conn: asyncpg.Connection, messages: list[OutgoingMessage]) -> None:
     """Insert in the caller's transaction, in one statement that also wakes the relay at commit;
-    the relay publishes in insertion order."""
+    the relay publishes in insertion order. A message that names its trace gets its
+    ``traceparent`` here (``shared.tracing``)."""
     if not messages:
         return
     await conn.execute(
@@ -55,7 +58,7 @@ async def add_to_outbox(conn: asyncpg.Connection, messages: list[OutgoingMessage
         [m.topic for m in messages],
         [m.key for m in messages],
         [m.value for m in messages],
-        [json.dumps(m.headers) for m in messages],
+        [json.dumps(with_traceparent(m.headers)) for m in messages],
     )
 
 

@@ -17,8 +17,8 @@ import sys
 from pydantic import BaseModel
 
 from shared.contracts import Declaration, EnterpriseRegistered, ReceiptIssued
-from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER
 from shared.kafka import access, topics
+from shared.kafka import headers as H
 from shared.messages.catalogue import MESSAGE_SPECS, RECEIPT_SPECS
 from shared.messages.json_schema import EDITION, schema_for
 
@@ -28,25 +28,30 @@ SCHEMAS_URL = f"http://127.0.0.1:8080/schemas/{EDITION}/"
 _SCHEMA_REF = "#/components/schemas/{model}"
 
 INBOUND_HEADERS = {
-    TRACE_ID_HEADER: "optional: the ERP's own trace id; every receipt of this message carries it back",
+    H.TRACEPARENT: "optional: the ERP's W3C Trace Context (00-<trace id>-<span id>-<flags>); every receipt of "
+                   "this message carries its trace id back (cbec-trace-id, traceparent)",
+    H.TRACE_ID: "optional: the ERP's own trace id, when it sends no traceparent; every receipt carries it back",
 }
 INTERNAL_HEADERS = {
-    MESSAGE_ID_HEADER: "the outbox id of the message; a consumer drops a message id it has seen",
-    TRACE_ID_HEADER: "trace of the inbound message this one descends from",
+    H.MESSAGE_ID: "the outbox id of the message; a consumer drops a message id it has seen",
+    H.TRACE_ID: "trace of the inbound message this one descends from",
+    H.TRACEPARENT: "W3C Trace Context of that trace: its 32-hex trace id, the span that sent this message",
 }
 RECEIPT_HEADERS = {
-    "cbec-receipt-id": "unique per receipt; a replay keeps it, so an ERP drops a receipt id it has seen",
-    "cbec-message-type": "the receipt's type, e.g. CEB604",
-    "cbec-return-status": "the receipt's returnStatus, e.g. 120",
-    "cbec-replay": "true on receipts replayed by an operator",
-    TRACE_ID_HEADER: "the trace id of the message answered (the ERP's own, when it sent one)",
-    MESSAGE_ID_HEADER: "the outbox id of the delivery",
+    H.RECEIPT_ID: "unique per receipt; a replay keeps it, so an ERP drops a receipt id it has seen",
+    H.MESSAGE_TYPE: "the receipt's type, e.g. CEB604",
+    H.RETURN_STATUS: "the receipt's returnStatus, e.g. 120",
+    H.REPLAY: "true on receipts replayed by an operator",
+    H.TRACE_ID: "the trace id of the message answered (the ERP's own, when it sent one)",
+    H.TRACEPARENT: "W3C Trace Context: the trace id of the message answered (the ERP's traceparent's, when it "
+                   "sent one; a cbec-trace-id that is not 32 hex digits as the first 32 of its SHA-256)",
+    H.MESSAGE_ID: "the outbox id of the delivery",
 }
 DEAD_LETTER_HEADERS = {
-    "dlq-reason": "why the message was not processed",
-    "dlq-source-topic": "where it was read",
-    "dlq-source-partition": "",
-    "dlq-source-offset": "",
+    H.DLQ_REASON: "why the message was not processed",
+    H.DLQ_SOURCE_TOPIC: "where it was read",
+    H.DLQ_SOURCE_PARTITION: "",
+    H.DLQ_SOURCE_OFFSET: "",
 }
 
 

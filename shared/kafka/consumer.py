@@ -25,6 +25,8 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from shared.db import inbox
 from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.kafka import headers as H
+from shared.kafka import instrumentation as observe
 from shared.text import loggable, storable, truncated
 
 log = logging.getLogger(__name__)
@@ -110,6 +112,7 @@ class BatchConsumer:
         self.processed = 0
         self.dead_lettered = 0
         self.assigned = False
+        self.kafka: AIOKafkaConsumer | None = None  # while running: shared.pipes reads its lag
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -129,6 +132,7 @@ class BatchConsumer:
             # at the next metadata refresh and read from their beginning
             consumer.subscribe(pattern=self._pattern)
         await consumer.start()
+        self.kafka = consumer
         failures = 0
         try:
             while True:
@@ -136,11 +140,14 @@ class BatchConsumer:
                 self.assigned = bool(consumer.assignment())
                 self.last_progress = time.monotonic()
                 if not batches:
+                    observe.idle(self)
                     continue
                 records = [r for recs in batches.values() for r in recs]
+                watch = observe.batch_started(self, records)
                 try:
                     await self._apply(records)
                 except TRANSIENT as exc:
+                    watch.failed(exc)
                     failures += 1
                     log.warning("%s: transient failure %d/%d: %r", self.name, failures, self._max_transient, exc)
                     if failures >= self._max_transient:
@@ -157,8 +164,10 @@ class BatchConsumer:
                     # will read them again from the last commit and its inbox will skip what we did
                     log.warning("%s: offsets not committed (%r); the new owner will skip what is applied", self.name, exc)
                 self.processed += len(records)
+                watch.committed()
                 self._on_committed()
         finally:
+            self.kafka = None
             await consumer.stop()
 
     async def _apply(self, records: list[ConsumerRecord]) -> None:
@@ -224,14 +233,15 @@ def dead_letter_to(topic: str, max_record_bytes: int = 5 * 1024 * 1024) -> DeadL
 
     def build(record: ConsumerRecord, reason: str) -> list[OutgoingMessage]:
         value = record.value if record.value is not None else b""
+        observe.dead_lettered(topic, reason)
         headers = [
-            ("dlq-reason", truncated(storable(reason), 2000)),
-            ("dlq-source-topic", record.topic),
-            ("dlq-source-partition", str(record.partition)),
-            ("dlq-source-offset", str(record.offset)),
+            (H.DLQ_REASON, truncated(storable(reason), 2000)),
+            (H.DLQ_SOURCE_TOPIC, record.topic),
+            (H.DLQ_SOURCE_PARTITION, str(record.partition)),
+            (H.DLQ_SOURCE_OFFSET, str(record.offset)),
         ]
         if len(value) > budget:
-            headers.append(("dlq-truncated", f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()}; "
+            headers.append((H.DLQ_TRUNCATED, f"{len(value)} bytes, sha256 {hashlib.sha256(value).hexdigest()}; "
                                              f"the first {budget} kept"))
             value = value[:budget]
         key = record.key[:MAX_KEY_BYTES] if record.key is not None else None

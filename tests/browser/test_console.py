@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
@@ -122,3 +123,28 @@ async def test_a_refused_token_is_said_so_and_asks_to_sign_in_again(page, stack)
     await expect(page.locator("#message")).to_contain_text(re.compile("401.*token was refused"))
     await expect(page.locator("#login")).to_be_visible()
     await expect(page.locator("#page-flows")).to_be_hidden()
+
+
+async def test_the_pipes_page_shows_lag_per_partition_outboxes_and_webhooks(page, stack, screenshots):
+    await sign_in(page, stack)
+    await page.click("nav a[data-page=pipes]")
+    await expect(page.locator("#page-pipes")).to_be_visible()
+    services = page.locator("#pipes-services tbody tr[data-service]")
+    await expect(services).to_have_count(3)
+    intake = page.locator("#pipes-lag tr[data-consumer=gateway-intake]")
+    await expect(intake.first).to_be_visible(timeout=15_000)
+    for consumer in ("management-declarations", "notification-receipts"):
+        await expect(page.locator(f"#pipes-lag tr[data-consumer={consumer}]").first).to_be_visible()
+    await expect(page.locator("#pipes-outbox tbody tr[data-service]")).to_have_count(3)
+    await expect(page.locator("#pipes-webhooks tbody tr[data-service=notification] td.parked")).to_have_text("0")
+    # an idle stack that keeps up: nothing red (a row past its threshold would be, see test_pipes_rows)
+    await expect(page.locator("#pipes-outbox tr[data-red=true]")).to_have_count(0)
+    await expect(page.locator("#pipes-services tr[data-service=gateway]")).to_contain_text("ready")
+    await page.screenshot(path=str(screenshots / "pipes.png"), full_page=True)
+    # the flow monitor and the console answer Prometheus and the probes too
+    async with httpx.AsyncClient() as http:
+        monitor = await http.get(stack.url("monitor") + "/metrics")
+        assert re.search(r"^cbec_monitor_assigned 1\.0$", monitor.text, re.M), monitor.text[:500]
+        assert (await http.get(stack.url("monitor") + "/health/ready")).json()["ready"] is True
+        assert (await http.get(stack.url("console") + "/health/live")).json()["alive"] is True
+        assert "python_info" in (await http.get(stack.url("console") + "/metrics")).text

@@ -7,23 +7,28 @@ console's own: who the caller is, the names of statuses, the flows with their na
 """
 from __future__ import annotations
 
+import asyncio
 from importlib import resources
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
+from shared.health import add_probe_routes
 from shared.http_app import service_app
+from shared.metrics import add_metrics_route
 from shared.status_names import kind_name, names_table
 
 from ..domain.credentials import BadCredentials, Caller, CallerReader
 from ..domain.masking import may_see_personal_data, mask_personal
+from ..domain.pipes import pipe_rows
 from ..settings import ConsoleSettings
 
 STATIC = resources.files("services.console") / "static"
 FORWARDED_REQUEST_HEADERS = ("authorization", "x-operator", "content-type", "accept")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "www-authenticate", "location")
-PAGES = ("flows", "find", "queues")
+PAGES = ("flows", "find", "queues", "pipes")
+PIPE_SERVICES = ("gateway", "management", "notification")  # the services with consumers, an outbox and a relay
 
 
 def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
@@ -40,6 +45,9 @@ def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
     @app.get("/health", tags=["service"])
     async def health() -> dict:
         return {"ok": True, "service": "console", "upstreams": settings.upstreams}
+
+    add_probe_routes(app, "console")
+    add_metrics_route(app)
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
@@ -70,6 +78,23 @@ def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
         if resp.status_code != 200:
             raise HTTPException(502, f"the flow monitor answered {resp.status_code}")
         return named_flows(resp.json())
+
+    @app.get("/console/pipes", tags=["console"],
+             summary="Consumer lag per service and partition, outboxes, parked rows, webhook deliveries; red past "
+                     "each service's thresholds")
+    async def pipes(request: Request) -> dict:
+        if caller_of(request).role == "enterprise":
+            raise HTTPException(403, "the pipes are the operators' to see")
+
+        async def ready(service: str) -> dict | None:
+            try:
+                resp = await client.get(f"{settings.upstreams[service]}/health/ready")
+                return resp.json() if resp.status_code in (200, 503) else None
+            except (httpx.HTTPError, ValueError):
+                return None
+
+        answers = await asyncio.gather(*(ready(s) for s in PIPE_SERVICES))
+        return pipe_rows(dict(zip(PIPE_SERVICES, answers)))
 
     @app.api_route("/api/{service}/{path:path}", methods=["GET", "POST", "PUT", "DELETE"], tags=["console"],
                    summary="Forwarded to the service (gateway, management, notification, monitor)")

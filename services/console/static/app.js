@@ -4,8 +4,9 @@ import { el, say } from "./ui.js";
 import * as flows from "./flows.js";
 import * as find from "./find.js";
 import * as queues from "./queues.js";
+import * as pipes from "./pipes.js";
 
-const PAGES = { flows, find, queues };
+const PAGES = { flows, find, queues, pipes };
 let current = null;
 
 function showPage(name) {

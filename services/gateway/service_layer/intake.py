@@ -33,9 +33,9 @@ from lxml import etree
 
 from shared import clock
 from shared.config import Settings
-from shared.db.outbox import TRACE_ID_HEADER
+from shared import tracing
 from shared.kafka import topics
-from shared.kafka.consumer import Batch, header
+from shared.kafka.consumer import Batch
 from shared.messages import FormatError, check_fields, decode_message
 from shared.messages.errors import NOT_WELL_FORMED, TOO_LARGE
 from shared.messages.field_formats import GUID
@@ -121,7 +121,9 @@ class Intake:
         senders = await registry.by_dxp_ids(batch.conn, keys) if keys else {}
         world = await self._world(batch, [a.message for a in arrivals if a.message is not None])
         for arrival in arrivals:
+            tracing.bind(arrival.trace)
             await self._one(arrival, senders, world, batch)
+        tracing.bind("")
         await message_log.record_many(batch.conn, list(world.guid_rows.values()))
         await world.drafts.write(batch.conn)
         await known_documents.remember_orders(batch.conn, world.order_changes)
@@ -147,7 +149,7 @@ class Intake:
         return now
 
     def _read(self, record: ConsumerRecord) -> Arrival:
-        trace = header(record, TRACE_ID_HEADER) or f"{record.topic}-{record.partition}-{record.offset}"
+        trace = tracing.inbound_trace_id(record)  # the ERP's traceparent or cbec-trace-id, else a new one
         key = record.key.decode("utf-8", "replace") if record.key else ""
         named = topics.inbound_sender(record.topic, self.settings.topic_prefix)
         arrival = Arrival(record, named or key, record.value or b"", trace)

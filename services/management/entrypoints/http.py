@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Literal
 
 import asyncpg
-from fastapi import FastAPI, HTTPException, Query, Response
+from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal
 from shared.db.outbox import add_to_outbox
+from shared.health import add_health_route
 from shared.http_app import service_app
 
 from ..adapters import applications, inspections
@@ -80,12 +81,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
     async def act(caller: Principal, action) -> ActionOutcome:
         return ActionOutcome(**(await run(caller, action)).__dict__)
 
-    @app.get("/health", tags=["service"])
-    async def get_health(response: Response) -> dict:
-        state = health()
-        if not state["ok"]:
-            response.status_code = 503
-        return state
+    add_health_route(app, health)
 
     @app.get("/lists/{agent_code}/{cop_no}", tags=["lists"],
              summary="A list's current state, its versions and its full history (messages, decisions, receipts)")

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 
 from aiokafka import ConsumerRecord
 
+from shared import tracing
 from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued
 from shared.kafka.consumer import Batch
@@ -78,6 +79,7 @@ class Declarations:
         await meeting_points.lock(batch.conn, points_of(
             (d.message.message_type, doc) for d in declarations for doc in d.message.documents))
         for declaration in declarations:
+            tracing.bind(declaration.trace_id)
             for index, doc in enumerate(declaration.message.documents):
                 unit = Unit(declaration, doc, declaration.acceptance[index])
                 keys = keys_of(unit)

@@ -36,6 +36,7 @@ class DueDelivery:
     secret: str
     message_type: str
     fields: dict
+    trace_id: str = ""
 
 
 async def subscribe(conn: asyncpg.Connection, dxp_id: str, url: str, secret: str) -> Subscription:
@@ -131,7 +132,7 @@ UPDATE webhook_deliveries d SET claimed_until = now() + make_interval(secs => $2
 FROM locked, receipts r, webhook_subscriptions s
 WHERE d.id = locked.id AND r.receipt_id = d.receipt_id AND s.dxp_id = d.dxp_id AND s.active
 RETURNING d.id, d.receipt_id, d.dxp_id, d.business_key, d.format, d.attempts, s.url, s.secret,
-          r.message_type, r.fields
+          r.message_type, r.fields, r.trace_id
 """
 
 

@@ -23,16 +23,16 @@ from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
+from shared.kafka.headers import MESSAGE_TYPE as MESSAGE_TYPE_HEADER
+from shared.kafka.headers import RECEIPT_ID as RECEIPT_ID_HEADER
+from shared.kafka.headers import REPLAY as REPLAY_HEADER
+from shared.kafka.headers import RETURN_STATUS as RETURN_STATUS_HEADER
 from shared.sandbox.delivery import delivery_route
 
 from ..adapters import receipt_store, webhook_store
 from ..adapters.receipt_store import KafkaDelivery
 from ..domain.receipt_rendering import ReceiptRenderer
 
-RECEIPT_ID_HEADER = "cbec-receipt-id"
-MESSAGE_TYPE_HEADER = "cbec-message-type"
-RETURN_STATUS_HEADER = "cbec-return-status"
-REPLAY_HEADER = "cbec-replay"
 
 
 def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_status: str) -> dict[str, str]:

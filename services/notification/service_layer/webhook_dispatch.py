@@ -22,6 +22,8 @@ from collections import Counter
 
 import asyncpg
 
+from shared import tracing
+from shared.kafka import headers as H
 from shared.kafka.consumer import TRANSIENT
 from shared.sealing import Sealer, SealingError
 
@@ -178,6 +180,9 @@ class WebhookDispatcher:
             "X-CBEC-Business-Key": d.business_key,
             "X-CBEC-Return-Status": str(d.fields.get("returnStatus", "")),
         }
+        if d.trace_id:  # the trace of the message answered, as on the receipt topic (shared.tracing)
+            headers[H.TRACE_ID] = d.trace_id
+            headers[H.TRACEPARENT] = tracing.traceparent_for(d.trace_id)
         return await self._endpoint.post(d.url, body, headers)
 
     async def _record(self, d: webhook_store.DueDelivery, outcome: PostOutcome) -> None:

@@ -25,6 +25,7 @@ class Hit:
     body: bytes
     signed_ok: bool
     at: float
+    traceparent: str = ""
 
 
 @dataclass
@@ -52,7 +53,7 @@ class WebhookReceiver:
                       h.get("X-CBEC-Business-Key", ""), h.get("X-CBEC-Return-Status", ""),
                       h.get("X-CBEC-Message-Type", ""), body,
                       sig.verify(self.secret, h.get(sig.TIMESTAMP_HEADER, ""), body, h.get(sig.SIGNATURE_HEADER, ""),
-                                 now=time.time()), time.monotonic())
+                                 now=time.time()), time.monotonic(), h.get("traceparent", ""))
             self.hits.append(hit)
             try:
                 check_receipt(body)

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from services.notification.domain.retry_schedule import RetrySchedule
+from shared.tracing import parse_traceparent
 from tests.integration.notification.conftest import FAST_WEBHOOKS, TopicReader, receipt, replace
 from tests.integration.notification.receiver import WebhookReceiver
 
@@ -49,6 +50,8 @@ async def test_signed_deliveries_survive_an_outage_in_order(notification):
         await hook.wait_for(lambda h: {x.receipt_id for x in h.accepted} == {r.receipt_id for r in sent}, 30)
     assert all(h.signed_ok for h in hook.hits)
     assert any(h.attempt > 1 for h in hook.accepted)
+    traces = {r.receipt_id: r.trace_id for r in sent}  # the POST carries the receipt's trace, as Kafka does
+    assert all(parse_traceparent(h.traceparent).trace_id == traces[h.receipt_id] for h in hook.accepted)
     assert in_order_per_key(hook.accepted) == {k: ["2", "120", "800"] for k in keys}
     assert len(hook.accepted) == len(sent)
     async with httpx.AsyncClient(base_url=n.url) as http:

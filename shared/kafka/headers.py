@@ -1,0 +1,23 @@
+"""The names of the Kafka headers the platform writes and reads: one place for all of them.
+
+``docs/asyncapi.json`` (``shared.kafka.asyncapi``) says which topic carries which, and what each means.
+"""
+from __future__ import annotations
+
+MESSAGE_ID = "cbec-message-id"  # the outbox row's id: what the inbox of an internal topic's reader knows it by
+TRACE_ID = "cbec-trace-id"  # the trace id of the inbound message a message descends from
+TRACEPARENT = "traceparent"  # W3C Trace Context: version-traceid-spanid-flags (an ERP may send its own)
+TRACESTATE = "tracestate"  # W3C Trace Context: vendors' state, passed on as it came
+
+# receipts on ceb.receipts.<DXP id>
+RECEIPT_ID = "cbec-receipt-id"
+MESSAGE_TYPE = "cbec-message-type"
+RETURN_STATUS = "cbec-return-status"
+REPLAY = "cbec-replay"
+
+# dead letters
+DLQ_REASON = "dlq-reason"
+DLQ_SOURCE_TOPIC = "dlq-source-topic"
+DLQ_SOURCE_PARTITION = "dlq-source-partition"
+DLQ_SOURCE_OFFSET = "dlq-source-offset"
+DLQ_TRUNCATED = "dlq-truncated"
