@@ -158,9 +158,9 @@ def serve(bootstrap: Callable[[], Awaitable[Runnable]], service: str = "") -> in
     start_process(service)
 
     async def main() -> int:
-        service = await bootstrap()
+        built = await bootstrap()
         settle_heap()
-        return await service.run()
+        return await built.run()
 
     return asyncio.run(main())
 
