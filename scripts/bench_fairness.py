@@ -6,6 +6,11 @@ sending to its 120 receipt (through gateway, management and notification):
 
 1. alone (the baseline), 2. while the seller floods ``--flood`` orders as fast as it can.
 
+Each victim list's time is split into its stages, from the Kafka timestamps of what the services
+publish about it (a tap reads the internal topics): sent → its Declaration on
+``cbec.declarations`` (the gateway: intake and relay), → its 120 on ``cbec.receipts``
+(management), → its 120 on the agent's ``ceb.receipts.<DXP>`` (notification).
+
     .venv/bin/python scripts/bench_fairness.py --flood 3000                # the quota on (default)
     .venv/bin/python scripts/bench_fairness.py --flood 3000 --rate 0       # the quota off
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -22,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,11 +40,46 @@ from tests.support.stack import running_stack  # noqa: E402
 AGENT, EBC = "DXPENT0000000001", "DXPENT0000000002"
 
 
-async def victim_latencies(stack, producer, count: int, gap: float) -> list[float]:
+class Tap:
+    """When the victim's lists pass each internal topic (the first record about each, by key)."""
+
+    def __init__(self, stack) -> None:
+        self.consumer = AIOKafkaConsumer(
+            f"{stack.prefix}{topics.DECLARATIONS}", f"{stack.prefix}{topics.RECEIPTS}",
+            bootstrap_servers=stack.kafka, auto_offset_reset="latest", enable_auto_commit=False,
+            isolation_level="read_committed")
+        self.seen: dict[tuple[str, str], float] = {}  # (stage, key) -> wall-clock seconds
+        self.prefix = stack.prefix
+
+    async def run(self) -> None:
+        await self.consumer.start()
+        try:
+            while True:
+                for records in (await self.consumer.getmany(timeout_ms=200)).values():
+                    for r in records:
+                        key = (r.key or b"").decode()
+                        if r.topic.endswith(topics.DECLARATIONS):
+                            stage = "gateway"
+                        elif json.loads(r.value).get("fields", {}).get("returnStatus") == "120":
+                            stage = "management"
+                        else:
+                            continue
+                        self.seen.setdefault((stage, key), r.timestamp / 1000)
+        finally:
+            await self.consumer.stop()
+
+
+STAGES = ("gateway", "management", "notification")
+
+
+async def victim_latencies(stack, producer, count: int, gap: float, tap: Tap | None = None,
+                           stages: dict[str, list[float]] | None = None) -> list[float]:
     journeys = [Journey() for _ in range(count)]
     bodies = {j.cop_no: j.list_message() for j in journeys}  # made before the clock runs
     sent: dict[str, float] = {}
     got: dict[str, float] = {}
+    wall_sent: dict[str, float] = {}
+    wall_got: dict[str, float] = {}
     async with ReceiptReader(stack.kafka, [AGENT], stack.prefix, from_beginning=False) as reader:
         await asyncio.sleep(1.0)
 
@@ -47,13 +88,24 @@ async def victim_latencies(stack, producer, count: int, gap: float) -> list[floa
                 rr = await reader.next(600)
                 if rr.status == "120" and rr.key in sent and rr.key not in got:
                     got[rr.key] = time.monotonic()
+                    wall_got[rr.key] = time.time()
 
         task = asyncio.create_task(read())
         for j in journeys:
             sent[j.cop_no] = time.monotonic()
+            wall_sent[j.cop_no] = time.time()
             await producer.send_and_wait(f"{stack.prefix}{topics.INBOUND}", bodies[j.cop_no], key=AGENT.encode())
             await asyncio.sleep(gap)
         await task
+    if tap is not None and stages is not None:
+        await asyncio.sleep(0.5)  # the tap's last records
+        for k in sent:
+            t_gw, t_mg = tap.seen.get(("gateway", k)), tap.seen.get(("management", k))
+            if t_gw is None or t_mg is None:
+                continue
+            stages["gateway"].append(t_gw - wall_sent[k])
+            stages["management"].append(t_mg - t_gw)
+            stages["notification"].append(wall_got[k] - t_mg)
     return [got[k] - sent[k] for k in sent]  # in sending order
 
 
@@ -67,6 +119,11 @@ async def flood(stack, producer, bodies: list[bytes]) -> float:
     return time.monotonic() - started
 
 
+def stage_summary(stages: dict[str, list[float]]) -> str:
+    return ", ".join(f"{name} {statistics.median(xs) * 1000:.0f}" for name, xs in stages.items() if xs) + \
+        " ms (medians)"
+
+
 def summary(xs: list[float]) -> str:
     xs = sorted(xs)
     return f"median {statistics.median(xs) * 1000:.0f} ms, p90 {xs[int(len(xs) * 0.9) - 1] * 1000:.0f} ms, max {xs[-1] * 1000:.0f} ms"
@@ -78,21 +135,29 @@ async def main(args) -> None:
                              extra_env=env) as stack:
         producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, acks="all", linger_ms=5)
         await producer.start()
+        tap = Tap(stack)
+        tapping = asyncio.create_task(tap.run())
         try:
             await victim_latencies(stack, producer, 5, args.gap)  # warm-up
-            alone = await victim_latencies(stack, producer, args.lists, args.gap)
+            alone_stages: dict[str, list[float]] = {s: [] for s in STAGES}
+            alone = await victim_latencies(stack, producer, args.lists, args.gap, tap, alone_stages)
             print(f"alone:        {summary(alone)}")
+            print(f"  by stage:   {stage_summary(alone_stages)}")
             bodies = [Journey().order_message() for _ in range(args.flood)]
             flooding = asyncio.create_task(flood(stack, producer, bodies))
             await asyncio.sleep(0.5)
-            during = await victim_latencies(stack, producer, args.lists, args.gap)
+            during_stages: dict[str, list[float]] = {s: [] for s in STAGES}
+            during = await victim_latencies(stack, producer, args.lists, args.gap, tap, during_stages)
             took = await flooding
             print("during flood, in sending order (ms):", " ".join(f"{x * 1000:.0f}" for x in during))
             print(f"during flood: {summary(during)}  ({args.flood} orders sent in {took:.1f}s, "
                   f"quota {args.rate}/s burst {args.burst})")
+            print(f"  by stage:   {stage_summary(during_stages)}")
             print(f"ratio of medians {statistics.median(during) / statistics.median(alone):.2f}, "
                   f"of p90 {sorted(during)[int(len(during) * 0.9) - 1] / sorted(alone)[int(len(alone) * 0.9) - 1]:.2f}")
         finally:
+            tapping.cancel()
+            await asyncio.gather(tapping, return_exceptions=True)
             await producer.stop()
 
 

@@ -26,7 +26,7 @@ async def bootstrap(settings: Settings | None = None) -> Service:
     if settings.signature_mode not in MODES:
         raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
     log.info("SM2-SM3 signatures verified by %s", sm2_engine())  # found here, not at the first message
-    auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
+    Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
     quota = SenderQuota(settings.sender_rate, settings.sender_burst) if settings.sender_rate > 0 else None
@@ -39,5 +39,5 @@ async def bootstrap(settings: Settings | None = None) -> Service:
     if quota is not None:
         tasks["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
     app = build_app(host.pool, settings, host.health, host.relay.wake,
-                    EnterpriseBrokerAccess(settings, host.admin).open, auth)
+                    EnterpriseBrokerAccess(settings, host.admin).open, host.auth)
     return Service("gateway", app, host, tasks, parts={"intake": intake})
