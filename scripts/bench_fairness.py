@@ -11,8 +11,10 @@ publish about it (a tap reads the internal topics): sent → its Declaration on
 ``cbec.declarations`` (the gateway: intake and relay), → its 120 on ``cbec.receipts``
 (management), → its 120 on the agent's ``ceb.receipts.<DXP>`` (notification).
 
-    .venv/bin/python scripts/bench_fairness.py --flood 3000                # the quota on (default)
-    .venv/bin/python scripts/bench_fairness.py --flood 3000 --rate 0       # the quota off
+    .venv/bin/python scripts/bench_fairness.py --flood 3000                # turns and rate (defaults)
+    .venv/bin/python scripts/bench_fairness.py --flood 3000 --rate 0       # turns, no rate limit
+    .venv/bin/python scripts/bench_fairness.py --flood 3000 --quantum 0    # no fairness at all
+    .venv/bin/python scripts/bench_fairness.py --flood 3000 --own-topics   # ceb.inbound.<DXP> (paused)
 
 Not a test: the figures depend on the machine and what else runs on it.
 """
@@ -72,7 +74,11 @@ class Tap:
 STAGES = ("gateway", "management", "notification")
 
 
-async def victim_latencies(stack, producer, count: int, gap: float, tap: Tap | None = None,
+def inbound(stack, dxp_id: str, own_topics: bool) -> str:
+    return f"{stack.prefix}{topics.inbound_topic(dxp_id) if own_topics else topics.INBOUND}"
+
+
+async def victim_latencies(stack, producer, count: int, gap: float, own_topics: bool, tap: Tap | None = None,
                            stages: dict[str, list[float]] | None = None) -> list[float]:
     journeys = [Journey() for _ in range(count)]
     bodies = {j.cop_no: j.list_message() for j in journeys}  # made before the clock runs
@@ -94,7 +100,7 @@ async def victim_latencies(stack, producer, count: int, gap: float, tap: Tap | N
         for j in journeys:
             sent[j.cop_no] = time.monotonic()
             wall_sent[j.cop_no] = time.time()
-            await producer.send_and_wait(f"{stack.prefix}{topics.INBOUND}", bodies[j.cop_no], key=AGENT.encode())
+            await producer.send_and_wait(inbound(stack, AGENT, own_topics), bodies[j.cop_no], key=AGENT.encode())
             await asyncio.sleep(gap)
         await task
     if tap is not None and stages is not None:
@@ -109,12 +115,12 @@ async def victim_latencies(stack, producer, count: int, gap: float, tap: Tap | N
     return [got[k] - sent[k] for k in sent]  # in sending order
 
 
-async def flood(stack, producer, bodies: list[bytes]) -> float:
+async def flood(stack, producer, bodies: list[bytes], own_topics: bool) -> float:
     """Sent as fast as the producer goes (the messages are made beforehand: making them would take
     the event loop from the victim's clock)."""
     started = time.monotonic()
     for body in bodies:
-        await producer.send(f"{stack.prefix}{topics.INBOUND}", body, key=EBC.encode())
+        await producer.send(inbound(stack, EBC, own_topics), body, key=EBC.encode())
     await producer.flush()
     return time.monotonic() - started
 
@@ -130,7 +136,8 @@ def summary(xs: list[float]) -> str:
 
 
 async def main(args) -> None:
-    env = {"GATEWAY_SENDER_RATE": str(args.rate), "GATEWAY_SENDER_BURST": str(args.burst)}
+    env = {"GATEWAY_SENDER_RATE": str(args.rate), "GATEWAY_SENDER_BURST": str(args.burst),
+           "GATEWAY_SENDER_QUANTUM": str(args.quantum)}
     async with running_stack(args.kafka, args.database, Path(tempfile.mkdtemp()), enterprises=DEMO_ENTERPRISES,
                              extra_env=env) as stack:
         producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, acks="all", linger_ms=5)
@@ -138,20 +145,21 @@ async def main(args) -> None:
         tap = Tap(stack)
         tapping = asyncio.create_task(tap.run())
         try:
-            await victim_latencies(stack, producer, 5, args.gap)  # warm-up
+            await victim_latencies(stack, producer, 5, args.gap, args.own_topics)  # warm-up
             alone_stages: dict[str, list[float]] = {s: [] for s in STAGES}
-            alone = await victim_latencies(stack, producer, args.lists, args.gap, tap, alone_stages)
+            alone = await victim_latencies(stack, producer, args.lists, args.gap, args.own_topics, tap, alone_stages)
             print(f"alone:        {summary(alone)}")
             print(f"  by stage:   {stage_summary(alone_stages)}")
             bodies = [Journey().order_message() for _ in range(args.flood)]
-            flooding = asyncio.create_task(flood(stack, producer, bodies))
+            flooding = asyncio.create_task(flood(stack, producer, bodies, args.own_topics))
             await asyncio.sleep(0.5)
             during_stages: dict[str, list[float]] = {s: [] for s in STAGES}
-            during = await victim_latencies(stack, producer, args.lists, args.gap, tap, during_stages)
+            during = await victim_latencies(stack, producer, args.lists, args.gap, args.own_topics, tap, during_stages)
             took = await flooding
             print("during flood, in sending order (ms):", " ".join(f"{x * 1000:.0f}" for x in during))
             print(f"during flood: {summary(during)}  ({args.flood} orders sent in {took:.1f}s, "
-                  f"quota {args.rate}/s burst {args.burst})")
+                  f"rate {args.rate}/s burst {args.burst} quantum {args.quantum}"
+                  f"{', own inbound topics' if args.own_topics else ''})")
             print(f"  by stage:   {stage_summary(during_stages)}")
             print(f"ratio of medians {statistics.median(during) / statistics.median(alone):.2f}, "
                   f"of p90 {sorted(during)[int(len(during) * 0.9) - 1] / sorted(alone)[int(len(alone) * 0.9) - 1]:.2f}")
@@ -168,6 +176,8 @@ if __name__ == "__main__":
     p.add_argument("--gap", type=float, default=0.25)
     p.add_argument("--rate", type=float, default=100)
     p.add_argument("--burst", type=float, default=200)
+    p.add_argument("--quantum", type=int, default=20)
+    p.add_argument("--own-topics", action="store_true", help="send to ceb.inbound.<DXP id> (the secure profile's way)")
     p.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     p.add_argument("--database", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     asyncio.run(main(p.parse_args()))
