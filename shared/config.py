@@ -28,7 +28,7 @@ class Settings(BaseModel):
     max_message_bytes: int = 4 * 1024 * 1024  # the largest enterprise message read (else 9008)
     max_record_bytes: int = 5 * 1024 * 1024  # the broker's record limit (message.max.bytes)
     max_parts: int = 100  # a split bill's msgCount at most (else 2604)
-    # per-sender fairness at the gateway (services/gateway/domain/sender_quota.py); 0 turns it off
+    # per-sender fairness at the gateway (services/gateway/domain/sender_quota.py)
     sender_rate: float = 100.0  # messages a second one sender's messages enter the pipeline at (0: no rate, turns only)
     sender_burst: float = 200.0  # ... and at once
     sender_quantum: int = 20  # one sender's messages worked on per batch and per turn (0: no fairness)
