@@ -6,10 +6,11 @@ sending to its 120 receipt (through gateway, management and notification):
 
 1. alone (the baseline), 2. while the seller floods ``--flood`` orders as fast as it can.
 
-Each victim list's time is split into its stages, from the Kafka timestamps of what the services
-publish about it (a tap reads the internal topics): sent → its Declaration on
-``cbec.declarations`` (the gateway: intake and relay), → its 120 on ``cbec.receipts``
-(management), → its 120 on the agent's ``ceb.receipts.<DXP>`` (notification).
+Each victim list's time is split into its stages, from what the services publish about it (a tap
+reads the internal topics): sent → the gateway worked on it (``intake``: the Declaration's
+``received_at``) → its Declaration on ``cbec.declarations`` (``gateway relay``: its Kafka
+timestamp) → its 120 on ``cbec.receipts`` (``management``) → its 120 on the agent's
+``ceb.receipts.<DXP>`` (``notification``).
 
     .venv/bin/python scripts/bench_fairness.py --flood 3000                # turns and rate (defaults)
     .venv/bin/python scripts/bench_fairness.py --flood 3000 --rate 0       # turns, no rate limit
@@ -28,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -62,6 +64,8 @@ class Tap:
                         key = (r.key or b"").decode()
                         if r.topic.endswith(topics.DECLARATIONS):
                             stage = "gateway"
+                            received = datetime.fromisoformat(json.loads(r.value)["received_at"]).timestamp()
+                            self.seen.setdefault(("intake", key), received)
                         elif json.loads(r.value).get("fields", {}).get("returnStatus") == "120":
                             stage = "management"
                         else:
@@ -71,7 +75,9 @@ class Tap:
             await self.consumer.stop()
 
 
-STAGES = ("gateway", "management", "notification")
+# sent → the gateway worked on it (the Declaration's received_at) → published (its Kafka timestamp)
+# → management's 120 published → delivered to the agent
+STAGES = ("intake", "gateway relay", "management", "notification")
 
 
 def inbound(stack, dxp_id: str, own_topics: bool) -> str:
@@ -106,10 +112,11 @@ async def victim_latencies(stack, producer, count: int, gap: float, own_topics: 
     if tap is not None and stages is not None:
         await asyncio.sleep(0.5)  # the tap's last records
         for k in sent:
-            t_gw, t_mg = tap.seen.get(("gateway", k)), tap.seen.get(("management", k))
-            if t_gw is None or t_mg is None:
+            t_in, t_gw, t_mg = (tap.seen.get((stage, k)) for stage in ("intake", "gateway", "management"))
+            if t_in is None or t_gw is None or t_mg is None:
                 continue
-            stages["gateway"].append(t_gw - wall_sent[k])
+            stages["intake"].append(t_in - wall_sent[k])
+            stages["gateway relay"].append(t_gw - t_in)
             stages["management"].append(t_mg - t_gw)
             stages["notification"].append(wall_got[k] - t_mg)
     return [got[k] - sent[k] for k in sent]  # in sending order
