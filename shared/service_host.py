@@ -9,10 +9,9 @@ from typing import Any
 
 import asyncpg
 
-from shared import sandbox
+from shared import credential_revocations, sandbox
 from shared.auth import Authenticator
 from shared.config import Settings
-from shared import credential_revocations
 from shared.credential_revocations import RevocationList
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
