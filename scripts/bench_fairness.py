@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import statistics
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.cli.journey import DEMO_ENTERPRISES, Journey  # noqa: E402
 from services.cli.kafka_io import ReceiptReader  # noqa: E402
 from shared.kafka import topics  # noqa: E402
-from tests.support.stack import running_stack  # noqa: E402
+from tests.support.stack import Stack, running_stack  # noqa: E402
 
 AGENT, EBC = "DXPENT0000000001", "DXPENT0000000002"
 
@@ -143,6 +144,8 @@ def summary(xs: list[float]) -> str:
 
 
 async def main(args) -> None:
+    # a loaded machine starts the services slowly: the bench waits longer than the tests do
+    Stack.wait_healthy = functools.partialmethod(Stack.wait_healthy, timeout=args.start_timeout)
     env = {"GATEWAY_SENDER_RATE": str(args.rate), "GATEWAY_SENDER_BURST": str(args.burst),
            "GATEWAY_SENDER_QUANTUM": str(args.quantum)}
     async with running_stack(args.kafka, args.database, Path(tempfile.mkdtemp()), enterprises=DEMO_ENTERPRISES,
@@ -184,6 +187,7 @@ if __name__ == "__main__":
     p.add_argument("--rate", type=float, default=100)
     p.add_argument("--burst", type=float, default=200)
     p.add_argument("--quantum", type=int, default=20)
+    p.add_argument("--start-timeout", type=float, default=240, help="seconds each service may take to start")
     p.add_argument("--own-topics", action="store_true", help="send to ceb.inbound.<DXP id> (the secure profile's way)")
     p.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     p.add_argument("--database", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
