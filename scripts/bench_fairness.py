@@ -6,8 +6,16 @@ sending to its 120 receipt (through gateway, management and notification):
 
 1. alone (the baseline), 2. while the seller floods ``--flood`` orders as fast as it can.
 
-    .venv/bin/python scripts/bench_fairness.py --flood 3000                # the quota on (default)
-    .venv/bin/python scripts/bench_fairness.py --flood 3000 --rate 0       # the quota off
+Each victim list's time is split into its stages, from what the services publish about it (a tap
+reads the internal topics): sent → the gateway worked on it (``intake``: the Declaration's
+``received_at``) → its Declaration on ``cbec.declarations`` (``gateway relay``: its Kafka
+timestamp) → its 120 on ``cbec.receipts`` (``management``) → its 120 on the agent's
+``ceb.receipts.<DXP>`` (``notification``).
+
+    .venv/bin/python scripts/bench_fairness.py --flood 3000                # turns and rate (defaults)
+    .venv/bin/python scripts/bench_fairness.py --flood 3000 --rate 0       # turns, no rate limit
+    .venv/bin/python scripts/bench_fairness.py --flood 3000 --quantum 0    # no fairness at all
+    .venv/bin/python scripts/bench_fairness.py --flood 3000 --own-topics   # ceb.inbound.<DXP> (paused)
 
 Not a test: the figures depend on the machine and what else runs on it.
 """
@@ -15,30 +23,76 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey  # noqa: E402
 from services.cli.kafka_io import ReceiptReader  # noqa: E402
 from shared.kafka import topics  # noqa: E402
-from tests.support.stack import running_stack  # noqa: E402
+from tests.support.stack import Stack, running_stack  # noqa: E402
 
 AGENT, EBC = "DXPENT0000000001", "DXPENT0000000002"
 
 
-async def victim_latencies(stack, producer, count: int, gap: float) -> list[float]:
+class Tap:
+    """When the victim's lists pass each internal topic (the first record about each, by key)."""
+
+    def __init__(self, stack) -> None:
+        self.consumer = AIOKafkaConsumer(
+            f"{stack.prefix}{topics.DECLARATIONS}", f"{stack.prefix}{topics.RECEIPTS}",
+            bootstrap_servers=stack.kafka, auto_offset_reset="latest", enable_auto_commit=False,
+            isolation_level="read_committed")
+        self.seen: dict[tuple[str, str], float] = {}  # (stage, key) -> wall-clock seconds
+        self.prefix = stack.prefix
+
+    async def run(self) -> None:
+        await self.consumer.start()
+        try:
+            while True:
+                for records in (await self.consumer.getmany(timeout_ms=200)).values():
+                    for r in records:
+                        key = (r.key or b"").decode()
+                        if r.topic.endswith(topics.DECLARATIONS):
+                            stage = "gateway"
+                            received = datetime.fromisoformat(json.loads(r.value)["received_at"]).timestamp()
+                            self.seen.setdefault(("intake", key), received)
+                        elif json.loads(r.value).get("fields", {}).get("returnStatus") == "120":
+                            stage = "management"
+                        else:
+                            continue
+                        self.seen.setdefault((stage, key), r.timestamp / 1000)
+        finally:
+            await self.consumer.stop()
+
+
+# sent → the gateway worked on it (the Declaration's received_at) → published (its Kafka timestamp)
+# → management's 120 published → delivered to the agent
+STAGES = ("intake", "gateway relay", "management", "notification")
+
+
+def inbound(stack, dxp_id: str, own_topics: bool) -> str:
+    return f"{stack.prefix}{topics.inbound_topic(dxp_id) if own_topics else topics.INBOUND}"
+
+
+async def victim_latencies(stack, producer, count: int, gap: float, own_topics: bool, tap: Tap | None = None,
+                           stages: dict[str, list[float]] | None = None) -> list[float]:
     journeys = [Journey() for _ in range(count)]
     bodies = {j.cop_no: j.list_message() for j in journeys}  # made before the clock runs
     sent: dict[str, float] = {}
     got: dict[str, float] = {}
+    wall_sent: dict[str, float] = {}
+    wall_got: dict[str, float] = {}
     async with ReceiptReader(stack.kafka, [AGENT], stack.prefix, from_beginning=False) as reader:
         await asyncio.sleep(1.0)
 
@@ -47,24 +101,41 @@ async def victim_latencies(stack, producer, count: int, gap: float) -> list[floa
                 rr = await reader.next(600)
                 if rr.status == "120" and rr.key in sent and rr.key not in got:
                     got[rr.key] = time.monotonic()
+                    wall_got[rr.key] = time.time()
 
         task = asyncio.create_task(read())
         for j in journeys:
             sent[j.cop_no] = time.monotonic()
-            await producer.send_and_wait(f"{stack.prefix}{topics.INBOUND}", bodies[j.cop_no], key=AGENT.encode())
+            wall_sent[j.cop_no] = time.time()
+            await producer.send_and_wait(inbound(stack, AGENT, own_topics), bodies[j.cop_no], key=AGENT.encode())
             await asyncio.sleep(gap)
         await task
+    if tap is not None and stages is not None:
+        await asyncio.sleep(0.5)  # the tap's last records
+        for k in sent:
+            t_in, t_gw, t_mg = (tap.seen.get((stage, k)) for stage in ("intake", "gateway", "management"))
+            if t_in is None or t_gw is None or t_mg is None:
+                continue
+            stages["intake"].append(t_in - wall_sent[k])
+            stages["gateway relay"].append(t_gw - t_in)
+            stages["management"].append(t_mg - t_gw)
+            stages["notification"].append(wall_got[k] - t_mg)
     return [got[k] - sent[k] for k in sent]  # in sending order
 
 
-async def flood(stack, producer, bodies: list[bytes]) -> float:
+async def flood(stack, producer, bodies: list[bytes], own_topics: bool) -> float:
     """Sent as fast as the producer goes (the messages are made beforehand: making them would take
     the event loop from the victim's clock)."""
     started = time.monotonic()
     for body in bodies:
-        await producer.send(f"{stack.prefix}{topics.INBOUND}", body, key=EBC.encode())
+        await producer.send(inbound(stack, EBC, own_topics), body, key=EBC.encode())
     await producer.flush()
     return time.monotonic() - started
+
+
+def stage_summary(stages: dict[str, list[float]]) -> str:
+    return ", ".join(f"{name} {statistics.median(xs) * 1000:.0f}" for name, xs in stages.items() if xs) + \
+        " ms (medians)"
 
 
 def summary(xs: list[float]) -> str:
@@ -73,26 +144,38 @@ def summary(xs: list[float]) -> str:
 
 
 async def main(args) -> None:
-    env = {"GATEWAY_SENDER_RATE": str(args.rate), "GATEWAY_SENDER_BURST": str(args.burst)}
+    # a loaded machine starts the services slowly: the bench waits longer than the tests do
+    Stack.wait_healthy = functools.partialmethod(Stack.wait_healthy, timeout=args.start_timeout)
+    env = {"GATEWAY_SENDER_RATE": str(args.rate), "GATEWAY_SENDER_BURST": str(args.burst),
+           "GATEWAY_SENDER_QUANTUM": str(args.quantum)}
     async with running_stack(args.kafka, args.database, Path(tempfile.mkdtemp()), enterprises=DEMO_ENTERPRISES,
                              extra_env=env) as stack:
         producer = AIOKafkaProducer(bootstrap_servers=stack.kafka, acks="all", linger_ms=5)
         await producer.start()
+        tap = Tap(stack)
+        tapping = asyncio.create_task(tap.run())
         try:
-            await victim_latencies(stack, producer, 5, args.gap)  # warm-up
-            alone = await victim_latencies(stack, producer, args.lists, args.gap)
+            await victim_latencies(stack, producer, 5, args.gap, args.own_topics)  # warm-up
+            alone_stages: dict[str, list[float]] = {s: [] for s in STAGES}
+            alone = await victim_latencies(stack, producer, args.lists, args.gap, args.own_topics, tap, alone_stages)
             print(f"alone:        {summary(alone)}")
+            print(f"  by stage:   {stage_summary(alone_stages)}")
             bodies = [Journey().order_message() for _ in range(args.flood)]
-            flooding = asyncio.create_task(flood(stack, producer, bodies))
+            flooding = asyncio.create_task(flood(stack, producer, bodies, args.own_topics))
             await asyncio.sleep(0.5)
-            during = await victim_latencies(stack, producer, args.lists, args.gap)
+            during_stages: dict[str, list[float]] = {s: [] for s in STAGES}
+            during = await victim_latencies(stack, producer, args.lists, args.gap, args.own_topics, tap, during_stages)
             took = await flooding
             print("during flood, in sending order (ms):", " ".join(f"{x * 1000:.0f}" for x in during))
             print(f"during flood: {summary(during)}  ({args.flood} orders sent in {took:.1f}s, "
-                  f"quota {args.rate}/s burst {args.burst})")
+                  f"rate {args.rate}/s burst {args.burst} quantum {args.quantum}"
+                  f"{', own inbound topics' if args.own_topics else ''})")
+            print(f"  by stage:   {stage_summary(during_stages)}")
             print(f"ratio of medians {statistics.median(during) / statistics.median(alone):.2f}, "
                   f"of p90 {sorted(during)[int(len(during) * 0.9) - 1] / sorted(alone)[int(len(alone) * 0.9) - 1]:.2f}")
         finally:
+            tapping.cancel()
+            await asyncio.gather(tapping, return_exceptions=True)
             await producer.stop()
 
 
@@ -103,6 +186,9 @@ if __name__ == "__main__":
     p.add_argument("--gap", type=float, default=0.25)
     p.add_argument("--rate", type=float, default=100)
     p.add_argument("--burst", type=float, default=200)
+    p.add_argument("--quantum", type=int, default=20)
+    p.add_argument("--start-timeout", type=float, default=240, help="seconds each service may take to start")
+    p.add_argument("--own-topics", action="store_true", help="send to ceb.inbound.<DXP id> (the secure profile's way)")
     p.add_argument("--kafka", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
     p.add_argument("--database", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     asyncio.run(main(p.parse_args()))

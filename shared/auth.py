@@ -11,7 +11,11 @@ A credential is an ``Authorization: Bearer <token>`` header. The bootstrap admin
 admin (``POST /credentials`` on the gateway, ``cbec credential issue``) as a JSON Web Token signed
 with HMAC-SHA256 under ``CBEC_AUTH_KEY`` (the same key in every service), carrying the role, the
 actor's name (recorded as the actor of every action, never a header) and, for an enterprise, its
-DXP id, and an expiry. The gateway keeps the SHA-256 of each issued token with who issued it.
+DXP id, an expiry and a token id (``jti``). The gateway keeps the SHA-256 of each issued token
+with who issued it (``GET /credentials`` lists them); an admin revokes one credential by its token
+id (``DELETE /credentials/{tokenId}``), and every service refuses it from then on: the
+``revoked`` check (``shared/credential_revocations.py``) is asked on every request. The bootstrap
+admin token is not revocable: it is replaced by changing ``CBEC_ADMIN_TOKEN``.
 
 ``CBEC_PROFILE=open`` (the local demo only, ``make up``/``make demo``) lets unauthenticated calls
 through as an all-powerful caller named by ``X-Operator`` (or ``open``); ``secure`` is the default.
@@ -22,7 +26,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
@@ -74,7 +78,10 @@ class Issued:
 
 
 class Authenticator:
-    def __init__(self, profile: str = "secure", key: str = "", admin_token: str = "") -> None:
+    def __init__(self, profile: str = "secure", key: str = "", admin_token: str = "",
+                 revoked: Callable[[str], Awaitable[bool]] | None = None) -> None:
+        """``revoked(token_id)``: whether an admin revoked the credential (every service's
+        ``RevocationList``); without it, only signatures and expiry are checked."""
         if profile not in PROFILES:
             raise ValueError(f"CBEC_PROFILE must be one of {', '.join(PROFILES)}, not {profile!r}")
         if profile == "secure" and len(key) < MIN_KEY_CHARS:
@@ -83,10 +90,11 @@ class Authenticator:
         self.profile = profile
         self._key = key
         self._admin_digest = token_digest(admin_token) if admin_token else ""
+        self._revoked = revoked
 
     @classmethod
-    def from_settings(cls, settings) -> "Authenticator":
-        return cls(settings.profile, settings.auth_key, settings.admin_token)
+    def from_settings(cls, settings, revoked: Callable[[str], Awaitable[bool]] | None = None) -> "Authenticator":
+        return cls(settings.profile, settings.auth_key, settings.admin_token, revoked)
 
     @property
     def is_open(self) -> bool:
@@ -136,7 +144,15 @@ class Authenticator:
         role = claims.get("role")
         if role not in ROLES:
             raise HTTPException(401, "invalid credentials: unknown role", headers={"WWW-Authenticate": "Bearer"})
-        return Principal(role, str(claims["sub"])[:100], claims.get("dxp"), claims["jti"])
+        return Principal(role, str(claims["sub"])[:100], claims.get("dxp"), str(claims["jti"]))
+
+    async def caller(self, authorization: str | None, x_operator: str | None = None, *,
+                     acts: bool = False) -> Principal:
+        """:meth:`authenticate`, and a credential an admin revoked is refused (401)."""
+        principal = self.authenticate(authorization, x_operator, acts=acts)
+        if principal.token_id and self._revoked is not None and await self._revoked(principal.token_id):
+            raise HTTPException(401, "invalid credentials: revoked", headers={"WWW-Authenticate": "Bearer"})
+        return principal
 
     def dependency(self, *roles: str, acts: bool = False) -> Callable:
         """A FastAPI dependency: the caller, who must hold one of ``roles`` (documented in OpenAPI
@@ -146,7 +162,7 @@ class Authenticator:
                          x_operator: str | None = Header(default=None, alias="X-Operator", include_in_schema=False),
                          ) -> Principal:
             authorization = f"{credentials.scheme} {credentials.credentials}" if credentials else None
-            principal = self.authenticate(authorization, x_operator, acts=acts)
+            principal = await self.caller(authorization, x_operator, acts=acts)
             if not principal.has(*roles):
                 raise HTTPException(403, f"this needs the role {' or '.join(roles)}; "
                                          f"the credential is {principal.role}")

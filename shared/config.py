@@ -28,9 +28,11 @@ class Settings(BaseModel):
     max_message_bytes: int = 4 * 1024 * 1024  # the largest enterprise message read (else 9008)
     max_record_bytes: int = 5 * 1024 * 1024  # the broker's record limit (message.max.bytes)
     max_parts: int = 100  # a split bill's msgCount at most (else 2604)
-    # per-sender fairness at the gateway (services/gateway/domain/sender_quota.py); 0 turns it off
-    sender_rate: float = 100.0  # messages a second one sender's messages enter the pipeline at
+    # per-sender fairness at the gateway (services/gateway/domain/sender_quota.py)
+    sender_rate: float = 100.0  # messages a second one sender's messages enter the pipeline at (0: no rate, turns only)
     sender_burst: float = 200.0  # ... and at once
+    sender_quantum: int = 20  # one sender's messages worked on per batch and per turn (0: no fairness)
+    sender_pause_backlog: int = 100  # deferred messages at which a sender's own inbound topic is paused
     # "required": a declared message (appStatus 2) must be signed; "optional": unsigned ones pass
     # (a signature that is present is always verified). The local demo runs with "optional".
     signature_mode: str = "required"
@@ -99,6 +101,8 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         max_parts=int(env.get("GATEWAY_MAX_PARTS", "100")),
         sender_rate=float(env.get("GATEWAY_SENDER_RATE", "100")),
         sender_burst=float(env.get("GATEWAY_SENDER_BURST", "200")),
+        sender_quantum=int(env.get("GATEWAY_SENDER_QUANTUM", "20")),
+        sender_pause_backlog=int(env.get("GATEWAY_SENDER_PAUSE_BACKLOG", "100")),
         signature_mode=env.get("CBEC_SIGNATURE_MODE", "required"),
         parts_timeout_s=float(env.get("GATEWAY_PARTS_TIMEOUT_S", "600")),
         kafka_security_protocol=env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),

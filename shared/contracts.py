@@ -61,3 +61,13 @@ class EnterpriseRegistered(BaseModel):
     dxp_id: str
     roles: list[str]
     receipt_format: Format | None = None
+
+
+class CredentialRevoked(BaseModel):
+    """An admin revoked one issued credential (topic ``cbec.credentials``, compacted by token id):
+    every service refuses the token from then on (``shared/credential_revocations.py``)."""
+
+    token_id: str = Field(description="the token's jti")
+    revoked_at: datetime
+    revoked_by: str
+    expires_at: datetime = Field(description="when the token would have expired (the revocation may be forgotten after)")

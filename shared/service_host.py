@@ -9,9 +9,10 @@ from typing import Any
 
 import asyncpg
 
-from shared import sandbox
+from shared import credential_revocations, sandbox
 from shared.auth import Authenticator
 from shared.config import Settings
+from shared.credential_revocations import RevocationList
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
@@ -40,6 +41,8 @@ class ServiceHost:
         self._relay: OutboxRelay | None = None
         self._pipes: Pipes | None = None  # lag, outbox, relay: /health/ready and /metrics
         self.consumers: list[BatchConsumer] = []
+        # the HTTP APIs' authenticator: it refuses revoked credentials (set by start)
+        self.auth: Authenticator | None = None
         self.started_at = time.monotonic()
         # what the periodic prune removes after CBEC_RETENTION_DAYS; a service may add its own
         self.prunable: tuple[Prunable, ...] = COMMON
@@ -89,6 +92,10 @@ class ServiceHost:
                                  transactional_id=s.group(f"cbec-relay-{s.service}"),
                                  progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
                                  auth=s.kafka_auth())
+        self.auth = Authenticator.from_settings(s, RevocationList(self.pool).is_revoked)
+        # every service learns the revoked credentials (shared/credential_revocations.py)
+        self.consumer(f"{s.service}-credentials", [topics.CREDENTIALS], credential_revocations.handle,
+                      topics.DEAD_LETTERS)
         if s.sandbox:
             self.sandbox = SandboxService(s.service, self.pool, self.relay.wake)
             await self.sandbox.prepare()
@@ -144,9 +151,10 @@ class ServiceHost:
         if self.sandbox is not None:
             tasks["sandbox"] = self.sandbox.run
         if app is not None:
-            add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
+            assert self.auth is not None
+            add_outbox_routes(app, self.pool, self.relay.wake, self.auth)
             if self.sandbox is not None:
-                self.sandbox.add_routes(app, Authenticator.from_settings(self.settings))
+                self.sandbox.add_routes(app, self.auth)
             add_probe_routes(app, self.settings.service, self.pipes)
             add_metrics_route(app, self.pipes.snapshot)
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None

@@ -15,6 +15,7 @@ from .entrypoints.http import build_app
 from .service_layer.broker_access import EnterpriseBrokerAccess
 from .domain.sender_quota import SenderQuota
 from .service_layer.fair_intake import FairIntake
+from .service_layer.inbound_flow import InboundFlow
 from .service_layer.intake import Intake
 from .service_layer.part_deadline import PartDeadline
 
@@ -26,18 +27,21 @@ async def bootstrap(settings: Settings | None = None) -> Service:
     if settings.signature_mode not in MODES:
         raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
     log.info("SM2-SM3 signatures verified by %s", sm2_engine())  # found here, not at the first message
-    auth = Authenticator.from_settings(settings)  # a secure profile without its key stops here
+    Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.gateway.migrations")
     await host.start()
-    quota = SenderQuota(settings.sender_rate, settings.sender_burst) if settings.sender_rate > 0 else None
+    quota = (SenderQuota(settings.sender_rate, settings.sender_burst, settings.sender_quantum)
+             if settings.sender_quantum > 0 else None)
     intake = Intake(settings, quota)
     # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
-    host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
-                  pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
+    consumer = host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
+                             pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
+    if quota is not None:
+        consumer.flow = InboundFlow(host.pool, settings.topic_prefix, settings.sender_pause_backlog).held
     deadline = PartDeadline(settings, host.pool, host.relay.wake)
     tasks: dict[str, Task] = {"part-deadline": deadline.run}
     if quota is not None:
         tasks["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
     app = build_app(host.pool, settings, host.health, host.relay.wake,
-                    EnterpriseBrokerAccess(settings, host.admin).open, auth)
+                    EnterpriseBrokerAccess(settings, host.admin).open, host.auth)
     return Service("gateway", app, host, tasks, parts={"intake": intake})

@@ -23,7 +23,7 @@ def risk_rules(env: dict[str, str] | None = None) -> RiskRules:
 
 async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | None = None) -> Service:
     settings = settings or load_settings("management")
-    auth = Authenticator.from_settings(settings)
+    Authenticator.from_settings(settings)  # a secure profile without its key stops here
     rules = risk_rules()
     sampling_key = os.environ.get("MANAGEMENT_RISK_KEY", "")
     if settings.profile == "secure" and len(sampling_key) < 16:
@@ -33,5 +33,5 @@ async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | No
     await host.start()
     declarations = Declarations(settings, policy or RiskEngine(rules, sampling_key), rules)
     host.consumer("management-declarations", [topics.DECLARATIONS], declarations.handle, topics.DEAD_LETTERS)
-    app = build_app(host.pool, host.health, declarations, host.relay.wake, auth)
+    app = build_app(host.pool, host.health, declarations, host.relay.wake, host.auth)
     return Service("management", app, host, parts={"declarations": declarations})

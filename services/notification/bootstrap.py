@@ -48,7 +48,7 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per webhook POST
     own = own or load_notification_settings()
     renderer = renderer_for(own)
-    auth = Authenticator.from_settings(settings)  # a secure profile without its keys stops here
+    Authenticator.from_settings(settings)  # a secure profile without its keys stops here
     sealer = Sealer.from_settings(settings)
     host = ServiceHost(settings, "services.notification.migrations")
     await host.start()
@@ -71,6 +71,6 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
         return state
 
     app = build_app(host.pool, health, settings, renderer, on_outbox=host.relay.wake,
-                    on_webhooks=dispatcher.wake, auth=auth, targets=targets, sealer=sealer)
+                    on_webhooks=dispatcher.wake, auth=host.auth, targets=targets, sealer=sealer)
     return Service("notification", app, host, {"webhooks": dispatcher.run}, closing=(webhook_pool.close,),
                    parts={"delivery": delivery, "dispatcher": dispatcher})

@@ -1,6 +1,6 @@
 """Retention: rows kept only as long as they are useful are pruned periodically.
 
-Every service prunes its inbox and dead letters older than ``CBEC_RETENTION_DAYS`` (30); a service
+Every service prunes its inbox, dead letters and long-expired revoked credentials older than ``CBEC_RETENTION_DAYS`` (30); a service
 adds its own (notification: webhook deliveries that ended, delivered or cancelled — parked ones
 wait for an operator). The inbox must outlive the topics' retention (Kafka's default is 7 days):
 a message older than the inbox cannot be redelivered. Deleted in small batches, never a long lock.
@@ -26,7 +26,9 @@ class Prunable:
     condition: str = "true"
 
 
-COMMON = (Prunable("inbox", "processed_at"), Prunable("dead_letters", "created_at"))
+# revoked credentials: once expired for the retention period (an expired token is refused anyway)
+COMMON = (Prunable("inbox", "processed_at"), Prunable("dead_letters", "created_at"),
+          Prunable("revoked_credentials", "expires_at"))
 
 
 async def prune(pool: asyncpg.Pool, tables: tuple[Prunable, ...], keep: timedelta) -> dict[str, int]:

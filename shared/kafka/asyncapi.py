@@ -16,7 +16,8 @@ import sys
 
 from pydantic import BaseModel
 
-from shared.contracts import Declaration, EnterpriseRegistered, ReceiptIssued
+from shared.contracts import CredentialRevoked, Declaration, EnterpriseRegistered, ReceiptIssued
+
 from shared.kafka import access, topics
 from shared.kafka import headers as H
 from shared.messages.catalogue import MESSAGE_SPECS, RECEIPT_SPECS
@@ -138,7 +139,7 @@ def build_document() -> dict:
                                       "payload": {"type": "string", "description": "the original bytes"},
                                       "headers": _headers(DEAD_LETTER_HEADERS), "bindings": _key("the original key")}
     for model, key in ((Declaration, "the document's business key"), (ReceiptIssued, "the business key"),
-                       (EnterpriseRegistered, "the enterprise code")):
+                       (EnterpriseRegistered, "the enterprise code"), (CredentialRevoked, "the token id (jti)")):
         messages[model.__name__] = {"name": model.__name__, "title": model.__name__, "contentType": "application/json",
                                     "payload": _contract(model, schemas), "headers": _headers(INTERNAL_HEADERS),
                                     "bindings": _key(key)}
@@ -177,6 +178,10 @@ def build_document() -> dict:
         "enterprises": {"address": topics.ENTERPRISES, "title": "Internal: the enterprise registry",
                         "description": "Compacted: the registry as the other services see it.",
                         "messages": _refs(["EnterpriseRegistered"])},
+        "credentials": {"address": topics.CREDENTIALS, "title": "Internal: revoked credentials",
+                        "description": "Compacted by token id: the credentials an admin revoked, which every "
+                                       "service refuses from then on.",
+                        "messages": _refs(["CredentialRevoked"])},
         "deadLetters": {"address": topics.DEAD_LETTERS, "title": "Internal dead letters",
                         "description": "Internal messages a service could not apply, with the reason in headers.",
                         "messages": _refs(["InternalDeadLetter"])},
@@ -194,6 +199,8 @@ def build_document() -> dict:
         "sendInternalReceipts": _operation("send", "receipts", "gateway, management → notification",
                                            channels["receipts"]["messages"]),
         "sendRegistry": _operation("send", "enterprises", "gateway → notification", channels["enterprises"]["messages"]),
+        "sendRevocations": _operation("send", "credentials", "gateway → every service",
+                                      channels["credentials"]["messages"]),
         "sendDeadLetters": _operation("send", "deadLetters", "management, notification → operators",
                                       channels["deadLetters"]["messages"]),
     }

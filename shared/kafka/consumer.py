@@ -44,6 +44,10 @@ class Batch:
 
 
 Handler = Callable[[list[ConsumerRecord], Batch], Awaitable[None]]
+# flow control: given the assigned partitions, those to leave unread for now (paused until it no
+# longer names them; e.g. the gateway's senders with a backlog, services/gateway/service_layer/inbound_flow.py)
+FlowControl = Callable[[set[TopicPartition]], Awaitable[set[TopicPartition]]]
+FLOW_CHECK_S = 0.2
 DeadLetterFactory = Callable[[ConsumerRecord, str], list[OutgoingMessage]]
 
 TRANSIENT = (
@@ -113,6 +117,26 @@ class BatchConsumer:
         self.dead_lettered = 0
         self.assigned = False
         self.kafka: AIOKafkaConsumer | None = None  # while running: shared.pipes reads its lag
+        self.flow: FlowControl | None = None
+        self._flow_checked = 0.0
+
+    async def _control_flow(self, consumer: AIOKafkaConsumer) -> None:
+        """Pause what ``flow`` holds, resume what it no longer holds (at most every FLOW_CHECK_S).
+        Nothing is skipped: a paused partition is read on from its position when resumed."""
+        if self.flow is None or time.monotonic() - self._flow_checked < FLOW_CHECK_S:
+            return
+        self._flow_checked = time.monotonic()
+        assigned = consumer.assignment()
+        try:
+            hold = await self.flow(set(assigned)) & assigned
+        except TRANSIENT as exc:
+            log.warning("%s: flow control not checked: %r", self.name, exc)
+            return
+        paused = consumer.paused()
+        if hold - paused:
+            consumer.pause(*(hold - paused))
+        if paused - hold:
+            consumer.resume(*(paused - hold))
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -136,6 +160,7 @@ class BatchConsumer:
         failures = 0
         try:
             while True:
+                await self._control_flow(consumer)
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
                 self.assigned = bool(consumer.assignment())
                 self.last_progress = time.monotonic()

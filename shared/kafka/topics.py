@@ -8,6 +8,7 @@ INBOUND_DLQ = "ceb.inbound.dlq"
 DECLARATIONS = "cbec.declarations"
 RECEIPTS = "cbec.receipts"
 ENTERPRISES = "cbec.enterprises"
+CREDENTIALS = "cbec.credentials"  # revoked credentials (shared/credential_revocations.py)
 DEAD_LETTERS = "cbec.deadletters"
 RECEIPT_TOPIC_PREFIX = "ceb.receipts."
 # one inbound topic per enterprise, ceb.inbound.<DXP id>: in the secure profile only that
@@ -26,6 +27,7 @@ FIXED_TOPICS: dict[str, dict[str, str]] = {
     DECLARATIONS: {},
     RECEIPTS: {},
     ENTERPRISES: {"cleanup.policy": "compact"},
+    CREDENTIALS: {"cleanup.policy": "compact"},
     DEAD_LETTERS: {},
 }
 

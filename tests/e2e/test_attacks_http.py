@@ -92,8 +92,34 @@ async def test_forged_and_foreign_tokens_are_refused(stack):
             assert resp.status_code == 401, token
     async with client(stack, "gateway", "admin") as admin:
         listed = (await admin.get("/credentials")).json()
-        assert {c["name"] for c in listed} >= {"officer-li", "erp-agent", "erp-seller"}
-        assert all("token" not in c for c in listed)
+        assert {c["name"] for c in listed["items"]} >= {"officer-li", "erp-agent", "erp-seller"}
+        assert listed["total"] >= 3 and all("token" not in c for c in listed["items"])
+
+
+async def test_one_revoked_credential_is_refused_by_every_service_while_the_others_work(stack):
+    stolen = await stack.credential("officer", "officer-stolen")
+    token_id = jwt.decode(stolen["Authorization"].split()[1], options={"verify_signature": False})["jti"]
+    services = ("gateway", "management", "notification")
+    for svc in services:
+        async with httpx.AsyncClient(base_url=stack.url(svc), headers=stolen, timeout=10) as http:
+            assert (await http.get("/outbox/parked")).status_code == 200, svc
+    async with client(stack, "gateway", "officer") as officer:
+        assert (await officer.delete(f"/credentials/{token_id}")).status_code == 403  # an admin's act
+    async with client(stack, "gateway", "admin") as admin:
+        assert (await admin.delete("/credentials/no-such-token")).status_code == 404
+        revoked = await admin.delete(f"/credentials/{token_id}", params={"reason": "laptop stolen"})
+        assert revoked.status_code == 200 and revoked.json()["revokedBy"] == "admin"
+        listed = (await admin.get("/credentials", params={"revoked": "true"})).json()
+        assert [(c["tokenId"], c["revokeReason"]) for c in listed["items"]] == [(token_id, "laptop stolen")]
+    for svc in services:  # the gateway at once, the others as soon as cbec.credentials reaches them
+        async with httpx.AsyncClient(base_url=stack.url(svc), headers=stolen, timeout=10) as http:
+            deadline = time.monotonic() + 20
+            while (resp := await http.get("/outbox/parked")).status_code != 401 and time.monotonic() < deadline:
+                assert svc != "gateway", "the gateway refuses a credential it revoked at once"
+                await asyncio.sleep(0.2)
+            assert resp.status_code == 401 and "revoked" in resp.text, svc
+        async with client(stack, svc, "officer") as officer:
+            assert (await officer.get("/outbox/parked")).status_code == 200, svc  # the others still work
 
 
 async def test_an_enterprise_sees_and_changes_only_its_own_receipts_and_webhook(stack):

@@ -34,6 +34,15 @@ async def with_backlog(conn: asyncpg.Connection, senders: list[str]) -> set[str]
     return {r["sender"] for r in rows}
 
 
+async def over(conn: asyncpg.Connection, senders: list[str], backlog: int) -> set[str]:
+    """Those of ``senders`` with at least ``backlog`` deferred messages."""
+    if not senders:
+        return set()
+    rows = await conn.fetch("SELECT sender FROM deferred_intake WHERE sender = ANY($1::text[]) GROUP BY sender "
+                            "HAVING count(*) >= $2", senders, backlog)
+    return {r["sender"] for r in rows}
+
+
 async def waiting_senders(conn: asyncpg.Connection) -> list[str]:
     """Senders with deferred messages, the longest waiting first."""
     rows = await conn.fetch("SELECT sender FROM deferred_intake GROUP BY sender ORDER BY min(id)")

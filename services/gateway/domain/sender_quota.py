@@ -1,43 +1,38 @@
-"""Per-sender fairness: each sender's messages enter the pipeline at most at its rate.
+"""Per-sender fairness: the senders take turns, and each sender's messages enter the pipeline at
+most at its rate.
 
-A token bucket per sender (DXP id): ``rate`` messages a second, up to ``burst`` at once. What a
-sender sends beyond it waits in the gateway (``deferred_intake``) and is taken in turn, sender by
-sender, as tokens come — so one flooding enterprise fills its own queue, not the pipeline the
-others' receipts go through. A sender's messages all reach one partition (the Kafka key is its DXP
-id), so one gateway instance holds its bucket.
+- **Turns** (deficit round robin, the quantum): of one consumer batch, and of each round over the
+  deferred senders, one sender has at most ``quantum`` messages worked on; what it sent beyond
+  waits in the gateway (``deferred_intake``) and is taken in turn, sender by sender — so a
+  flooding enterprise's backlog is worked off in slices between the others' messages.
+- **Rate** (a token bucket per sender, DXP id): ``rate`` messages a second, up to ``burst`` at
+  once; ``rate`` 0 takes turns without a rate. The bucket is held in PostgreSQL
+  (``adapters/sender_tokens.py``), shared by every gateway instance, and spent in the transaction
+  that works the messages (a batch that rolls back spends nothing).
+
+``quantum`` 0 switches both off (every message is worked on as it comes).
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
 class SenderQuota:
-    def __init__(self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate
-        self.burst = max(1.0, burst)
-        self._clock = clock
-        self._tokens: dict[str, tuple[float, float]] = {}  # sender -> (tokens, at)
+    rate: float  # tokens a second; 0: no rate limit, turns only
+    burst: float
+    quantum: int = 20
+    clock: Callable[[], float] = field(default=time.time, compare=False)  # seconds, the same on every instance
 
-    def _now_tokens(self, sender: str) -> float:
-        now = self._clock()
-        tokens, at = self._tokens.get(sender, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - at) * self.rate)
-        self._tokens[sender] = (tokens, now)
-        return tokens
+    @property
+    def limited(self) -> bool:
+        return self.rate > 0
 
-    def available(self, sender: str) -> int:
-        return int(self._now_tokens(sender))
+    def refill(self, tokens: float, at: float, now: float) -> float:
+        """A bucket that held ``tokens`` at ``at``, at ``now``."""
+        return min(max(1.0, self.burst), tokens + max(0.0, now - at) * self.rate)
 
-    def take(self, sender: str, count: int = 1) -> bool:
-        """Spend ``count`` tokens if there are; False (nothing spent) if not."""
-        tokens = self._now_tokens(sender)
-        if tokens < count:
-            return False
-        self._tokens[sender] = (tokens - count, self._clock())
-        return True
-
-    def forget_idle(self) -> None:
-        """Drop the buckets that are full again (they hold nothing a new bucket would not)."""
-        for sender in [s for s in self._tokens if self._now_tokens(s) >= self.burst]:
-            del self._tokens[sender]
+    def grant(self, tokens: float, wanted: int) -> int:
+        return max(0, min(wanted, int(tokens)))

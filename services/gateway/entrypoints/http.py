@@ -94,8 +94,22 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
         return {"token": issued.token, "tokenId": issued.token_id, "role": issued.role, "name": issued.name,
                 "dxpId": issued.dxp_id, "expiresAt": issued.expires_at.isoformat()}
 
-    @app.get("/credentials", summary="Credentials issued (never the tokens)")
-    async def get_credentials(caller: Principal = admin) -> list[dict]:
-        return await credentials.listed(pool)
+    @app.get("/credentials", summary="Credentials issued (never the tokens), revoked ones with who and when")
+    async def get_credentials(offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
+                              revoked: bool | None = Query(None, description="only the revoked (true) or the "
+                                                                             "valid (false) ones"),
+                              dxpId: str | None = Query(None, description="only an enterprise's"),
+                              caller: Principal = admin) -> dict:
+        return await credentials.listed(pool, offset=offset, limit=limit, revoked=revoked, dxp_id=dxpId)
+
+    @app.delete("/credentials/{token_id}", summary="Revoke one credential: every service refuses it from now on")
+    async def delete_credential(token_id: str, reason: str = Query("", max_length=500),
+                                caller: Principal = auth.dependency("admin", acts=True)) -> dict:
+        """The credential stays listed, with who revoked it and when; revoking it again changes nothing."""
+        revoked = await credentials.revoke(pool, settings, token_id, revoked_by=caller.name, reason=reason)
+        if revoked is None:
+            raise HTTPException(404, f"no credential {token_id}")
+        on_change()
+        return revoked
 
     return app

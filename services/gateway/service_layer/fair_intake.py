@@ -1,5 +1,7 @@
-"""Taking the deferred messages in turn: sender by sender (the longest waiting first), each as far
-as its quota allows, in the order it sent them — the gateway's per-sender fairness.
+"""Taking the deferred messages in turn: round after round over the senders with deferred messages
+(the longest waiting first), each sender at most its quantum a round and as far as its tokens go,
+in the order it sent them — the gateway's per-sender fairness (deficit round robin;
+``domain/sender_quota.py``).
 
 Each sender's share runs in a transaction of its own (the deferred rows leave the queue in the
 transaction that answers or forwards them); an advisory lock per sender keeps two gateway
@@ -18,12 +20,10 @@ from shared.db.outbox import add_to_outbox
 from shared.kafka.consumer import TRANSIENT, Batch
 from shared.text import loggable, storable, truncated
 
-from ..adapters import deferred_intake
+from ..adapters import deferred_intake, sender_tokens
 from .intake import Intake
 
 log = logging.getLogger(__name__)
-
-MAX_TAKE = 50  # per sender and transaction: the consumer loop gets its turn between them
 
 
 class FairIntake:
@@ -60,17 +60,15 @@ class FairIntake:
                     await asyncio.wait_for(self._wake.wait(), self.idle_s if self.intake.deferred else 1.0)
                 except asyncio.TimeoutError:
                     pass
-                self.quota.forget_idle()
 
     async def take_once(self) -> int:
         """One round over the senders with deferred messages; how many were taken."""
         total = 0
         async with self.pool.acquire() as conn:
             for sender in await deferred_intake.waiting_senders(conn):
-                room = min(self.quota.available(sender), MAX_TAKE)
-                if room < 1:
-                    continue
-                total += await self._take(conn, sender, room)
+                # one sender's turn: its quantum, in a transaction of its own (the consumer loop
+                # and the other senders get theirs between)
+                total += await self._take(conn, sender, self.quota.quantum)
         if total:
             self.taken += total
             self.on_emitted()
@@ -107,8 +105,8 @@ class FairIntake:
         if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext('gateway:deferred:' || $1))", sender):
             return []
         rows = await deferred_intake.take(conn, sender, limit)
-        self.quota.take(sender, len(rows))
-        return rows
+        granted = await sender_tokens.take(conn, self.quota, {sender: len(rows)})
+        return rows[:granted.get(sender, 0)]
 
     async def _apply(self, conn: asyncpg.Connection, rows: list) -> None:
         batch = Batch(conn)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,7 +45,7 @@ from shared.messages.transport import DxpTransInfo, open_envelope
 from shared.messages.xml_reading import read_xml
 from shared.text import storable
 
-from ..adapters import bill_parts, deferred_intake, known_documents, message_log, registry
+from ..adapters import bill_parts, deferred_intake, known_documents, message_log, registry, sender_tokens
 from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
 from ..domain.enterprise import Enterprise
@@ -89,8 +90,12 @@ class World:
     order_changes: dict[tuple[str, str], Document | None] = field(default_factory=dict)
 
 
-def sender_of(record: ConsumerRecord) -> str:
-    """The sender a record claims (its key), as the quota and the deferred queue name it."""
+def sender_of(record: ConsumerRecord, prefix: str = "") -> str:
+    """The sender of a record as the quota and the deferred queue name it: the enterprise its
+    inbound topic names, else its key."""
+    named = topics.inbound_sender(record.topic, prefix)
+    if named is not None:
+        return named
     return storable(record.key[:64].decode("utf-8", "replace")) if record.key else ""
 
 
@@ -113,7 +118,7 @@ class Intake:
     # --- the batch ------------------------------------------------------------------------------
     async def handle(self, records: list[ConsumerRecord], batch: Batch, *, admitted: bool = False) -> None:
         """Answer or forward ``records``; without ``admitted`` (records straight from Kafka) what a
-        sender sends beyond its quota is deferred instead (``fair_intake`` takes it in turn)."""
+        sender sends beyond its turn or its rate is deferred instead (``fair_intake`` takes it in turn)."""
         if self.quota is not None and not admitted:
             records = await self._admit(records, batch)
         arrivals = [self._read(r) for r in records]
@@ -129,18 +134,23 @@ class Intake:
         await known_documents.remember_orders(batch.conn, world.order_changes)
 
     async def _admit(self, records: list[ConsumerRecord], batch: Batch) -> list[ConsumerRecord]:
-        """The records within their senders' quotas; the rest join the deferred queue (so do all
-        the later ones of a sender that has a queue: its order holds)."""
+        """The records within their senders' turns (``quantum`` each) and tokens; the rest join the
+        deferred queue (so do all the later ones of a sender that has a queue: its order holds)."""
         assert self.quota is not None
-        senders = [sender_of(r) for r in records]
+        senders = [sender_of(r, self.settings.topic_prefix) for r in records]
         queued = await deferred_intake.with_backlog(batch.conn, sorted({s for s in senders if s}))
+        counts = Counter(s for s in senders if s and s not in queued)
+        granted = await sender_tokens.take(batch.conn, self.quota,
+                                           {s: min(n, self.quota.quantum) for s, n in counts.items()})
         now: list[ConsumerRecord] = []
         later: list[tuple[str, ConsumerRecord]] = []
         for record, sender in zip(records, senders):
-            if sender and (sender in queued or not self.quota.take(sender)):
+            if sender and (sender in queued or granted.get(sender, 0) < 1):
                 queued.add(sender)
                 later.append((sender, record))
             else:
+                if sender:
+                    granted[sender] -= 1
                 now.append(record)
         if later:
             await deferred_intake.add(batch.conn, later)

@@ -46,3 +46,19 @@ def test_secure_needs_a_key_and_open_names_the_actor_from_x_operator():
     assert open_.authenticate(None).has("admin", "officer")
     with pytest.raises(HTTPException):
         open_.authenticate(None, acts=True)  # an action names its actor, even in the open profile
+
+
+async def test_a_revoked_token_is_refused_and_the_others_still_work():
+    revoked: set[str] = set()
+
+    async def is_revoked(token_id: str) -> bool:
+        return token_id in revoked
+
+    auth = Authenticator("secure", KEY, "admin-token-0123456789", revoked=is_revoked)
+    first, second = auth.issue("officer", "officer-1"), auth.issue("officer", "officer-2")
+    revoked.add(first.token_id)
+    with pytest.raises(HTTPException) as err:
+        await auth.caller(f"Bearer {first.token}")
+    assert err.value.status_code == 401 and "revoked" in err.value.detail
+    assert (await auth.caller(f"Bearer {second.token}")).name == "officer-2"
+    assert (await auth.caller("Bearer admin-token-0123456789")).role == "admin"  # the bootstrap token has no jti

@@ -1,0 +1,50 @@
+"""Revoked credentials, as every service knows them.
+
+An admin revokes one credential on the gateway (``DELETE /credentials/{tokenId}``); the gateway
+writes it to its own ``revoked_credentials`` at once and publishes a ``CredentialRevoked`` on the
+compacted ``cbec.credentials`` through its outbox; each service's consumer ``<service>-credentials``
+writes it to its schema's ``revoked_credentials`` (inbox, offsets after commit, like every
+consumer: several instances of a service share the table). Every authenticated request looks its
+token id up there (``Authenticator``'s ``revoked`` check): a revoked token is refused with 401 on
+every service, within the time the revocation takes to cross Kafka (well under a second).
+"""
+from __future__ import annotations
+
+import asyncpg
+from aiokafka import ConsumerRecord
+
+from shared.contracts import CredentialRevoked
+from shared.db.outbox import OutgoingMessage
+from shared.kafka.consumer import Batch
+
+
+async def record(conn: asyncpg.Connection, revoked: list[CredentialRevoked]) -> None:
+    if not revoked:
+        return
+    await conn.execute(
+        "INSERT INTO revoked_credentials (token_id, revoked_at, revoked_by, expires_at) "
+        "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::timestamptz[]) "
+        "ON CONFLICT (token_id) DO NOTHING",
+        [r.token_id for r in revoked], [r.revoked_at for r in revoked], [r.revoked_by for r in revoked],
+        [r.expires_at for r in revoked])
+
+
+async def handle(records: list[ConsumerRecord], batch: Batch) -> None:
+    """The consumer of ``cbec.credentials`` (a record that is not a ``CredentialRevoked`` is
+    dead-lettered by the consumer loop)."""
+    await record(batch.conn, [CredentialRevoked.model_validate_json(r.value) for r in records if r.value])
+
+
+def announcement(topic: str, revoked: CredentialRevoked) -> OutgoingMessage:
+    return OutgoingMessage.of(topic, revoked.token_id, revoked)
+
+
+class RevocationList:
+    """``is_revoked(token_id)``, asked on every authenticated request."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def is_revoked(self, token_id: str) -> bool:
+        async with self._pool.acquire() as conn:
+            return bool(await conn.fetchval("SELECT true FROM revoked_credentials WHERE token_id = $1", token_id))
