@@ -19,6 +19,7 @@ from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
 from shared.kafka.relay import OutboxRelay
+from shared.dead_letters_api import add_dead_letter_routes
 from shared.outbox_api import add_outbox_routes
 from shared.runtime import http_server, run_service
 from shared.sandbox.service import SandboxService
@@ -133,9 +134,11 @@ class ServiceHost:
         if self.sandbox is not None:
             tasks["sandbox"] = self.sandbox.run
         if app is not None:
-            add_outbox_routes(app, self.pool, self.relay.wake, Authenticator.from_settings(self.settings))
+            auth = Authenticator.from_settings(self.settings)
+            add_outbox_routes(app, self.pool, self.relay.wake, auth)
+            add_dead_letter_routes(app, self.pool, self.relay.wake, auth, self.settings.redrive_limit)
             if self.sandbox is not None:
-                self.sandbox.add_routes(app, Authenticator.from_settings(self.settings))
+                self.sandbox.add_routes(app, auth)
         server = http_server(app, self.settings.http_host, self.settings.http_port) if app is not None else None
         return await run_service(self.settings.service, tasks, server, self.stop)
 
