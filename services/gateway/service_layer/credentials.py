@@ -28,10 +28,12 @@ async def issue(pool: asyncpg.Pool, auth: Authenticator, *, role: str, name: str
     return issued
 
 
-async def listed(pool: asyncpg.Pool) -> list[dict]:
+async def listed(pool: asyncpg.Pool, offset: int = 0, limit: int = 100) -> tuple[int, list[dict]]:
+    """How many credentials were issued, and a page of them (oldest first; never the tokens)."""
     async with pool.acquire() as conn:
+        total = await conn.fetchval("SELECT count(*) FROM credentials")
         rows = await conn.fetch("SELECT token_id, role, name, dxp_id, issued_by, issued_at, expires_at "
-                                "FROM credentials ORDER BY issued_at")
-    return [{"tokenId": r["token_id"], "role": r["role"], "name": r["name"], "dxpId": r["dxp_id"],
+                                "FROM credentials ORDER BY issued_at, token_id OFFSET $1 LIMIT $2", offset, limit)
+    return total, [{"tokenId": r["token_id"], "role": r["role"], "name": r["name"], "dxpId": r["dxp_id"],
              "issuedBy": r["issued_by"], "issuedAt": r["issued_at"].isoformat(),
              "expiresAt": r["expires_at"].isoformat()} for r in rows]
