@@ -23,7 +23,7 @@ from ..settings import ConsoleSettings
 STATIC = resources.files("services.console") / "static"
 FORWARDED_REQUEST_HEADERS = ("authorization", "x-operator", "content-type", "accept")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "www-authenticate", "location")
-PAGES = ("flows", "find", "queues")
+PAGES = ("flows", "find", "queues", "stuck", "deadletters")
 
 
 def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:

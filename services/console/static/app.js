@@ -4,8 +4,10 @@ import { el, say } from "./ui.js";
 import * as flows from "./flows.js";
 import * as find from "./find.js";
 import * as queues from "./queues.js";
+import * as stuck from "./stuck.js";
+import * as deadletters from "./deadletters.js";
 
-const PAGES = { flows, find, queues };
+const PAGES = { flows, find, queues, stuck, deadletters };
 let current = null;
 
 function showPage(name) {
@@ -62,4 +64,6 @@ document.getElementById("login-form").addEventListener("submit", (ev) => {
 window.addEventListener("hashchange", () => showPage(location.hash.slice(1)));
 find.install();
 queues.install();
+stuck.install();
+deadletters.install();
 if (session.signedIn) signedIn(); else showLogin();

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.console.domain.credentials import BadCredentials, CallerReader, verify_jwt
-from services.console.entrypoints.http import build_app, named_flows
+from services.console.entrypoints.http import STATIC, build_app, named_flows
 from services.console.settings import load_console_settings
 from shared.status_names import kind_name
 from tests.support.tokens import issue_jwt
@@ -97,12 +97,17 @@ def test_expired_tokens_and_the_admin_token():
 def test_the_pages_and_their_assets_are_served_from_the_package():
     app = console(lambda r: httpx.Response(200))
     assert "operators' console" in app.get("/").text
-    for asset in ("app.js", "api.js", "flows.js", "find.js", "queues.js", "ui.js", "console.css"):
+    shipped = sorted(f.name for f in STATIC.iterdir() if f.is_file())
+    assert {"app.js", "api.js", "flows.js", "find.js", "queues.js", "stuck.js", "deadletters.js", "ui.js",
+            "console.css"} <= set(shipped)
+    for asset in shipped:
         assert app.get(f"/static/{asset}").status_code == 200, asset
     assert app.get("/static/..%2Fsettings.py").status_code == 404
     # nothing is loaded from the internet: every asset names only the console's own paths
-    for asset in ("", "static/app.js", "static/api.js", "static/flows.js", "static/find.js", "static/queues.js",
-                  "static/ui.js", "static/console.css"):
+    # every page's module is imported by the shell
+    assert all(f'./{name}' in app.get("/static/app.js").text for name in shipped if name.endswith(".js") and name != "app.js"
+               and name not in ("api.js", "ui.js"))
+    for asset in ["", *(f"static/{name}" for name in shipped)]:
         assert "://" not in app.get(f"/{asset}").text, asset
 
 
