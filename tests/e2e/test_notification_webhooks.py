@@ -115,7 +115,7 @@ async def test_parked_deliveries_are_visible_and_redelivered_from_the_command_li
         hook.failing = True
         await send_many(stack, [j.list_message("json")])
         for _ in range(300):
-            parked = cbec(stack, "webhook", "deliveries", AGENT, "--status", "parked")
+            parked = cbec(stack, "webhook", "deliveries", AGENT, "--status", "parked")["items"]  # the API's page
             if parked:
                 break
             await asyncio.sleep(0.2)
