@@ -90,7 +90,7 @@ class BulkRedrive(BaseModel):
     limit: int = Field(default=100, ge=1, le=1000)
 
     @model_validator(mode="after")
-    def _something_chosen(self) -> "BulkRedrive":
+    def _something_chosen(self) -> BulkRedrive:
         if not self.ids and not (self.reason or self.topic or self.consumer):
             raise ValueError("name the dead letters: ids, or a filter (reason, topic, consumer)")
         return self

@@ -26,7 +26,7 @@ class Paging:
     limit: int
 
 
-def paging(default: int = 100, maximum: int = MAX_LIMIT):
+def paging(default: int = 100, maximum: int = MAX_LIMIT) -> Any:
     """A FastAPI dependency: ``offset`` (from 0) and ``limit`` (1 … ``maximum``)."""
 
     def params(offset: int = Query(0, ge=0, description="how many matching rows to skip"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from aiokafka import ConsumerRecord
@@ -62,11 +63,12 @@ async def record(conn: asyncpg.Connection, consumer: str, rec: ConsumerRecord, r
     Headers are kept as text PostgreSQL can store (a sender's NUL bytes escaped)."""
     headers = [[storable(truncated(k, 256)), storable(truncated(_text(v), 4000))] for k, v in rec.headers or ()]
     reason = storable(truncated(reason, 4000))
-    return await conn.fetchval(
+    dead_letter_id: int = await conn.fetchval(
         'INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, reason, headers, redrives) '
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         consumer, rec.topic, rec.partition, rec.offset, rec.key, rec.value, reason,
         headers, redrives_of(rec.headers))
+    return dead_letter_id
 
 
 SUMMARY = ('id, consumer, topic, partition, "offset", key, octet_length(value) AS size, reason, created_at, '
@@ -74,8 +76,9 @@ SUMMARY = ('id, consumer, topic, partition, "offset", key, octet_length(value) A
 
 
 def _where(state: str | None, reason: str | None, topic: str | None, consumer: str | None,
-           ids: list[int] | None = None) -> tuple[str, list]:
-    where, args = [], []
+           ids: list[int] | None = None) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
     for column, value in (("state", state), ("topic", topic), ("consumer", consumer)):
         if value:
             args.append(value)
@@ -89,7 +92,7 @@ def _where(state: str | None, reason: str | None, topic: str | None, consumer: s
     return (" WHERE " + " AND ".join(where)) if where else "", args
 
 
-def summary(r: asyncpg.Record) -> dict:
+def summary(r: asyncpg.Record) -> dict[str, Any]:
     return {"id": r["id"], "consumer": r["consumer"], "topic": r["topic"], "partition": r["partition"],
             "offset": r["offset"], "key": _text(r["key"]) if r["key"] is not None else None, "size": r["size"] or 0,
             "reason": r["reason"], "createdAt": r["created_at"], "redrives": r["redrives"], "state": r["state"],
@@ -98,7 +101,7 @@ def summary(r: asyncpg.Record) -> dict:
 
 async def browse(conn: asyncpg.Connection, *, state: str | None = None, reason: str | None = None,
                  topic: str | None = None, consumer: str | None = None, offset: int = 0,
-                 limit: int = 50) -> tuple[int, list[dict]]:
+                 limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
     """How many match, and one page of them, newest first (without their bodies)."""
     where, args = _where(state, reason, topic, consumer)
     total = await conn.fetchval(f"SELECT count(*) FROM dead_letters{where}", *args)
@@ -115,7 +118,7 @@ async def matching(conn: asyncpg.Connection, *, reason: str | None, topic: str |
                                               *args, limit)]
 
 
-async def inspect(conn: asyncpg.Connection, dead_letter_id: int) -> dict | None:
+async def inspect(conn: asyncpg.Connection, dead_letter_id: int) -> dict[str, Any] | None:
     """One dead letter whole: key, headers, payload as text, reason, when, and what was done with it."""
     r = await conn.fetchrow(f"SELECT {SUMMARY}, value, headers FROM dead_letters WHERE id = $1", dead_letter_id)
     if r is None:
@@ -132,7 +135,7 @@ async def inspect(conn: asyncpg.Connection, dead_letter_id: int) -> dict | None:
             "payloadTruncated": len(value) > PAYLOAD_TEXT_LIMIT, "audit": actions}
 
 
-async def redrive(conn: asyncpg.Connection, ids: list[int], actor: Actor, limit: int) -> tuple[list[dict], list[dict]]:
+async def redrive(conn: asyncpg.Connection, ids: list[int], actor: Actor, limit: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Send the open dead letters ``ids`` again (in the caller's transaction): what was redriven
     (id, topic, the new message id) and what was refused (id, why)."""
     rows = await conn.fetch('SELECT id, topic, key, value, headers, redrives, state, settled_by FROM dead_letters '
@@ -189,7 +192,7 @@ async def _settle(conn: asyncpg.Connection, ids: list[int], state: str, actor: A
 
 
 async def audit(conn: asyncpg.Connection, *, dead_letter_id: int | None = None, offset: int = 0,
-                limit: int = 50) -> tuple[int, list[dict]]:
+                limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
     """What operators did with dead letters, newest first: who, when, what, why."""
     where, args = ("", []) if dead_letter_id is None else (" WHERE dead_letter_id = $1", [dead_letter_id])
     total = await conn.fetchval(f"SELECT count(*) FROM dead_letter_actions{where}", *args)

@@ -8,7 +8,6 @@ import secrets
 import time
 
 import httpx
-
 import pytest
 from playwright.async_api import expect
 
@@ -168,7 +167,7 @@ async def test_record_an_inspection_result(page, stack, prepared, screenshots):
     await page.click("nav a[data-page=queues]")
     row = page.locator(f"#inspections tr[data-cop-no='{j.cop_no}']")
     await expect(row).to_be_visible()
-    await expect(page.locator(f"#applications tr[data-cop-no]").first).to_be_visible()
+    await expect(page.locator("#applications tr[data-cop-no]").first).to_be_visible()
     await page.screenshot(path=str(screenshots / "queues.png"), full_page=True)
     pager = page.locator(".pager[data-queue=inspections]")
     await expect(pager.locator("span")).to_contain_text("page 1")

@@ -52,8 +52,8 @@ async def test_redrive_reads_discard_and_the_loop_guard(service_pool, kafka_boot
     officer = {"Authorization": f"Bearer {auth.issue('officer', 'ops-wang').token}"}
     seller = {"Authorization": f"Bearer {auth.issue('enterprise', 'seller', 'DXPENT0000000002').token}"}
 
-    async def until(http, path, done, timeout=30.0):
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def until(http, path, done, within=30.0):
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             body = (await http.get(path, headers=officer)).json()
             if done(body):

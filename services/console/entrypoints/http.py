@@ -17,7 +17,7 @@ from shared.auth import MIN_KEY_CHARS, Authenticator, Principal
 from shared.http_app import service_app
 from shared.status_names import kind_name, names_table
 
-from ..domain.masking import may_see_personal_data, mask_personal
+from ..domain.masking import mask_personal, may_see_personal_data
 from ..settings import ConsoleSettings
 
 STATIC = resources.files("services.console") / "static"

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
-
-from datetime import timedelta
 
 from services.console.entrypoints.http import STATIC, build_app, named_flows
 from services.console.settings import load_console_settings
-from shared.status_names import kind_name
 from shared.auth import Authenticator
+from shared.status_names import kind_name
 
 KEY = "k" * 40
 
