@@ -3,10 +3,9 @@ reason, and a way to send one again once its cause is fixed (``shared.db.outbox`
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict
-
-import uuid
 
 import asyncpg
 from fastapi import FastAPI, HTTPException

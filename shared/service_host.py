@@ -15,11 +15,11 @@ from shared.config import Settings
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
+from shared.dead_letters_api import add_dead_letter_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
 from shared.kafka.relay import OutboxRelay
-from shared.dead_letters_api import add_dead_letter_routes
 from shared.outbox_api import add_outbox_routes
 from shared.runtime import http_server, run_service
 from shared.sandbox.service import SandboxService

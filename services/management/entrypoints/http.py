@@ -20,11 +20,12 @@ from shared.http_app import service_app
 from shared.paging import AUTH, Page, Paging, errors, paging
 
 from ..adapters import applications, inspections
-from ..domain.list_lifecycle import TransitionRefused
 from ..adapters import summaries as summary_store
+from ..domain.list_lifecycle import TransitionRefused
 from ..service_layer import officer, summaries
 from ..service_layer.declarations import Declarations
 from .views import bill_view, find_lists, list_view, stuck_lists
+
 
 class InspectionResult(BaseModel):
     result: Literal["pass", "fail"]

@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal, require_own
 from shared.config import Settings
-from shared.sealing import Sealer
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.paging import AUTH, Page, Paging, errors, paging
+from shared.sealing import Sealer
 
 from ..adapters import receipt_store, webhook_store
 from ..domain.receipt_rendering import ReceiptRenderer
