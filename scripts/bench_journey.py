@@ -258,9 +258,9 @@ class JourneyRun:
         """Pass every inspection and approve every application, as a customs officer would."""
         while not self.done.is_set():
             try:
-                for task in (await http.get("/inspections", params={"limit": 1000})).json():
+                for task in (await http.get("/inspections", params={"limit": 1000})).json()["items"]:
                     await http.post(f"/inspections/{task['id']}/result", json={"result": "pass", "finding": "bench officer"})
-                for app in (await http.get("/applications", params={"limit": 1000})).json():
+                for app in (await http.get("/applications", params={"limit": 1000})).json()["items"]:
                     await http.post(f"/applications/{app['id']}/approve", json={})
             except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
                 print(f"  officer: {exc!r}", file=sys.stderr)

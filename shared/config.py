@@ -52,6 +52,7 @@ class Settings(BaseModel):
     # CBEC_SANDBOX=1: scripted outcomes and a movable clock (shared/sandbox; refused in the secure profile)
     sandbox: bool = False
     sandbox_rules: str = ""  # CBEC_SANDBOX_RULES: the rule file (YAML) of the sandbox
+    redrive_limit: int = 3  # a dead letter redriven this many times (and dead-lettered again) is not redriven
 
     def topic(self, name: str) -> str:
         """The real topic name of a logical one (a prefix isolates tenants and test runs)."""
@@ -117,4 +118,5 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         retention_days=float(env.get("CBEC_RETENTION_DAYS", "30")),
         sandbox=env.get("CBEC_SANDBOX", "").strip().lower() in ("1", "true", "yes", "on"),
         sandbox_rules=env.get("CBEC_SANDBOX_RULES", ""),
+        redrive_limit=int(env.get("CBEC_REDRIVE_LIMIT", "3")),
     )

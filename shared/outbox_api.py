@@ -3,16 +3,34 @@ reason, and a way to send one again once its cause is fixed (``shared.db.outbox`
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 
 import asyncpg
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel
 
 from shared.auth import Authenticator, Principal
 from shared.db import outbox
+from shared.paging import AUTH, Page, Paging, errors, paging
 
 log = logging.getLogger(__name__)
+
+
+class ParkedRow(BaseModel):
+    id: int
+    message_id: uuid.UUID
+    topic: str
+    key: str | None
+    size: int
+    created_at: str
+    parked_at: str
+    reason: str
+
+
+class Redriven(BaseModel):
+    redriven: int
 
 
 def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None], auth: Authenticator) -> None:
@@ -20,12 +38,15 @@ def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None]
     reader = auth.dependency("officer", "admin")
     officer = auth.dependency("officer", "admin", acts=True)
 
-    @app.get("/outbox/parked", tags=["service"])
-    async def list_parked(limit: int = Query(100, ge=1, le=1000), caller: Principal = reader) -> list[dict]:
+    @app.get("/outbox/parked", tags=["service"], response_model=Page[ParkedRow], responses=errors(*AUTH, 422),
+             summary="Outbox rows the broker refused for good, oldest first, with the reason")
+    async def list_parked(page: Paging = paging(100), caller: Principal = reader) -> dict:
         async with pool.acquire() as conn:
-            return [asdict(r) for r in await outbox.parked(conn, limit)]
+            return {"total": await outbox.parked_count(conn),
+                    "items": [asdict(r) for r in await outbox.parked(conn, page.limit, page.offset)]}
 
-    @app.post("/outbox/parked/{row_id}/redrive", tags=["service"])
+    @app.post("/outbox/parked/{row_id}/redrive", tags=["service"], response_model=Redriven,
+              responses=errors(*AUTH, 404), summary="Put a parked row back in the outbox")
     async def redrive_parked(row_id: int, caller: Principal = officer) -> dict:
         async with pool.acquire() as conn, conn.transaction():
             if not await outbox.redrive(conn, row_id):

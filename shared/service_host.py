@@ -17,6 +17,7 @@ from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
 from shared.health import add_probe_routes
+from shared.dead_letters_api import add_dead_letter_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
@@ -153,6 +154,7 @@ class ServiceHost:
         if app is not None:
             assert self.auth is not None
             add_outbox_routes(app, self.pool, self.relay.wake, self.auth)
+            add_dead_letter_routes(app, self.pool, self.relay.wake, self.auth, self.settings.redrive_limit)
             if self.sandbox is not None:
                 self.sandbox.add_routes(app, self.auth)
             add_probe_routes(app, self.settings.service, self.pipes)

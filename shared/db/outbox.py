@@ -120,15 +120,19 @@ class ParkedRow:
     reason: str
 
 
-async def parked(conn: asyncpg.Connection, limit: int = 100) -> list[ParkedRow]:
+async def parked(conn: asyncpg.Connection, limit: int = 100, offset: int = 0) -> list[ParkedRow]:
     """The parked rows, oldest first (without their bodies)."""
     rows = await conn.fetch(
         "SELECT id, message_id, topic, key, octet_length(value) AS size, created_at, parked_at, reason "
-        "FROM outbox_parked ORDER BY id LIMIT $1", limit)
+        "FROM outbox_parked ORDER BY id OFFSET $2 LIMIT $1", limit, offset)
     return [ParkedRow(id=r["id"], message_id=r["message_id"], topic=r["topic"],
                       key=r["key"].decode("utf-8", "replace") if r["key"] is not None else None, size=r["size"],
                       created_at=r["created_at"].isoformat(), parked_at=r["parked_at"].isoformat(), reason=r["reason"])
             for r in rows]
+
+
+async def parked_count(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval("SELECT count(*) FROM outbox_parked")
 
 
 async def redrive(conn: asyncpg.Connection, row_id: int) -> bool:

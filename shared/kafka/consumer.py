@@ -23,7 +23,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 
-from shared.db import inbox
+from shared.db import dead_letters, inbox
 from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka import headers as H
 from shared.kafka import instrumentation as observe
@@ -236,11 +236,7 @@ class BatchConsumer:
     async def _record_dead_letter(self, conn: asyncpg.Connection, record: ConsumerRecord, reason: str) -> None:
         async with conn.transaction():
             await inbox.claim(conn, self.name, [self._id(record)])
-            await conn.execute(
-                'INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, reason) '
-                "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                self.name, record.topic, record.partition, record.offset, record.key, record.value, reason,
-            )
+            await dead_letters.record(conn, self.name, record, reason)
             await add_to_outbox(conn, self._dead_letter(record, reason))
         self.dead_lettered += 1
 

@@ -16,7 +16,7 @@ from playwright.async_api import async_playwright
 
 from services.cli.journey import DEMO_ENTERPRISES
 from tests.support.stack import OPTIONAL, SERVICES, running_stack
-from tests.support.tokens import issue_jwt
+from shared.auth import Authenticator
 
 CHROMIUM = os.environ.get("CBEC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -46,7 +46,7 @@ async def browser(tmp_path_factory):
 
 def token(role: str, name: str) -> str:
     """A credential as the gateway issues it (HS256 under the stack's CBEC_AUTH_KEY)."""
-    return issue_jwt(AUTH_KEY, role, name)
+    return Authenticator("secure", AUTH_KEY).issue(role, name).token
 
 
 @pytest.fixture

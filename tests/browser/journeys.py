@@ -65,5 +65,5 @@ async def cancellation_waiting(stack: Stack) -> Journey:
     invt = await audited(stack, j)
     assert (await arrived(stack, j, invt))["status"] == "800"
     await send(stack.kafka, AGENT, j.cancel_message(invt), stack.prefix)
-    await until(stack, "/applications", lambda apps: [a for a in apps if a["cop_no"] == j.cop_no])
+    await until(stack, "/applications", lambda apps: [a for a in apps["items"] if a["cop_no"] == j.cop_no])
     return j

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
+import time
 
 import httpx
 import pytest
@@ -86,6 +88,78 @@ async def test_find_a_list_by_invtno_and_follow_its_timeline(page, stack, prepar
     assert MOBILE not in await page.content()
 
 
+async def test_lists_stuck_in_a_state_by_status_and_age(page, stack, prepared, screenshots):
+    j, _ = await prepared["inspected"]
+    await sign_in(page, stack)
+    await page.click("nav a[data-page=stuck]")
+    await page.fill("#stuck-minutes", "0")
+    await page.click("#stuck-filter button[type=submit]")
+    row = page.locator(f"#stuck tr[data-cop-no='{j.cop_no}']")
+    await expect(row).to_contain_text("500")
+    await expect(page.locator("#stuck-total")).not_to_have_text("0")
+    await page.screenshot(path=str(screenshots / "stuck.png"), full_page=True)
+    await page.select_option("#stuck-status", "500")
+    await expect(row).to_be_visible()
+    await expect(page.locator("#stuck tbody tr[data-status]:not([data-status='500'])")).to_have_count(0)
+    await page.fill("#stuck-minutes", "600")  # it has not waited ten hours
+    await page.click("#stuck-filter button[type=submit]")
+    await expect(row).to_have_count(0)
+    await page.fill("#stuck-minutes", "0")
+    await page.click("#stuck-filter button[type=submit]")
+    await row.click()  # a stuck list opens its timeline
+    await expect(page.locator("#timeline h3").first).to_contain_text(f"List {j.cop_no} 500")
+
+
+async def test_redrive_a_dead_letter_once_its_sender_is_registered(page, stack, screenshots):
+    """An ERP sends before its enterprise is registered: the gateway dead-letters the record; the
+    admin registers it, an officer redrives the record from the console, and it is answered."""
+    dxp = f"DXPLATE{secrets.randbelow(10**9):09d}"
+    await send(stack.kafka, dxp, b"<sent before its sender was registered/>", stack.prefix)
+    officer = await stack.credential("officer", "officer-li")
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), headers=officer, timeout=10) as gateway:
+        deadline = time.monotonic() + 60
+        while not (await gateway.get("/dead-letters", params={"reason": dxp})).json()["total"]:
+            assert time.monotonic() < deadline, "the record was not dead-lettered"
+            await asyncio.sleep(0.3)
+    await sign_in(page, stack)
+    await page.click("nav a[data-page=deadletters]")
+    await page.fill("#dl-reason", dxp)
+    await page.click("#dl-filter button[type=submit]")
+    row = page.locator("#dead-letters tbody tr[data-id]")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("unregistered sender")
+    await row.locator("td.reason").click()
+    await expect(page.locator("#dl-payload")).to_have_text("<sent before its sender was registered/>")
+    await expect(page.locator("#dead-letter [data-field=key]")).to_have_text(dxp)
+
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), headers=stack.admin, timeout=10) as gateway:
+        resp = await gateway.post("/enterprises", json={"code": f"33019{secrets.randbelow(10**5):05d}",
+                                                        "name": "A late seller", "dxpId": dxp, "roles": ["ebc"]})
+        assert resp.status_code == 201, resp.text
+    await page.click("#dl-redrive")
+    await expect(page.locator("#message")).to_contain_text("sent again")
+    await expect(page.locator("#dl-audit li[data-action=redrive]")).to_contain_text("redrive by officer-li (officer)")
+    await expect(row).to_have_count(0)  # the open ones are shown: it is redriven
+    await page.select_option("#dl-state", "")
+    await expect(page.locator("#dead-letters tbody tr[data-state=redriven]")).to_have_count(1)
+    await page.screenshot(path=str(screenshots / "deadletters.png"), full_page=True)
+    again = await page.evaluate("() => fetch('/api/gateway/dead-letters/' + document.querySelector("
+                                "'#dead-letters tr[data-state=redriven]').dataset.id + '/redrive', {method: 'POST', "
+                                "headers: {Authorization: 'Bearer ' + sessionStorage.getItem('cbec.token')}})"
+                                ".then(r => r.status)")
+    assert again == 409  # once: a second redrive of the same dead letter is refused
+
+    # the record went round again and, its sender known now, is answered (a CEB900: it is no CEB message)
+    async with httpx.AsyncClient(base_url=stack.url("notification"), headers=officer, timeout=10) as notification:
+        deadline = time.monotonic() + 60
+        while True:
+            got = (await notification.get(f"/enterprises/{dxp}/receipts")).json()
+            if any(r["messageType"] == "CEB900" for r in got["items"]):
+                break
+            assert time.monotonic() < deadline, got
+            await asyncio.sleep(0.3)
+
+
 async def test_record_an_inspection_result(page, stack, prepared, screenshots):
     j, _ = await prepared["inspected"]
     await prepared["cancellation"]  # both queues have work in the screenshot
@@ -93,7 +167,7 @@ async def test_record_an_inspection_result(page, stack, prepared, screenshots):
     await page.click("nav a[data-page=queues]")
     row = page.locator(f"#inspections tr[data-cop-no='{j.cop_no}']")
     await expect(row).to_be_visible()
-    await expect(page.locator(f"#applications tr[data-cop-no]").first).to_be_visible()
+    await expect(page.locator("#applications tr[data-cop-no]").first).to_be_visible()
     await page.screenshot(path=str(screenshots / "queues.png"), full_page=True)
     pager = page.locator(".pager[data-queue=inspections]")
     await expect(pager.locator("span")).to_contain_text("page 1")

@@ -205,5 +205,5 @@ async def test_what_used_to_stop_a_service_is_answered_and_good_mail_flows(stack
     headers = dict(dead.headers)
     assert b"bytes, sha256" in headers["dlq-truncated"] and len(dead.value) < BROKER_LIMIT - 60_000
     async with client(stack, "notification", "agent") as agent:  # the CEB900 was stored, not lost
-        history = (await agent.get(f"/enterprises/{AGENT}/receipts")).json()
+        history = (await agent.get(f"/enterprises/{AGENT}/receipts")).json()["items"]
     assert any(r.get("messageType") == "CEB900" for r in history), history[:3]

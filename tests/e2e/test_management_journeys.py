@@ -97,12 +97,12 @@ async def list_view(stack: Stack, j: Journey) -> dict:
 
 
 async def task_of(stack: Stack, j: Journey) -> int:
-    queue = (await officer(stack, "GET", "/inspections")).json()
+    queue = (await officer(stack, "GET", "/inspections", params={"limit": 1000})).json()["items"]
     return next(t["id"] for t in queue if t["cop_no"] == j.cop_no)
 
 
 async def application_of(stack: Stack, j: Journey, kind: str) -> int:
-    pending = (await officer(stack, "GET", "/applications")).json()
+    pending = (await officer(stack, "GET", "/applications", params={"limit": 1000})).json()["items"]
     return next(a["id"] for a in pending if a["cop_no"] == j.cop_no and a["kind"] == kind)
 
 
@@ -259,4 +259,4 @@ async def test_transit_list_arrives_and_departs_through_another_port(stack, ente
     arrived = next(h for h in view["history"] if h["event"] == "arrived")
     assert arrived["detail"]["reportedBy"] == "2244"
     found = (await officer(stack, "GET", "/lists", params={"invtNo": invt})).json()
-    assert [f["cop_no"] for f in found] == [j.cop_no]
+    assert found["total"] == 1 and [f["cop_no"] for f in found["items"]] == [j.cop_no]

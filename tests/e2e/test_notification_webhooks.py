@@ -101,7 +101,7 @@ async def test_webhook_and_topic_get_every_receipt_once_in_order_through_outage_
     assert h.body.startswith(b"<?xml")
 
     async with httpx.AsyncClient(base_url=stack.url("notification")) as http:
-        rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": journeys[0].cop_no})).json()
+        rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": journeys[0].cop_no})).json()["items"]
     assert [r["returnStatus"] for r in rows] == topic_order[journeys[0].cop_no]
     assert {r["channels"]["kafka"]["status"] for r in rows} == {"published"}
     assert {r["channels"]["webhook"]["status"] for r in rows} == {"delivered"}
@@ -115,7 +115,7 @@ async def test_parked_deliveries_are_visible_and_redelivered_from_the_command_li
         hook.failing = True
         await send_many(stack, [j.list_message("json")])
         for _ in range(300):
-            parked = cbec(stack, "webhook", "deliveries", AGENT, "--status", "parked")
+            parked = cbec(stack, "webhook", "deliveries", AGENT, "--status", "parked")["items"]  # the API's page
             if parked:
                 break
             await asyncio.sleep(0.2)

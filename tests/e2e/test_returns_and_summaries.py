@@ -134,7 +134,7 @@ async def test_a_summary_of_b_lists_with_its_702_and_792(stack, enterprises):
     sent = await enterprises.until(f"SM{first.stamp}", "3", "100", message_type="CEB702")
     assert sent.status == "3", sent.receipt.fields
     sum_no = sent.receipt.fields["sumNo"]
-    pending = (await officer(stack, "GET", "/summaries")).json()
+    pending = (await officer(stack, "GET", "/summaries", params={"limit": 1000})).json()["items"]
     assert sum_no in [p["sum_no"] for p in pending]
     resp = await officer(stack, "POST", f"/summaries/{sum_no}/conclude", json={"decState": "A"},
                          headers={"X-Operator": "officer-sun"})

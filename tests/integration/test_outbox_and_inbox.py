@@ -258,11 +258,11 @@ async def test_relay_parks_a_row_the_broker_refuses_and_carries_on(service_pool,
         assert (await http.get("/outbox/parked")).status_code == 401  # who asks?
         assert (await http.get("/outbox/parked", headers=seller)).status_code == 403
         listed = (await http.get("/outbox/parked", headers=officer)).json()
-        assert [(p["id"], p["reason"]) for p in listed] == [(row.id, row.reason)]
+        assert listed["total"] == 1 and [(p["id"], p["reason"]) for p in listed["items"]] == [(row.id, row.reason)]
         assert (await http.post(f"/outbox/parked/{row.id}/redrive", headers={"X-Operator": "ops-wang"})).status_code == 401
         resp = await http.post(f"/outbox/parked/{row.id}/redrive", headers=officer)
         assert resp.status_code == 200 and woken == [True]
-        assert (await http.get("/outbox/parked", headers=officer)).json() == []
+        assert (await http.get("/outbox/parked", headers=officer)).json() == {"total": 0, "items": []}
         assert (await http.post(f"/outbox/parked/{row.id}/redrive", headers=officer)).status_code == 404
     async with service_pool.acquire() as conn:
         assert await conn.fetchval("SELECT message_id FROM outbox") == oversized.message_id

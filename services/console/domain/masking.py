@@ -43,7 +43,29 @@ def mask_name(value: str) -> str:
     return value[:1] + MASK * (len(value) - 1) if value else value
 
 
+# a document quoted in a text (a dead letter's payload): its elements and JSON members by field name
+_EMBEDDED_XML = re.compile(r"<((?:[\w.-]+:)?)([A-Za-z]+)>([^<]*)</\1\2>")
+_EMBEDDED_JSON = re.compile(r'"([A-Za-z]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
+
+
+def _by_field(field: str, value: str) -> str | None:
+    if _PHONE_FIELD.search(field) or _ID_FIELD.search(field):
+        return mask_number(value)
+    if _PERSON_FIELD.search(field):
+        return mask_name(value)
+    return None
+
+
+def _mask_embedded(value: str) -> str:
+    if "<" in value:
+        value = _EMBEDDED_XML.sub(lambda m: f"<{m[1]}{m[2]}>{_by_field(m[2], m[3]) or m[3]}</{m[1]}{m[2]}>", value)
+    if '"' in value:
+        value = _EMBEDDED_JSON.sub(lambda m: f'"{m[1]}"{m[2]}"{_by_field(m[1], m[3]) or m[3]}"', value)
+    return value
+
+
 def _mask_text(value: str) -> str:
+    value = _mask_embedded(value)
     value = _RESIDENT_ID.sub(lambda m: mask_number(m.group(0)), value)
     return _MOBILE.sub(lambda m: mask_number(m.group(0)), value)
 
@@ -62,9 +84,6 @@ def _masked(value: Any, field: str | None) -> Any:
         return [_masked(v, field) for v in value]
     if not isinstance(value, str) or not value:
         return value
-    if field is not None:
-        if _PHONE_FIELD.search(field) or _ID_FIELD.search(field):
-            return mask_number(value)
-        if _PERSON_FIELD.search(field):
-            return mask_name(value)
+    if field is not None and (masked := _by_field(field, value)) is not None:
+        return masked
     return _mask_text(value)

@@ -15,32 +15,39 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
 from shared.health import add_probe_routes
+from shared.auth import MIN_KEY_CHARS, Authenticator, Principal
 from shared.http_app import service_app
 from shared.metrics import add_metrics_route
 from shared.status_names import kind_name, names_table
 
-from ..domain.credentials import BadCredentials, Caller, CallerReader
-from ..domain.masking import may_see_personal_data, mask_personal
+from ..domain.masking import mask_personal, may_see_personal_data
 from ..domain.pipes import pipe_rows
 from ..settings import ConsoleSettings
 
 STATIC = resources.files("services.console") / "static"
 FORWARDED_REQUEST_HEADERS = ("authorization", "x-operator", "content-type", "accept")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "www-authenticate", "location")
-PAGES = ("flows", "find", "queues", "pipes")
+PAGES = ("flows", "find", "queues", "stuck", "deadletters", "pipes")
 PIPE_SERVICES = ("gateway", "management", "notification")  # the services with consumers, an outbox and a relay
 
 
 def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
     app = service_app(title="cbec operators' console", version="1.0",
                       description="The operators' web console: flows, find and follow, work queues.")
-    reader = CallerReader(settings.auth_key, settings.admin_token, settings.profile)
+    auth = caller_checker(settings)
 
-    def caller_of(request: Request) -> Caller:
+    def caller_of(request: Request) -> Principal | None:
+        """Who calls, as the services' own check (shared/auth.py) reads the token; None when the
+        console cannot tell (no credential, or nothing to check it with): the services decide what
+        the call may do, the console masks everything personal."""
+        authorization = request.headers.get("authorization")
+        if auth is None or (not authorization and not auth.is_open):
+            return None
         try:
-            return reader.caller(request.headers.get("authorization"))
-        except BadCredentials as err:
-            raise HTTPException(401, f"the token was refused: {err}", headers={"WWW-Authenticate": "Bearer"}) from err
+            return auth.authenticate(authorization, request.headers.get("x-operator"))
+        except HTTPException as err:
+            raise HTTPException(401, f"the token was refused: {err.detail}",
+                                headers={"WWW-Authenticate": "Bearer"}) from err
 
     @app.get("/health", tags=["service"])
     async def health() -> dict:
@@ -63,9 +70,10 @@ def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
     @app.get("/console/session", tags=["console"], summary="Who the console takes the caller to be")
     async def session(request: Request) -> dict:
         caller = caller_of(request)
-        return {"role": caller.role, "name": caller.name or request.headers.get("x-operator", ""),
-                "dxpId": caller.dxp_id, "seesPersonalData": may_see_personal_data(caller.role),
-                "verified": reader.can_verify or caller.role == "open"}
+        role = caller.role if caller else None
+        return {"role": role, "name": (caller.name if caller else "") or request.headers.get("x-operator", ""),
+                "dxpId": caller.dxp_id if caller else None, "seesPersonalData": may_see_personal_data(role),
+                "verified": caller is not None}
 
     @app.get("/console/names", tags=["console"], summary="What receipt and list statuses mean")
     async def names() -> dict:
@@ -83,7 +91,11 @@ def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
              summary="Consumer lag per service and partition, outboxes, parked rows, webhook deliveries; red past "
                      "each service's thresholds")
     async def pipes(request: Request) -> dict:
-        if caller_of(request).role == "enterprise":
+        caller = caller_of(request)
+        if caller is None:
+            raise HTTPException(401, "sign in as an officer or admin to see the pipes",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if caller.role == "enterprise":
             raise HTTPException(403, "the pipes are the operators' to see")
 
         async def ready(service: str) -> dict | None:
@@ -107,10 +119,19 @@ def build_app(settings: ConsoleSettings, client: httpx.AsyncClient) -> FastAPI:
         headers = {k: v for k, v in resp.headers.items() if k.lower() in FORWARDED_RESPONSE_HEADERS}
         if resp.headers.get("content-type", "").startswith("application/json") and resp.content:
             headers.pop("content-type", None)
-            return JSONResponse(mask_personal(resp.json(), caller.role), status_code=resp.status_code, headers=headers)
+            return JSONResponse(mask_personal(resp.json(), caller.role if caller else None), status_code=resp.status_code,
+                                headers=headers)
         return Response(resp.content, status_code=resp.status_code, headers=headers)
 
     return app
+
+
+def caller_checker(settings: ConsoleSettings) -> Authenticator | None:
+    """The services' token check with the stack's key; None when the console has nothing to check
+    a token with (no CBEC_AUTH_KEY in the secure profile)."""
+    if settings.profile != "open" and len(settings.auth_key) < MIN_KEY_CHARS:
+        return None
+    return Authenticator(settings.profile, settings.auth_key, settings.admin_token)
 
 
 async def _forward(client: httpx.AsyncClient, method: str, url: str, request: Request, body: bytes) -> httpx.Response:

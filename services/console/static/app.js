@@ -5,8 +5,10 @@ import * as flows from "./flows.js";
 import * as find from "./find.js";
 import * as queues from "./queues.js";
 import * as pipes from "./pipes.js";
+import * as stuck from "./stuck.js";
+import * as deadletters from "./deadletters.js";
 
-const PAGES = { flows, find, queues, pipes };
+const PAGES = { flows, find, queues, stuck, deadletters, pipes };
 let current = null;
 
 function showPage(name) {
@@ -63,4 +65,6 @@ document.getElementById("login-form").addEventListener("submit", (ev) => {
 window.addEventListener("hashchange", () => showPage(location.hash.slice(1)));
 find.install();
 queues.install();
+stuck.install();
+deadletters.install();
 if (session.signedIn) signedIn(); else showLogin();

@@ -10,7 +10,10 @@ function statusBadge(names, status) {
 }
 
 async function find(key, value) {
-  const [names, lists] = await Promise.all([statusNames(), get(`/api/management/lists?${q(key)}=${q(value)}`)]);
+  const [names, page] = await Promise.all([statusNames(), get(`/api/management/lists?${q(key)}=${q(value)}&limit=50`)]);
+  const lists = page.items;
+  document.getElementById("find-total").textContent = page.total > lists.length
+    ? `${page.total} lists match; the newest ${lists.length} are shown` : "";
   fill(document.querySelector("#find-results tbody"), lists.map((l) =>
     el("tr", { class: "clickable", "data-cop-no": l.cop_no, onclick: () => follow(l.agent_code, l.cop_no) },
       el("td", {}, l.cop_no), el("td", {}, l.invt_no || ""), el("td", {}, l.agent_code),
@@ -61,6 +64,15 @@ export function install() {
     say("");
     try { await find(form.get("key"), form.get("value").trim()); } catch (err) { say(err.message); }
   });
+}
+
+// from another page: the list with this key, found and followed
+export function open(key, value) {
+  document.getElementById("find-key").value = key;
+  document.getElementById("find-value").value = value;
+  location.hash = "#find";
+  say("");
+  find(key, value).catch((err) => say(err.message));
 }
 
 export function show() {}

@@ -1,20 +1,28 @@
-// Work queues: inspections (B2B first) with their results, applications with approve/refuse.
-// The API takes a limit, not an offset: a page is the slice of the first (page + 1) × SIZE + 1.
+// Work queues: inspections (B2B first) with their results, applications with approve/refuse —
+// each paged (offset/limit, the total counted by management), filtered and sorted.
 import { get, post, statusNames } from "./api.js";
-import { el, fill, say, when } from "./ui.js";
+import { el, fill, onPagerStep, pager, say, when } from "./ui.js";
 
 const SIZE = 10;
-const pages = { inspections: 0, applications: 0 };
+const offsets = { inspections: 0, applications: 0 };
+
+function query(queue) {
+  const form = new FormData(document.getElementById(`${queue}-filter`));
+  const params = new URLSearchParams({ offset: offsets[queue], limit: SIZE });
+  for (const [k, v] of form) if (String(v)) params.set(k, String(v));
+  return params;
+}
 
 async function load(queue) {
-  const page = pages[queue];
-  const rows = await get(`/api/management/${queue}?limit=${(page + 1) * SIZE + 1}`);
-  const shown = rows.slice(page * SIZE, (page + 1) * SIZE);
-  const pager = document.querySelector(`.pager[data-queue=${queue}]`);
-  pager.querySelector("span").textContent = `page ${page + 1}` + (shown.length ? ` (${page * SIZE + 1}–${page * SIZE + shown.length})` : "");
-  pager.querySelector("[data-step='-1']").disabled = page === 0;
-  pager.querySelector("[data-step='1']").disabled = rows.length <= (page + 1) * SIZE;
-  return shown;
+  const page = await get(`/api/management/${queue}?${query(queue)}`);
+  if (page.items.length === 0 && offsets[queue] > 0 && page.total > 0) {  // the last page emptied
+    offsets[queue] = Math.max(0, Math.floor((page.total - 1) / SIZE) * SIZE);
+    return load(queue);
+  }
+  pager(document.querySelector(`.pager[data-queue=${queue}]`), { offset: offsets[queue], limit: SIZE, total: page.total },
+    page.items.length);
+  document.getElementById(`${queue}-total`).textContent = String(page.total);
+  return page.items;
 }
 
 async function act(path, body, done) {
@@ -66,13 +74,12 @@ async function refresh() {
 }
 
 export function install() {
-  for (const pager of document.querySelectorAll(".pager")) {
-    pager.addEventListener("click", (ev) => {
-      const step = Number(ev.target.dataset.step || 0);
-      if (!step) return;
-      pages[pager.dataset.queue] = Math.max(0, pages[pager.dataset.queue] + step);
+  for (const queue of Object.keys(offsets)) {
+    onPagerStep(document.querySelector(`.pager[data-queue=${queue}]`), (step) => {
+      offsets[queue] = Math.max(0, offsets[queue] + step * SIZE);
       refresh();
     });
+    document.getElementById(`${queue}-filter`).addEventListener("change", () => { offsets[queue] = 0; refresh(); });
   }
 }
 

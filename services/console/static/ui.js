@@ -29,3 +29,26 @@ export function when(value) {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().replace("T", " ").slice(0, 19);
 }
+
+// A pager under a table: "page 2 of 5 (11–20 of 47)"; onStep(+1 | -1) when a button is pressed.
+export function pager(node, { offset, limit, total }, shown) {
+  const page = Math.floor(offset / limit) + 1, pages = Math.max(1, Math.ceil(total / limit));
+  node.querySelector("span").textContent = `page ${page} of ${pages}` + (shown ? ` (${offset + 1}–${offset + shown} of ${total})` : ` (${total})`);
+  node.querySelector("[data-step='-1']").disabled = offset === 0;
+  node.querySelector("[data-step='1']").disabled = offset + limit >= total;
+}
+
+export function onPagerStep(node, onStep) {
+  node.addEventListener("click", (ev) => {
+    const step = Number(ev.target.dataset.step || 0);
+    if (step) onStep(step);
+  });
+}
+
+export function ago(seconds) {
+  const s = Math.max(0, Math.round(Number(seconds) || 0));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} days`;
+}

@@ -47,6 +47,8 @@ async def by_codes(conn: asyncpg.Connection, codes: list[str]) -> dict[str, Ente
     return {r["code"]: _row(r) for r in rows}
 
 
-async def all_(conn: asyncpg.Connection) -> list[Enterprise]:
-    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM enterprises ORDER BY code")
-    return [_row(r) for r in rows]
+async def page(conn: asyncpg.Connection, offset: int, limit: int) -> tuple[int, list[Enterprise]]:
+    """How many enterprises are registered, and a page of them by code."""
+    total = await conn.fetchval("SELECT count(*) FROM enterprises")
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM enterprises ORDER BY code OFFSET $1 LIMIT $2", offset, limit)
+    return total, [_row(r) for r in rows]

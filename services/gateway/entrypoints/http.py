@@ -17,6 +17,7 @@ from shared.config import Settings
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.integrator_docs import add_integrator_docs
+from shared.paging import AUTH, Page, Paging, errors, paging
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
@@ -37,6 +38,25 @@ class Registration(Enterprise):
     kafka: KafkaAccess | None = None
 
 
+class IssuedCredential(BaseModel):
+    token: str = Field(description="shown only now; the gateway keeps its SHA-256")
+    tokenId: str
+    role: str
+    name: str
+    dxpId: str | None
+    expiresAt: str
+
+
+class CredentialRecord(BaseModel):
+    tokenId: str
+    role: str
+    name: str
+    dxpId: str | None
+    issuedBy: str
+    issuedAt: str
+    expiresAt: str
+
+
 def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
               open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None,
               auth: Authenticator | None = None) -> FastAPI:
@@ -50,7 +70,8 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
     add_health_route(app, health)
     add_integrator_docs(app)  # the topics' contract and the schemas, for integrators
 
-    @app.post("/enterprises", status_code=201, response_model=Registration)
+    @app.post("/enterprises", status_code=201, response_model=Registration,
+              responses=errors(*AUTH, 409, 422, e409="the code or DXP id belongs to another enterprise"))
     async def post_enterprise(enterprise: Enterprise, response: Response,
                               transfer: bool = Query(False, description="move an existing code to a new DXP id"),
                               caller: Principal = admin) -> Registration:
@@ -69,12 +90,15 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
             response.status_code = 200
         return Registration(**enterprise.model_dump(), kafka=kafka)
 
-    @app.get("/enterprises", response_model=list[Enterprise])
-    async def list_enterprises(caller: Principal = auth.dependency("admin", "officer")) -> list[Enterprise]:
+    @app.get("/enterprises", response_model=Page[Enterprise], responses=errors(*AUTH, 422),
+             summary="The registered enterprises, by code")
+    async def list_enterprises(page: Paging = paging(100),
+                               caller: Principal = auth.dependency("admin", "officer")) -> Page[Enterprise]:
         async with pool.acquire() as conn:
-            return await registry.all_(conn)
+            total, items = await registry.page(conn, page.offset, page.limit)
+        return Page[Enterprise](total=total, items=items)
 
-    @app.get("/enterprises/{code}", response_model=Enterprise)
+    @app.get("/enterprises/{code}", response_model=Enterprise, responses=errors(*AUTH, 404))
     async def get_enterprise(code: str, caller: Principal = reader) -> Enterprise:
         async with pool.acquire() as conn:
             found = await registry.get(conn, code)
@@ -82,7 +106,9 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
             raise HTTPException(status_code=404, detail=f"no enterprise {code}")
         return found
 
-    @app.post("/credentials", status_code=201, summary="Issue a credential (the token is shown only now)")
+    @app.post("/credentials", status_code=201, summary="Issue a credential (the token is shown only now)",
+              response_model=IssuedCredential,
+              responses=errors(*AUTH, 404, 422, e404="no enterprise with that DXP id"))
     async def post_credential(body: CredentialRequest, caller: Principal = admin) -> dict:
         try:
             issued = await credentials.issue(pool, auth, role=body.role, name=body.name, dxp_id=body.dxpId,

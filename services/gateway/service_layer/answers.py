@@ -10,6 +10,7 @@ from aiokafka import ConsumerRecord
 from shared import clock
 from shared.config import Settings
 from shared.contracts import Declaration, Recipient
+from shared.db import dead_letters
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
@@ -119,7 +120,10 @@ class Answers:
         self._receipt_out(batch, receipt, trace)
         self.rejected += 1
 
-    def dead_letter(self, batch: Batch, record: ConsumerRecord, reason: str) -> None:
+    async def dead_letter(self, batch: Batch, record: ConsumerRecord, reason: str,
+                          consumer: str = "gateway-intake") -> None:
+        """Kept in ``dead_letters`` (for an operator to read and redrive) and published to the DLQ topic."""
+        await dead_letters.record(batch.conn, consumer, record, reason)
         for m in self._dlq(record, reason):
             batch.emit(m)
         self.rejected += 1

@@ -118,12 +118,7 @@ class FairIntake:
         reason = storable(truncated(reason, 4000))
         log.error("fair intake: dead-lettering deferred %s:%s:%s: %s", row.record.topic, row.record.partition,
                   row.record.offset, loggable(reason))
-        r = row.record
-        await conn.execute(
-            'INSERT INTO dead_letters (consumer, topic, partition, "offset", key, value, reason) '
-            "VALUES ('gateway-fair-intake', $1, $2, $3, $4, $5, $6)", r.topic, r.partition, r.offset, r.key, r.value,
-            reason)
         batch = Batch(conn)
-        self.intake.answers.dead_letter(batch, r, reason)
+        await self.intake.answers.dead_letter(batch, row.record, reason, consumer="gateway-fair-intake")
         await add_to_outbox(conn, batch.outgoing)
         await deferred_intake.remove(conn, [row.id])

@@ -193,12 +193,12 @@ class Intake:
     # --- one message ----------------------------------------------------------------------------
     async def _one(self, a: Arrival, senders: dict[str, Enterprise], world: World, batch: Batch) -> None:
         if a.conflict:
-            return self.answers.dead_letter(batch, a.record, a.conflict)
+            return await self.answers.dead_letter(batch, a.record, a.conflict)
         if not a.key:
-            return self.answers.dead_letter(batch, a.record, "missing key: the Kafka key must be the sender's DXP id")
+            return await self.answers.dead_letter(batch, a.record, "missing key: the Kafka key must be the sender's DXP id")
         sender = senders.get(a.key)
         if sender is None:
-            return self.answers.dead_letter(
+            return await self.answers.dead_letter(
                 batch, a.record, f"unregistered sender: no enterprise is registered with DXP id {a.key[:64]!r}")
         if a.error is not None:
             err = a.error

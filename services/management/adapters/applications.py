@@ -50,8 +50,21 @@ async def decide(conn: asyncpg.Connection, application_id: int, status: str, by:
                        "WHERE id = $1", application_id, status, by, note)
 
 
-async def pending(conn: asyncpg.Connection, limit: int = 100) -> list[dict]:
+PENDING_ORDER = {"oldest": "a.id", "newest": "a.id DESC"}
+
+
+async def pending(conn: asyncpg.Connection, *, kind: str | None = None, agent_code: str | None = None,
+                  sort: str = "oldest", offset: int = 0, limit: int = 100) -> tuple[int, list[dict]]:
+    """How many applications wait for an officer (of the kind asked), and a page of them."""
+    where, args = ["a.status = 'pending'"], []
+    for column, value in (("a.kind", kind), ("l.agent_code", agent_code)):
+        if value:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    joined = f"FROM applications a JOIN lists l ON l.id = a.list_id WHERE {' AND '.join(where)}"
+    total = await conn.fetchval(f"SELECT count(*) {joined}", *args)
     rows = await conn.fetch(
-        "SELECT a.id, a.kind, a.reason, a.submitted_at, a.guid, l.agent_code, l.cop_no, l.invt_no, l.status AS list_status "
-        "FROM applications a JOIN lists l ON l.id = a.list_id WHERE a.status = 'pending' ORDER BY a.id LIMIT $1", limit)
-    return [dict(r) for r in rows]
+        "SELECT a.id, a.kind, a.reason, a.submitted_at, a.guid, l.agent_code, l.cop_no, l.invt_no, "
+        f"l.status AS list_status {joined} ORDER BY {PENDING_ORDER[sort]} "
+        f"OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}", *args, offset, limit)
+    return total, [dict(r) for r in rows]

@@ -24,9 +24,25 @@ async def withdraw_open(conn: asyncpg.Connection, list_id: int, why: str) -> Non
                        "WHERE list_id = $1 AND status = 'open'", list_id, why)
 
 
-async def queue(conn: asyncpg.Connection, limit: int = 100) -> list[dict]:
+B2B = ("9710", "9810")  # the B2B export trade modes, inspected first
+QUEUE_ORDER = {"priority": "i.priority, i.id", "oldest": "i.id", "newest": "i.id DESC"}
+
+
+async def queue(conn: asyncpg.Connection, *, b2b: bool | None = None, agent_code: str | None = None,
+                sort: str = "priority", offset: int = 0, limit: int = 100) -> tuple[int, list[dict]]:
+    """How many inspections are open (of the kind asked), and a page of them: by default B2B exports
+    first, then in the order they were opened."""
+    where, args = ["i.status = 'open'"], []
+    if b2b is not None:
+        args.append(list(B2B))
+        where.append(f"{'' if b2b else 'NOT '}(l.trade_mode = ANY(${len(args)}::text[]))")
+    if agent_code:
+        args.append(agent_code)
+        where.append(f"l.agent_code = ${len(args)}")
+    joined = f"FROM inspections i JOIN lists l ON l.id = i.list_id WHERE {' AND '.join(where)}"
+    total = await conn.fetchval(f"SELECT count(*) {joined}", *args)
     rows = await conn.fetch(
         "SELECT i.id, i.priority, i.rules, i.opened_at, l.agent_code, l.cop_no, l.invt_no, l.trade_mode, "
-        "l.bill_no, l.logistics_no, l.ebc_code FROM inspections i JOIN lists l ON l.id = i.list_id "
-        "WHERE i.status = 'open' ORDER BY i.priority, i.id LIMIT $1", limit)
-    return [dict(r) for r in rows]
+        f"l.bill_no, l.logistics_no, l.ebc_code {joined} ORDER BY {QUEUE_ORDER[sort]} "
+        f"OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}", *args, offset, limit)
+    return total, [dict(r) for r in rows]

@@ -94,7 +94,9 @@ async def view(conn: asyncpg.Connection, sum_no: str) -> dict | None:
     return {**dict(row), "lists": [dict(r) for r in rows]}
 
 
-async def pending(conn: asyncpg.Connection, limit: int) -> list[dict]:
+async def pending(conn: asyncpg.Connection, offset: int = 0, limit: int = 100) -> tuple[int, list[dict]]:
+    """How many summaries wait for customs, and a page of them, oldest first."""
+    total = await conn.fetchval("SELECT count(*) FROM summaries WHERE status = '3'")
     rows = await conn.fetch("SELECT sum_no, agent_code, cop_no, ebc_code, customs_code, status, created_at "
-                            "FROM summaries WHERE status = '3' ORDER BY id LIMIT $1", limit)
-    return [dict(r) for r in rows]
+                            "FROM summaries WHERE status = '3' ORDER BY id OFFSET $1 LIMIT $2", offset, limit)
+    return total, [dict(r) for r in rows]

@@ -1,7 +1,14 @@
 """Read models of the operator API: a list's timeline, a bill with its lists, searches."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import asyncpg
+
+from ..domain.list_lifecycle import TERMINAL, S
+
+# what the stuck-lists queue leaves out: states nothing more is waited for in (a return waits for its tally)
+ENDED = TERMINAL - {S.RETURNING}
 
 LIST_FIELDS = ("id, agent_code, cop_no, pre_no, invt_no, status, waiting_for, customs_code, port_code, ebc_code, "
                "ebp_code, order_no, logistics_code, logistics_no, trade_mode, bill_no, version, "
@@ -44,7 +51,9 @@ async def bill_view(conn: asyncpg.Connection, bill_no: str) -> dict | None:
 SEARCHABLE = ("invt_no", "logistics_no", "order_no", "cop_no", "bill_no", "status")
 
 
-async def find_lists(conn: asyncpg.Connection, criteria: dict[str, str | None], limit: int) -> list[dict]:
+async def find_lists(conn: asyncpg.Connection, criteria: dict[str, str | None], offset: int,
+                     limit: int) -> tuple[int, list[dict]]:
+    """How many lists match, and a page of them, newest first."""
     where, args = [], []
     for name in SEARCHABLE:
         if criteria.get(name):
@@ -54,7 +63,24 @@ async def find_lists(conn: asyncpg.Connection, criteria: dict[str, str | None], 
         args.append(criteria["guid"])
         where.append(f"(head->>'guid' = ${len(args)} OR id IN (SELECT list_id FROM list_history "
                      f"WHERE detail->>'guid' = ${len(args)}))")
-    args.append(limit)
-    sql = (f"SELECT {LIST_FIELDS} FROM lists" + (" WHERE " + " AND ".join(where) if where else "")
-           + f" ORDER BY id DESC LIMIT ${len(args)}")
-    return [dict(r) for r in await conn.fetch(sql, *args)]
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    total = await conn.fetchval(f"SELECT count(*) FROM lists{condition}", *args)
+    sql = (f"SELECT {LIST_FIELDS} FROM lists{condition} ORDER BY id DESC "
+           f"OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}")
+    return total, [dict(r) for r in await conn.fetch(sql, *args, offset, limit)]
+
+
+async def stuck_lists(conn: asyncpg.Connection, *, older_than: timedelta, status: str | None, offset: int,
+                      limit: int) -> tuple[int, list[dict]]:
+    """Lists not in an end state that have not changed for longer than ``older_than`` (of one
+    status, or any), oldest first, each with how long it has been waiting."""
+    args: list = [older_than, sorted(s.value for s in ENDED)]
+    where = "updated_at < now() - $1::interval AND NOT (status = ANY($2::text[]))"
+    if status:
+        args.append(status)
+        where += f" AND status = ${len(args)}"
+    total = await conn.fetchval(f"SELECT count(*) FROM lists WHERE {where}", *args)
+    rows = await conn.fetch(f"SELECT {LIST_FIELDS}, extract(epoch FROM now() - updated_at)::bigint AS waiting_s "
+                            f"FROM lists WHERE {where} ORDER BY updated_at, id "
+                            f"OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}", *args, offset, limit)
+    return total, [dict(r) for r in rows]

@@ -105,8 +105,11 @@ LEFT JOIN webhook_deliveries w ON w.receipt_id = d.receipt_id AND w.dxp_id = d.d
 
 
 async def history(conn: asyncpg.Connection, dxp_id: str, *, business_key: str | None, guid: str | None,
-                  since: datetime | None, until: datetime | None, after: int | None, limit: int) -> list[asyncpg.Record]:
-    """An enterprise's receipts in the order they were queued for it, with each channel's status.
+                  since: datetime | None, until: datetime | None, after: int | None, limit: int,
+                  offset: int = 0) -> tuple[int, list[asyncpg.Record]]:
+    """How many receipts match (the filters, not ``after``), and a page of them in the order they
+    were queued for the enterprise, with each channel's status (``after``: a cursor, the ``seq``
+    of the last receipt of the previous page; or ``offset``).
 
     Only the filters given become conditions, so each search gets the plan of its own index
     (business key, guid, issue time or the enterprise's sequence)."""
@@ -125,11 +128,13 @@ async def history(conn: asyncpg.Connection, dxp_id: str, *, business_key: str | 
         add("r.issued_at >= ?", since)
     if until is not None:
         add("r.issued_at < ?", until)
+    total = await conn.fetchval("SELECT count(*) FROM deliveries d JOIN receipts r USING (receipt_id) "
+                                f"WHERE {' AND '.join(where)}", *args)
     if after is not None:
         add("d.seq > ?", after)
-    args.append(limit)
-    sql = f"{HISTORY_SELECT} WHERE {' AND '.join(where)} ORDER BY d.seq LIMIT ${len(args)}"
-    return await conn.fetch(sql, *args)
+    sql = (f"{HISTORY_SELECT} WHERE {' AND '.join(where)} ORDER BY d.seq "
+           f"OFFSET ${len(args) + 1} LIMIT ${len(args) + 2}")
+    return total, await conn.fetch(sql, *args, offset, limit)
 
 
 async def for_replay(conn: asyncpg.Connection, dxp_id: str, since: datetime, until: datetime | None,
@@ -150,6 +155,9 @@ async def record_replay(conn: asyncpg.Connection, dxp_id: str, since: datetime, 
         dxp_id, since, until, operator, count)
 
 
-async def replays(conn: asyncpg.Connection, dxp_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT id, since, until, operator, receipts, requested_at FROM replays "
-                            "WHERE dxp_id = $1 ORDER BY id DESC LIMIT 100", dxp_id)
+async def replays(conn: asyncpg.Connection, dxp_id: str, offset: int = 0,
+                  limit: int = 100) -> tuple[int, list[asyncpg.Record]]:
+    """How many replays of an enterprise's receipts were asked for, and a page of them, newest first."""
+    total = await conn.fetchval("SELECT count(*) FROM replays WHERE dxp_id = $1", dxp_id)
+    return total, await conn.fetch("SELECT id, since, until, operator, receipts, requested_at FROM replays "
+                                   "WHERE dxp_id = $1 ORDER BY id DESC OFFSET $2 LIMIT $3", dxp_id, offset, limit)

@@ -200,14 +200,18 @@ async def redeliver(conn: asyncpg.Connection, dxp_id: str, delivery_id: int | No
 
 
 async def deliveries(conn: asyncpg.Connection, dxp_id: str, status: str | None, after: int | None,
-                     limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
+                     limit: int, offset: int = 0) -> tuple[int, list[asyncpg.Record]]:
+    """How many webhook deliveries of an enterprise there are (of a status), and a page of them,
+    oldest first (``after``: the id of the last one of the previous page; or ``offset``)."""
+    total = await conn.fetchval("SELECT count(*) FROM webhook_deliveries WHERE dxp_id = $1 "
+                                "AND ($2::text IS NULL OR status = $2)", dxp_id, status)
+    return total, await conn.fetch(
         "SELECT w.id, w.receipt_id, w.business_key, w.format, w.status, w.attempts, w.next_attempt_at, "
         "w.last_error, w.last_http_status, w.created_at, w.delivered_at, w.parked_at, w.redelivered, "
         "w.redelivered_by, r.message_type, r.return_status, r.guid "
         "FROM webhook_deliveries w JOIN receipts r USING (receipt_id) "
         "WHERE w.dxp_id = $1 AND ($2::text IS NULL OR w.status = $2) AND ($3::bigint IS NULL OR w.id > $3) "
-        "ORDER BY w.id LIMIT $4", dxp_id, status, after, limit)
+        "ORDER BY w.id OFFSET $5 LIMIT $4", dxp_id, status, after, limit, offset)
 
 
 async def counts(conn: asyncpg.Connection, dxp_id: str) -> dict[str, int]:

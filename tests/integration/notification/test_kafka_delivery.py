@@ -41,21 +41,25 @@ async def test_history_by_business_key_guid_and_time_with_kafka_status(notificat
     await n.publish(sent)
     async with httpx.AsyncClient(base_url=n.url) as http:
         for _ in range(100):
-            rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": "AG2"})).json()
+            rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": "AG2"})).json()["items"]
             if len(rows) == 2 and all(r["channels"]["kafka"]["status"] == "published" for r in rows):
                 break
             await asyncio.sleep(0.1)
         assert [r["returnStatus"] for r in rows] == ["2", "120"]
         assert rows[0]["channels"]["webhook"] is None
-        by_guid = (await http.get(f"/enterprises/{AGENT}/receipts", params={"guid": sent[2].fields["guid"]})).json()
+        by_guid = (await http.get(f"/enterprises/{AGENT}/receipts", params={"guid": sent[2].fields["guid"]})).json()["items"]
         assert [r["receiptId"] for r in by_guid] == [sent[2].receipt_id]
         window = (await http.get(f"/enterprises/{AGENT}/receipts", params={"since": before.isoformat()})).json()
-        assert len(window) == 3
+        assert window["total"] == 3 and len(window["items"]) == 3
         later = (await http.get(f"/enterprises/{AGENT}/receipts",
                                 params={"since": (datetime.now(timezone.utc) + timedelta(minutes=1)).isoformat()})).json()
-        assert later == []
-        page = (await http.get(f"/enterprises/{AGENT}/receipts", params={"limit": 2})).json()
-        rest = (await http.get(f"/enterprises/{AGENT}/receipts", params={"after": page[-1]["seq"]})).json()
+        assert later == {"total": 0, "items": []}
+        first = (await http.get(f"/enterprises/{AGENT}/receipts", params={"limit": 2})).json()
+        page = first["items"]
+        assert first["total"] == 3 and len(page) == 2
+        rest = (await http.get(f"/enterprises/{AGENT}/receipts", params={"after": page[-1]["seq"]})).json()["items"]
+        by_offset = (await http.get(f"/enterprises/{AGENT}/receipts", params={"offset": 2})).json()["items"]
+        assert by_offset == rest
         ids = [r["receiptId"] for r in page + rest]  # every receipt once, AG2's in their order
         assert sorted(ids) == sorted(r.receipt_id for r in sent)
         assert ids.index(sent[0].receipt_id) < ids.index(sent[1].receipt_id)
@@ -75,7 +79,7 @@ async def test_replay_re_emits_in_original_order_marked_as_replayed(notification
                                    headers={"X-Operator": "ops@example"})
             assert done.status_code == 202, done.text
             assert done.json()["receipts"] == 3
-            logged = (await http.get(f"/enterprises/{AGENT}/replays")).json()
+            logged = (await http.get(f"/enterprises/{AGENT}/replays")).json()["items"]
             assert [(r["operator"], r["receipts"]) for r in logged] == [("ops@example", 3)]
         await topic.read_until(lambda rs: len(rs) >= 6)
     original, replayed = topic.records[:3], topic.records[3:]

@@ -55,7 +55,7 @@ async def test_signed_deliveries_survive_an_outage_in_order(notification):
     assert in_order_per_key(hook.accepted) == {k: ["2", "120", "800"] for k in keys}
     assert len(hook.accepted) == len(sent)
     async with httpx.AsyncClient(base_url=n.url) as http:
-        rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": "AGW0"})).json()
+        rows = (await http.get(f"/enterprises/{AGENT}/receipts", params={"businessKey": "AGW0"})).json()["items"]
     assert [r["channels"]["webhook"]["status"] for r in rows] == ["delivered"] * 3
     assert rows[0]["channels"]["webhook"]["attempts"] > 1
 
@@ -69,7 +69,7 @@ async def test_parked_after_max_attempts_then_redelivered_in_order(notification)
         await n.publish(sent)
         parked: list = []
         for _ in range(200):
-            parked = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries", params={"status": "parked"})).json()
+            parked = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries", params={"status": "parked"})).json()["items"]
             if len(parked) == 2:
                 break
             await asyncio.sleep(0.1)
@@ -78,7 +78,7 @@ async def test_parked_after_max_attempts_then_redelivered_in_order(notification)
         assert all(p["attempts"] == 3 and p["lastHttpStatus"] == 503 and "503" in p["lastError"] for p in parked)
         assert {h.return_status for h in hook.hits if h.business_key == "AGP"} == {"2"}
         assert (await http.get(f"/enterprises/{AGENT}/webhook")).json()["deliveries"] == {"parked": 2, "pending": 1}
-        waiting = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries", params={"status": "pending"})).json()
+        waiting = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries", params={"status": "pending"})).json()["items"]
         assert [(w["businessKey"], w["returnStatus"], w["waitingBehindEarlier"], w["nextAttemptAt"])
                 for w in waiting] == [("AGP", "120", True, None)]
 
@@ -96,7 +96,7 @@ async def test_parked_after_max_attempts_then_redelivered_in_order(notification)
         assert again.status_code == 200  # a delivered receipt can be sent again on request
         await hook.wait_for(lambda h: len(h.accepted) == 4, 10)
         for _ in range(50):  # the receiver has it; the delivery is recorded a moment later
-            done = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries")).json()
+            done = (await http.get(f"/enterprises/{AGENT}/webhook/deliveries")).json()["items"]
             if {d["status"] for d in done} == {"delivered"}:
                 break
             await asyncio.sleep(0.1)

@@ -42,3 +42,15 @@ def test_business_numbers_that_look_long_are_left_alone():
 def test_lists_and_non_strings_pass_through():
     assert mask_personal([{"buyerTelephone": "13812345678", "qty": 3, "ok": True, "none": None}], "enterprise") == \
         [{"buyerTelephone": "*******5678", "qty": 3, "ok": True, "none": None}]
+
+
+def test_a_document_quoted_in_a_text_is_masked_by_its_field_names():
+    payload = ('<ceb:CEB303Message><ceb:buyerName>王小明</ceb:buyerName><ceb:buyerTelephone>0571-8888 1234'
+               '</ceb:buyerTelephone><ceb:orderNo>ORDER-1</ceb:orderNo></ceb:CEB303Message>')
+    masked = mask_personal({"payload": payload}, "admin")["payload"]
+    assert "<ceb:buyerName>王**</ceb:buyerName>" in masked and "王小明" not in masked
+    assert "<ceb:buyerTelephone>****-**** 1234</ceb:buyerTelephone>" in masked
+    assert "<ceb:orderNo>ORDER-1</ceb:orderNo>" in masked
+    as_json = mask_personal({"payload": '{"buyerName": "Li Wei", "copNo": "C1"}'}, "admin")["payload"]
+    assert as_json == '{"buyerName": "L*****", "copNo": "C1"}'
+    assert mask_personal({"payload": payload}, "officer")["payload"] == payload
