@@ -12,6 +12,21 @@ import asyncpg
 
 SHARED_PACKAGE = "shared.db.migrations"
 
+# Migrations renumbered when two had been given one number (each file keeps its content; a database
+# that applied one under its old name has the name changed, not the script applied again).
+# "<schema or shared>:<old>" -> "<new>"
+RENAMED = {
+    "shared:002_retention": "003_retention",
+    "shared:003_dead_letter_handling": "004_dead_letter_handling",
+    "shared:003_revoked_credentials": "005_revoked_credentials",
+    "gateway:005_drafts": "006_drafts",
+    "gateway:006_deferred_intake": "007_deferred_intake",
+    "gateway:007_credential_revocation": "008_credential_revocation",
+    "gateway:008_sender_tokens": "009_sender_tokens",
+    "management:003_returns_summaries": "004_returns_summaries",
+    "management:004_stuck_lists": "005_stuck_lists",
+}
+
 
 def _scripts(package: str, prefix: str) -> list[tuple[str, str]]:
     files = sorted(
@@ -32,6 +47,7 @@ async def apply_migrations(conn: asyncpg.Connection, schema: str, package: str |
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
+        await _rename(conn, schema, package)
         done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")}
         for version, sql in scripts:
             if version in done:
@@ -43,3 +59,16 @@ async def apply_migrations(conn: asyncpg.Connection, schema: str, package: str |
     finally:
         await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"migrate:{schema}")
     return applied_now
+
+
+async def _rename(conn: asyncpg.Connection, schema: str, package: str | None) -> None:
+    """Old names of renumbered migrations in ``schema_migrations`` become their new names."""
+    service = package.split(".")[1] if package and package.startswith("services.") else None
+    for old, new in RENAMED.items():
+        owner, _, old_name = old.partition(":")
+        prefix = "shared:" if owner == "shared" else f"{schema}:" if owner == service else None
+        if prefix is not None:
+            await conn.execute(
+                "UPDATE schema_migrations SET version = $2 WHERE version = $1"
+                " AND NOT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $2)",
+                prefix + old_name, prefix + new)
