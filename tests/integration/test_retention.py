@@ -37,7 +37,7 @@ async def test_old_rows_are_pruned_and_recent_or_open_ones_kept(database_url):
                                 "created_at, delivered_at) VALUES ($1, $2, 'K', 'xml', $3, now() - interval '40 days', "
                                 "CASE WHEN $3 = 'delivered' THEN now() - interval '40 days' END)", rid, dxp, status)
         removed = await prune(pool, (*COMMON, FINISHED_WEBHOOK_DELIVERIES), timedelta(days=30))
-        assert removed == {"inbox": 1, "dead_letters": 1, "webhook_deliveries": 2}
+        assert removed == {"inbox": 1, "dead_letters": 1, "webhook_deliveries": 2, "revoked_credentials": 0}
         async with pool.acquire() as c:
             assert await c.fetchval("SELECT array_agg(message_id) FROM inbox") == ["new"]
             assert await c.fetchval("SELECT array_agg(status) FROM webhook_deliveries") == ["parked"]

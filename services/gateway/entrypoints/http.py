@@ -55,6 +55,9 @@ class CredentialRecord(BaseModel):
     issuedBy: str
     issuedAt: str
     expiresAt: str
+    revokedAt: str | None = None
+    revokedBy: str | None = None
+    revokeReason: str | None = None
 
 
 def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
@@ -120,7 +123,8 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
         return {"token": issued.token, "tokenId": issued.token_id, "role": issued.role, "name": issued.name,
                 "dxpId": issued.dxp_id, "expiresAt": issued.expires_at.isoformat()}
 
-    @app.get("/credentials", summary="Credentials issued (never the tokens), revoked ones with who and when")
+    @app.get("/credentials", summary="Credentials issued (never the tokens), revoked ones with who and when",
+             response_model=Page[CredentialRecord], responses=errors(*AUTH, 422))
     async def get_credentials(offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
                               revoked: bool | None = Query(None, description="only the revoked (true) or the "
                                                                              "valid (false) ones"),
@@ -128,7 +132,8 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
                               caller: Principal = admin) -> dict:
         return await credentials.listed(pool, offset=offset, limit=limit, revoked=revoked, dxp_id=dxpId)
 
-    @app.delete("/credentials/{token_id}", summary="Revoke one credential: every service refuses it from now on")
+    @app.delete("/credentials/{token_id}", summary="Revoke one credential: every service refuses it from now on",
+                response_model=CredentialRecord, responses=errors(*AUTH, 404, 422))
     async def delete_credential(token_id: str, reason: str = Query("", max_length=500),
                                 caller: Principal = auth.dependency("admin", acts=True)) -> dict:
         """The credential stays listed, with who revoked it and when; revoking it again changes nothing."""
