@@ -7,14 +7,13 @@ import time
 
 import httpx
 
+from .http_api import credentials
 from .journey import DEMO_ENTERPRISES, Journey
 from .kafka_io import ReceiptReader, ReceivedReceipt, send
 from .sandbox_demo import INSPECT, REJECT, release_inspection, sandbox_state
 
 
 async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> int:
-    from .main import credentials
-
     async with httpx.AsyncClient(base_url=gateway_url, timeout=10, headers=credentials(admin=True)) as http:
         for e in DEMO_ENTERPRISES:
             resp = await http.post("/enterprises", json=e)
