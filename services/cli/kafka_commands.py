@@ -25,7 +25,7 @@ from shared.status_names import status_name
 
 from .arguments import CHINA, Json, message_files, parse_time, read_file
 from .kafka_io import Producer, ReceiptReader, ReceivedReceipt
-from .output import FAILED, FILE, USAGE, CliError, err, out, print_json, print_json_line, styled_status, table, warn
+from .output import CONNECTION, FAILED, FILE, USAGE, CliError, err, out, print_json, print_json_line, styled_status, table, warn
 
 # a document's receipt that says more than "the platform has it" (2)
 SETTLED = frozenset({"1", "100", "120", "300", "399", "500", "800", "899", "-1", "3"})
@@ -60,6 +60,16 @@ def _quiet_kafka() -> None:
     # aiokafka would log each as an error, the command reports what matters itself
     for name in ("aiokafka", "aiokafka.cluster", "aiokafka.conn", "aiokafka.consumer.fetcher"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def run_kafka(work, bootstrap: str):
+    """Run ``work``; a broker that cannot be reached is one line and exit 4."""
+    from aiokafka.errors import KafkaConnectionError
+
+    try:
+        return asyncio.run(work)
+    except KafkaConnectionError as e:
+        raise CliError(CONNECTION, f"cannot reach Kafka at {bootstrap}: {e} (KAFKA_BOOTSTRAP_SERVERS, --bootstrap)") from None
 
 
 # --- send -------------------------------------------------------------------------------------------
@@ -199,9 +209,11 @@ def _summary(items: list[Outgoing], tally: Tally, tracked: list[str], seconds: f
         last[statuses[-1] if statuses else "none"] += 1
     unanswered = [{"file": str(item.file), "key": k} for item in items for g, k in item.guids.items()
                   if k and not tally.settled([g])]
+    answers = [{"file": str(item.file), "type": item.message_type, "key": k, "guid": g,
+                "statuses": tally.statuses.get(g, [])} for item in items for g, k in item.guids.items() if k]
     return {"sent": len(items), "bytes": sum(len(i.body) for i in items), "seconds": round(seconds, 3),
             "rate": round(len(items) / seconds, 1) if seconds else None, "documents": len(tracked),
-            "waited": wait, "lastStatus": dict(last), "rejected": tally.rejected,
+            "waited": wait, "lastStatus": dict(last), "answers": answers, "rejected": tally.rejected,
             "unanswered": unanswered if wait > 0 else [],
             "untracked": [str(i.file) for i in items if not i.guids],  # unreadable: no guid to follow
             "topics": sorted({f"{prefix()}{i.topic}" for i in items})}
@@ -231,7 +243,7 @@ def send_command(
     _quiet_kafka()
     auth = kafka_auth(username, password)
     items = _prepare(message_files(paths), sender, topic, bool(auth), fresh, key, cert)
-    summary = asyncio.run(_send_all(items, bootstrap, auth, wait, each, show_progress=not json))
+    summary = run_kafka(_send_all(items, bootstrap, auth, wait, each, show_progress=not json), bootstrap)
     if json:
         print_json(summary)
     else:
@@ -312,7 +324,7 @@ def receipts_command(
                                   f"{rr.key:<24} {styled_status(rr.status, row['meaning'])}  {row['returnInfo']}")
 
     try:
-        shown = asyncio.run(read())
+        shown = run_kafka(read(), bootstrap)
     except KeyboardInterrupt:
         return
     if not json:

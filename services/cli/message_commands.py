@@ -143,9 +143,9 @@ def verify_command(
         done = verify(signed, load_certificate(certificate), now=now)
         result = {"file": str(file), "verified": True, "keyName": done.key_name, "algorithm": done.signature_method}
     else:
-        step = problem.desc.split(":", 1)[0] if problem.code != "2501" else "unsigned"
+        step, _, detail = problem.desc.partition(": ") if problem.code != "2501" else ("unsigned", "", problem.desc)
         result = {"file": str(file), "verified": False, "code": problem.code, "step": step, "path": problem.path,
-                  "detail": problem.desc, "returnInfo": problem.render()}
+                  "detail": detail, "returnInfo": problem.render()}
     if json:
         print_json(result)
     elif result["verified"]:
