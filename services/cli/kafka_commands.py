@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
 from shared.kafka import topics
 from shared.status_names import status_name
@@ -262,10 +263,11 @@ def _show_summary(s: dict) -> None:
     console.print(table(rows, [("status", "last receipt"), ("n", "documents")],
                         styles={"status": lambda v: styled_status(v, status_name("", v)) if v != "none" else "[red]none[/]"}))
     for r in s["rejected"]:
-        console.print(f"[red]✘[/] {r['file']} {r['type']} {r['key']} {styled_status(r['status'])}: {r['returnInfo']}")
+        console.print(f"[red]✘[/] {escape(r['file'])} {r['type']} {escape(r['key'])} {styled_status(r['status'])}: "
+                      f"{escape(r['returnInfo'])}")
     if s["unanswered"]:
         console.print(f"[yellow]{len(s['unanswered'])} document(s) without a receipt beyond 2 after {s['waited']:g} s:[/] "
-                      + ", ".join(f"{u['key']} ({Path(u['file']).name})" for u in s["unanswered"][:10]))
+                      + escape(", ".join(f"{u['key']} ({Path(u['file']).name})" for u in s["unanswered"][:10])))
 
 
 # --- receipts -----------------------------------------------------------------------------------------
@@ -300,14 +302,21 @@ def receipts_command(
     start = parse_time(since)
     auth = kafka_auth(username, password)
 
-    async def read() -> int:
-        shown = 0
+    def show(row: dict) -> None:
+        if json:
+            print_json_line(row)
+        else:
+            out().print(f"[dim]{row['time'][:23]}[/] {escape(row['topic'][len(prefix()):]):<30} {row['type']} "
+                        f"{escape(row['key']):<24} {styled_status(row['status'], row['meaning'])}  {escape(row['returnInfo'])}")
+
+    async def read() -> list[dict]:
+        """Shown as they come when following; else everything there, in time order."""
+        found: list[dict] = []
         quiet_since = time.monotonic()
         async with ReceiptReader(bootstrap, dxp_ids, prefix(), auth=auth, since=start.timestamp()) as reader:
-            console = out()
             while True:
                 if not follow and (await reader.caught_up() or time.monotonic() - quiet_since > 3.0):
-                    return shown
+                    return sorted(found, key=lambda r: r["time"])
                 try:
                     rr = await reader.next(1.0)
                 except asyncio.TimeoutError:
@@ -315,17 +324,21 @@ def receipts_command(
                 quiet_since = time.monotonic()
                 if (wanted and rr.status not in wanted) or (key and rr.key != key):
                     continue
-                shown += 1
                 row = receipt_row(rr)
-                if json:
-                    print_json_line(row)
-                else:
-                    console.print(f"[dim]{row['time'][:23]}[/] {rr.topic[len(prefix()):]:<30} {row['type']} "
-                                  f"{rr.key:<24} {styled_status(rr.status, row['meaning'])}  {row['returnInfo']}")
+                found.append(row)
+                if follow:
+                    show(row)
 
     try:
-        shown = run_kafka(read(), bootstrap)
+        rows = run_kafka(read(), bootstrap)
     except KeyboardInterrupt:
         return
-    if not json:
-        err().print(f"[dim]{shown} receipt(s) since {start.astimezone(CHINA).isoformat(timespec='seconds')}[/]")
+    if json:
+        for row in rows:
+            print_json_line(row)
+        return
+    out().print(table([{**r, "time": r["time"][11:23], "topic": r["topic"][len(prefix()) + len(topics.RECEIPT_TOPIC_PREFIX):],
+                        "status": (r["status"], r["meaning"])} for r in rows],
+                      [("time", "time"), ("topic", "DXP id"), ("type", "type"), ("key", "key"), ("status", "status"),
+                       ("returnInfo", "returnInfo")], styles={"status": lambda v: styled_status(*v)}))
+    err().print(f"[dim]{len(rows)} receipt(s) since {start.astimezone(CHINA).isoformat(timespec='seconds')}[/]")

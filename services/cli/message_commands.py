@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
 from .arguments import Json, message_files, read_file
 from .output import FAILED, FILE, CliError, err, out, print_json, table
@@ -61,19 +62,19 @@ def _show_reports(reports: list[Report]) -> None:
     for r in reports:
         what = " ".join(x for x in (r.message_type, r.format) if x)
         if r.valid:
-            console.print(f"[green]✔[/] {r.file}  [dim]{what}[/]  valid — the gateway answers {r.answer}")
+            console.print(f"[green]✔[/] {escape(r.file)}  [dim]{what}[/]  valid — the gateway answers {r.answer}")
         else:
-            console.print(f"[red]✘[/] {r.file}  [dim]{what}[/]  {len(r.findings)} problem(s) — the gateway answers "
+            console.print(f"[red]✘[/] {escape(r.file)}  [dim]{what}[/]  {len(r.findings)} problem(s) — the gateway answers "
                           f"[bold]{r.answer}[/]")
-            rows = [{"stage": f"[{STAGE_STYLE[f.stage]}]{f.stage}[/]", "code": f.code, "path": f.path, "desc": f.desc}
-                    for f in r.findings]
-            console.print(table(rows, [("stage", "stage"), ("code", "code"), ("path", "field"), ("desc", "problem")]))
+            rows = [{"stage": f.stage, "code": f.code, "path": f.path, "desc": f.desc} for f in r.findings]
+            console.print(table(rows, [("stage", "stage"), ("code", "code"), ("path", "field"), ("desc", "problem")],
+                                styles={"stage": lambda v: f"[{STAGE_STYLE[v]}]{v}[/]"}))
     notes: dict[str, int] = {}
     for r in reports:
         for note in r.notes:
             notes[note] = notes.get(note, 0) + 1
     for note, n in notes.items():
-        console.print(f"[dim]note ({n} file{'s' if n > 1 else ''}): {note}[/]")
+        console.print(f"[dim]note ({n} file{'s' if n > 1 else ''}): {escape(note)}[/]")
     bad = sum(not r.valid for r in reports)
     console.print(f"{len(reports) - bad} valid, {bad} invalid. [dim]Not checked offline: "
                   f"{', '.join(NOT_CHECKED_OFFLINE)}.[/]")
@@ -151,7 +152,8 @@ def verify_command(
     elif result["verified"]:
         out().print(f"[green]✔[/] {file}: signature verified (KeyName {result['keyName']}, {result['algorithm']})")
     else:
-        out().print(f"[red]✘[/] {file}: " + (f"[bold]{result['code']} {result['step']}[/] at {result['path']}: "
-                                             f"{result['detail']}" if result["code"] else result["detail"]))
+        out().print(f"[red]✘[/] {escape(str(file))}: " + (
+            f"[bold]{result['code']} {result['step']}[/] at {escape(result['path'])}: {escape(result['detail'])}"
+            if result["code"] else escape(result["detail"])))
     if not result["verified"]:
         raise typer.Exit(FAILED)

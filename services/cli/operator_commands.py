@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.markup import escape
 
 from shared.status_names import LIST_STATUSES
 
@@ -239,8 +240,8 @@ def _outcome(answer: dict, json: bool, title: str) -> None:
     if json:
         print_json(answer)
     else:
-        out().print(f"{title}: {answer.get('outcome', '')} — list {_list_status(answer.get('list_status'))}"
-                    + (f" ({answer['detail']})" if answer.get("detail") else ""))
+        out().print(f"{title}: {escape(str(answer.get('outcome', '')))} — list {_list_status(answer.get('list_status'))}"
+                    + (f" ({escape(str(answer['detail']))})" if answer.get("detail") else ""))
 
 
 @command(inspection_app, "result")

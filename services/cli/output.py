@@ -25,6 +25,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 OK, FAILED, USAGE, FILE, CONNECTION, AUTH, REFUSED, SERVER, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 4, 5, 6, 7, 70, 130
@@ -74,12 +75,12 @@ def print_json_line(data: Any) -> None:
 
 
 def warn(text: str) -> None:
-    err().print(f"[yellow]warning:[/] {text}", markup=True)
+    err().print(f"[yellow]warning:[/] {escape(text)}", markup=True)
 
 
 def styled_status(status: str, name: str = "") -> str:
     style = STATUS_STYLE.get(status, "")
-    text = f"{status} {name}".strip()
+    text = escape(f"{status} {name}".strip())
     return f"[{style}]{text}[/]" if style else text
 
 
@@ -94,7 +95,7 @@ def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], title: str |
         for key, _ in columns:
             value = row.get(key)
             render = (styles or {}).get(key)
-            cells.append(render(value) if render else ("" if value is None else str(value)))
+            cells.append(render(value) if render else ("" if value is None else escape(str(value))))
         t.add_row(*cells)
     return t
 
@@ -137,7 +138,7 @@ def guarded(func: Callable) -> Callable:
 
 
 def _fail(code: int, message: str) -> None:
-    err().print(f"[bold red]error:[/] {_one_line(message)}", markup=True, soft_wrap=True)
+    err().print(f"[bold red]error:[/] {escape(_one_line(message))}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
