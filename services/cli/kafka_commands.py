@@ -14,7 +14,7 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,7 +26,7 @@ from shared.status_names import status_name
 
 from .arguments import CHINA, Json, message_files, parse_time, read_file
 from .kafka_io import Producer, ReceiptReader, ReceivedReceipt
-from .output import CONNECTION, FAILED, FILE, USAGE, CliError, err, out, print_json, print_json_line, styled_status, table, warn
+from .output import CONNECTION, FAILED, USAGE, CliError, err, out, print_json, print_json_line, styled_status, table, warn
 
 # a document's receipt that says more than "the platform has it" (2)
 SETTLED = frozenset({"1", "100", "120", "300", "399", "500", "800", "899", "-1", "3"})

@@ -21,7 +21,6 @@ import typer
 
 from . import kafka_commands, message_commands, operator_commands
 from .arguments import Json
-from .http_api import credentials  # noqa: F401  (the demo's and older callers' import)
 from .output import EXIT_CODES, guarded, out, print_json
 
 app = typer.Typer(

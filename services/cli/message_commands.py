@@ -1,7 +1,6 @@
 """``cbec validate``, ``cbec sign``, ``cbec verify``: a message checked and signed offline."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional

@@ -90,7 +90,6 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
              certificate_pem: str | None = None, signature_mode: str = "optional",
              now: datetime | None = None) -> Report:
     from services.gateway.domain.bill_assembly import part_numbers
-    from services.gateway.domain.enterprise import Enterprise
     from services.gateway.domain.signature_check import changes_customs_state, signature_problem
     from services.gateway.domain.verification import Context, head_path, verify
     from services.gateway.service_layer.intake import WHOLE_BILL_CHECKS
