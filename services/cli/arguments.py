@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from .output import FILE, USAGE, CliError
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts) instead of tables.")]
-Token = Annotated[Optional[str], typer.Option(
+Token = Annotated[str | None, typer.Option(
     "--token", envvar="CBEC_TOKEN", show_envvar=True, show_default=False,
     help="Bearer token (an admin's, officer's or enterprise's credential).")]
 
@@ -24,10 +24,10 @@ MESSAGE_SUFFIXES = (".xml", ".json")
 def parse_time(text: str, *, now: datetime | None = None) -> datetime:
     """``30s``/``10m``/``2h``/``1d`` ago, ``beginning``, or an ISO 8601 time (without a zone: China time,
     the standard's; ``yyyyMMddHHmmss`` as in the messages)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     value = text.strip()
     if value.lower() in ("beginning", "all", "0"):
-        return datetime.fromtimestamp(0, timezone.utc)
+        return datetime.fromtimestamp(0, UTC)
     relative = _RELATIVE.match(value.lower())
     if relative:
         return now - timedelta(seconds=float(relative.group(1)) * _UNITS[relative.group(2)])

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -26,7 +26,19 @@ from shared.status_names import status_name
 
 from .arguments import CHINA, Json, message_files, parse_time, read_file
 from .kafka_io import Producer, ReceiptReader, ReceivedReceipt
-from .output import CONNECTION, FAILED, USAGE, CliError, err, out, print_json, print_json_line, styled_status, table, warn
+from .output import (
+    CONNECTION,
+    FAILED,
+    USAGE,
+    CliError,
+    err,
+    out,
+    print_json,
+    print_json_line,
+    styled_status,
+    table,
+    warn,
+)
 
 # a document's receipt that says more than "the platform has it" (2)
 SETTLED = frozenset({"1", "100", "120", "300", "399", "500", "800", "899", "-1", "3"})
@@ -34,9 +46,9 @@ REJECTED = frozenset({"100", "-1"})
 
 Bootstrap = Annotated[str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", show_envvar=True,
                                         help="Kafka bootstrap servers.")]
-Username = Annotated[Optional[str], typer.Option("--username", envvar="KAFKA_SASL_USERNAME", show_envvar=True,
+Username = Annotated[str | None, typer.Option("--username", envvar="KAFKA_SASL_USERNAME", show_envvar=True,
                                                  show_default=False, help="SASL user: your DXP id (secure profile).")]
-Password = Annotated[Optional[str], typer.Option("--password", envvar="KAFKA_SASL_PASSWORD", show_envvar=True,
+Password = Annotated[str | None, typer.Option("--password", envvar="KAFKA_SASL_PASSWORD", show_envvar=True,
                                                  show_default=False, help="SASL password (secure profile).")]
 
 
@@ -170,7 +182,7 @@ async def _send_all(items: list[Outgoing], bootstrap: str, auth: dict, wait: flo
                 return
             try:
                 rr = await reader.next(min(left, 1.0))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             if tally.add(rr, sent):
                 progress.update(answers, completed=sum(1 for g in tracked if tally.settled([g])))
@@ -222,11 +234,11 @@ def _summary(items: list[Outgoing], tally: Tally, tracked: list[str], seconds: f
 
 def send_command(
     paths: Annotated[list[Path], typer.Argument(help="Message files (XML or JSON), or folders of them (sent in name order).")],
-    sender: Annotated[Optional[str], typer.Option(help="The sender's DXP id, the Kafka key (default: each message's BaseTransfer/dxpId).")] = None,
-    topic: Annotated[Optional[str], typer.Option(help="The inbound topic (default: ceb.inbound.<sender> in the secure profile, else ceb.inbound).")] = None,
+    sender: Annotated[str | None, typer.Option(help="The sender's DXP id, the Kafka key (default: each message's BaseTransfer/dxpId).")] = None,
+    topic: Annotated[str | None, typer.Option(help="The inbound topic (default: ceb.inbound.<sender> in the secure profile, else ceb.inbound).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="New guids and business numbers (copNo, orderNo, logisticsNo, billNo, payNo), the same across the files.")] = False,
-    key: Annotated[Optional[Path], typer.Option(help="Sign each message with this private key (PEM) before sending.")] = None,
-    cert: Annotated[Optional[Path], typer.Option(help="The certificate (PEM) of --key.")] = None,
+    key: Annotated[Path | None, typer.Option(help="Sign each message with this private key (PEM) before sending.")] = None,
+    cert: Annotated[Path | None, typer.Option(help="The certificate (PEM) of --key.")] = None,
     wait: Annotated[float, typer.Option(help="Seconds to wait for the receipts of what was sent (0: do not wait).")] = 30.0,
     each: Annotated[bool, typer.Option("--each", help="Send one file at a time, waiting for its receipts (a journey in order).")] = False,
     bootstrap: Bootstrap = "127.0.0.1:9092",
@@ -286,8 +298,8 @@ def receipts_command(
     dxp_ids: Annotated[list[str], typer.Argument(help="The enterprises' DXP ids (their ceb.receipts.<DXP> topics).")],
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing receipts as they come (Ctrl-C ends).")] = False,
     since: Annotated[str, typer.Option(help="From when: 10m, 2h, 1d, beginning, or a time (ISO 8601; China time without a zone).")] = "1h",
-    status: Annotated[Optional[list[str]], typer.Option(help="Only receipts with this returnStatus (repeat or comma-separate).")] = None,
-    key: Annotated[Optional[str], typer.Option(help="Only receipts of this business key (the copNo, orderNo, logisticsNo …).")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Only receipts with this returnStatus (repeat or comma-separate).")] = None,
+    key: Annotated[str | None, typer.Option(help="Only receipts of this business key (the copNo, orderNo, logisticsNo …).")] = None,
     bootstrap: Bootstrap = "127.0.0.1:9092",
     username: Username = None,
     password: Password = None,
@@ -319,7 +331,7 @@ def receipts_command(
                     return sorted(found, key=lambda r: r["time"])
                 try:
                     rr = await reader.next(1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
                 quiet_since = time.monotonic()
                 if (wanted and rr.status not in wanted) or (key and rr.key != key):

@@ -49,7 +49,7 @@ class Producer:
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
                                           max_request_size=8 * 1024 * 1024, **(auth or {}))
 
-    async def __aenter__(self) -> "Producer":
+    async def __aenter__(self) -> Producer:
         try:
             await self._producer.start()
         except BaseException:
@@ -92,7 +92,7 @@ class ReceiptReader:
         self._missing: set[str] = set()  # topics not there yet (assigned from their beginning once they are)
         self._checked = 0.0
 
-    async def __aenter__(self) -> "ReceiptReader":
+    async def __aenter__(self) -> ReceiptReader:
         try:
             await self._consumer.start()
         except BaseException:
@@ -158,7 +158,7 @@ class ReceiptReader:
             if deadline is not None:
                 left = deadline - asyncio.get_running_loop().time()
                 if left <= 0:
-                    raise asyncio.TimeoutError
+                    raise TimeoutError
                 wait_ms = max(1, min(500, int(left * 1000)))
             if self._since is not None:
                 await self._look_for_missing()

@@ -65,11 +65,11 @@ for _name, _group in operator_commands.GROUPS:
 @guarded
 def demo(fmt: Annotated[str, typer.Option("--format", help="xml or json: the format of the demo list.")] = "xml") -> None:
     """Register the demo enterprises and send the sample journey, printing each receipt."""
+    import os
+
     from .demo import run_demo
     from .http_api import service_url
     from .kafka_commands import prefix
-
-    import os
 
     raise typer.Exit(run_demo(service_url("gateway"), os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                               prefix(), fmt))

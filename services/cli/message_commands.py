@@ -1,9 +1,9 @@
 """``cbec validate``, ``cbec sign``, ``cbec verify``: a message checked and signed offline."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -30,9 +30,9 @@ def _certificate(path: Path | None) -> str | None:
 
 def validate_command(
     files: Annotated[list[Path], typer.Argument(help="Message files (XML or JSON), or folders of them.")],
-    sender: Annotated[Optional[str], typer.Option(help="The sender's DXP id (default: the message's BaseTransfer/dxpId).")] = None,
-    roles: Annotated[Optional[str], typer.Option(help="The sender's roles, comma-separated (default: every role).")] = None,
-    cert: Annotated[Optional[Path], typer.Option(help="The sender's certificate: check the signature against it.")] = None,
+    sender: Annotated[str | None, typer.Option(help="The sender's DXP id (default: the message's BaseTransfer/dxpId).")] = None,
+    roles: Annotated[str | None, typer.Option(help="The sender's roles, comma-separated (default: every role).")] = None,
+    cert: Annotated[Path | None, typer.Option(help="The sender's certificate: check the signature against it.")] = None,
     require_signature: Annotated[bool, typer.Option(
         "--require-signature", help="As a gateway with CBEC_SIGNATURE_MODE=required: an unsigned declaration is 2501.")] = False,
     json: Json = False,
@@ -83,8 +83,8 @@ def sign_command(
     file: Annotated[Path, typer.Argument(help="The message to sign (XML or JSON).")],
     key: Annotated[Path, typer.Option(help="The enterprise's private key (PEM; SM2 or RSA).")],
     cert: Annotated[Path, typer.Option(help="Its certificate (PEM), as registered with the gateway.")],
-    output: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the signed message here (default: stdout).")] = None,
-    algorithm: Annotated[Optional[str], typer.Option(
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Write the signed message here (default: stdout).")] = None,
+    algorithm: Annotated[str | None, typer.Option(
         help="rsa-sha1 (the standard's RSA), rsa-sha256 (default for RSA keys), rsa-sha512; SM2 keys sign sm2-sm3.")] = None,
     json: Json = False,
 ) -> None:
@@ -132,7 +132,7 @@ def verify_command(
         message, transport = decode_message(raw)
     except FormatError as e:
         raise CliError(FAILED, f"{file}: the message cannot be read: {e}") from None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     signed = signed_bytes(raw, transport) if message.signed else raw
     problem = signature_problem(message, signed, certificate, REQUIRED, now)
     if problem is None and not message.signed:  # a draft needs no signature

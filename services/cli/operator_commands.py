@@ -3,7 +3,7 @@
 dead letters, replays. Each prints a table, or the API's answer as it is with ``--json``."""
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -72,7 +72,7 @@ def enterprise_register(
     name: Annotated[str, typer.Option()],
     dxp_id: Annotated[str, typer.Option(help="The DXP id its messages come from.")],
     roles: Annotated[str, typer.Option(help="Comma-separated: agent,ebc,ebp,logistics,operator.")],
-    certificate: Annotated[Optional[str], typer.Option(metavar="FILE", help="PEM certificate it signs declared messages with.")] = None,
+    certificate: Annotated[str | None, typer.Option(metavar="FILE", help="PEM certificate it signs declared messages with.")] = None,
     transfer: Annotated[bool, typer.Option("--transfer", help="Move an already registered code to this (free) DXP id.")] = False,
     token: Token = None, json: Json = False,
 ) -> None:
@@ -117,7 +117,7 @@ def enterprise_show(code: str, token: Token = None, json: Json = False) -> None:
 def credential_issue(
     role: Annotated[str, typer.Option(help="admin, officer or enterprise.")],
     name: Annotated[str, typer.Option(help="Who holds it: recorded as the actor of what it does.")],
-    dxp_id: Annotated[Optional[str], typer.Option(help="An enterprise credential's own DXP id.")] = None,
+    dxp_id: Annotated[str | None, typer.Option(help="An enterprise credential's own DXP id.")] = None,
     ttl_days: Annotated[float, typer.Option(help="Days until it expires.")] = 90,
     token: Token = None, json: Json = False,
 ) -> None:
@@ -142,7 +142,7 @@ def credential_list(token: Token = None, json: Json = False) -> None:
 
 @command(webhook_app, "set")
 def webhook_set(dxp_id: str, url: Annotated[str, typer.Option(help="The HTTPS endpoint.")],
-                secret: Annotated[Optional[str], typer.Option(help="Shared secret for the signature (generated when absent).")] = None,
+                secret: Annotated[str | None, typer.Option(help="Shared secret for the signature (generated when absent).")] = None,
                 token: Token = None, json: Json = False) -> None:
     """Subscribe an endpoint (prints the signing secret once)."""
     answer = call("notification", "PUT", f"/enterprises/{dxp_id}/webhook",
@@ -165,7 +165,7 @@ def webhook_remove(dxp_id: str, token: Token = None, json: Json = False) -> None
 
 
 @command(webhook_app, "deliveries")
-def webhook_deliveries(dxp_id: str, status: Annotated[Optional[str], typer.Option(
+def webhook_deliveries(dxp_id: str, status: Annotated[str | None, typer.Option(
         help="pending, delivered, parked or cancelled.")] = None, token: Token = None, json: Json = False) -> None:
     """The webhook's deliveries."""
     answer = call("notification", "GET", f"/enterprises/{dxp_id}/webhook/deliveries", params={"status": status},
@@ -176,7 +176,7 @@ def webhook_deliveries(dxp_id: str, status: Annotated[Optional[str], typer.Optio
 
 
 @command(webhook_app, "redeliver")
-def webhook_redeliver(dxp_id: str, id: Annotated[Optional[int], typer.Option(
+def webhook_redeliver(dxp_id: str, id: Annotated[int | None, typer.Option(
         help="One delivery (default: every parked one).")] = None, token: Token = None, json: Json = False) -> None:
     """Send again one delivery, or every parked one."""
     path = f"/enterprises/{dxp_id}/webhook/deliveries/{id}/redeliver" if id else \
@@ -194,13 +194,13 @@ LIST_COLUMNS = [("agent_code", "agent"), ("cop_no", "copNo"), ("invt_no", "invtN
 
 @command(list_app, "find")
 def list_find(
-    invt_no: Annotated[Optional[str], typer.Option("--invt-no")] = None,
-    logistics_no: Annotated[Optional[str], typer.Option("--logistics-no")] = None,
-    order_no: Annotated[Optional[str], typer.Option("--order-no")] = None,
-    cop_no: Annotated[Optional[str], typer.Option("--cop-no")] = None,
-    bill_no: Annotated[Optional[str], typer.Option("--bill-no")] = None,
-    guid: Annotated[Optional[str], typer.Option(help="Of any message about the list.")] = None,
-    status: Annotated[Optional[str], typer.Option(help="The list's status (120, 399, 500, 800 …).")] = None,
+    invt_no: Annotated[str | None, typer.Option("--invt-no")] = None,
+    logistics_no: Annotated[str | None, typer.Option("--logistics-no")] = None,
+    order_no: Annotated[str | None, typer.Option("--order-no")] = None,
+    cop_no: Annotated[str | None, typer.Option("--cop-no")] = None,
+    bill_no: Annotated[str | None, typer.Option("--bill-no")] = None,
+    guid: Annotated[str | None, typer.Option(help="Of any message about the list.")] = None,
+    status: Annotated[str | None, typer.Option(help="The list's status (120, 399, 500, 800 …).")] = None,
     offset: Offset = 0, limit: Limit = 100, token: Token = None, json: Json = False,
 ) -> None:
     """Find lists by any business key."""
@@ -295,9 +295,9 @@ DEAD_LETTER_COLUMNS = [("id", "id"), ("state", "state"), ("consumer", "consumer"
 @command(dead_letter_app, "list")
 def dead_letter_list(
     service: Service = "gateway",
-    reason: Annotated[Optional[str], typer.Option(help="A part of the reason.")] = None,
-    topic: Annotated[Optional[str], typer.Option()] = None,
-    state: Annotated[Optional[str], typer.Option(help="open, redriven or discarded (default: all).")] = None,
+    reason: Annotated[str | None, typer.Option(help="A part of the reason.")] = None,
+    topic: Annotated[str | None, typer.Option()] = None,
+    state: Annotated[str | None, typer.Option(help="open, redriven or discarded (default: all).")] = None,
     offset: Offset = 0, limit: Limit = 50, token: Token = None, json: Json = False,
 ) -> None:
     """Dead letters by topic and reason, newest first."""
@@ -321,10 +321,10 @@ def dead_letter_show(dead_letter_id: int, service: Service = "gateway", token: T
 
 @command(dead_letter_app, "redrive")
 def dead_letter_redrive(
-    ids: Annotated[Optional[list[int]], typer.Argument(help="The dead letters to send again.")] = None,
+    ids: Annotated[list[int] | None, typer.Argument(help="The dead letters to send again.")] = None,
     service: Service = "gateway",
-    reason: Annotated[Optional[str], typer.Option(help="Instead of ids: the open ones whose reason has this.")] = None,
-    topic: Annotated[Optional[str], typer.Option(help="Instead of ids: the open ones of this topic.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Instead of ids: the open ones whose reason has this.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Instead of ids: the open ones of this topic.")] = None,
     limit: Limit = 100, token: Token = None, json: Json = False,
 ) -> None:
     """Send dead letters again to the topic they were read from (one, several, or by a filter)."""
@@ -359,7 +359,7 @@ def dead_letter_discard(dead_letter_id: int, reason: Annotated[str, typer.Option
 
 @command(replay_app, "start")
 def replay_start(dxp_id: str, since: Annotated[str, typer.Option(help="From when: 2h, 1d, or a time.")],
-                 until: Annotated[Optional[str], typer.Option(help="Until when (default: now).")] = None,
+                 until: Annotated[str | None, typer.Option(help="Until when (default: now).")] = None,
                  token: Token = None, json: Json = False) -> None:
     """Publish an enterprise's receipts of a period again (same receipt ids: ERPs drop repeats)."""
     body = {"since": parse_time(since).isoformat(), "until": parse_time(until).isoformat() if until else None}

@@ -128,7 +128,7 @@ def guarded(func: Callable) -> Callable:
             _fail(e.code, e.message)
         except KeyboardInterrupt:
             _fail(INTERRUPTED, "interrupted")
-        except Exception as e:  # noqa: BLE001 - the whole point: no traceback for a person
+        except Exception as e:
             code, text = classify(e)
             if code == INTERNAL and os.environ.get("CBEC_DEBUG"):
                 raise

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -90,8 +90,9 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
              certificate_pem: str | None = None, signature_mode: str = "optional",
              now: datetime | None = None) -> Report:
     from services.gateway.domain.bill_assembly import part_numbers
+    from services.gateway.domain.checking import Context, head_path
     from services.gateway.domain.signature_check import changes_customs_state, signature_problem
-    from services.gateway.domain.verification import Context, head_path, verify
+    from services.gateway.domain.verification import verify
     from services.gateway.service_layer.intake import WHOLE_BILL_CHECKS
     from shared.config import Settings
 
@@ -109,7 +110,7 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
         return report
     report.findings += [Finding("schema", "XSD", "", p) for p in _schema_problems(raw, message)]
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     signed = signed_bytes(raw, transport) if message.signed else b""
     if message.signed and not certificate_pem:
         report.notes.append("signed: the signature is not checked without --cert (the gateway checks it against "

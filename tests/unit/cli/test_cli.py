@@ -38,7 +38,8 @@ def test_version_and_a_valid_sample_in_both_formats():
 
 
 def test_validate_answers_the_gateways_codes_and_field_paths(tmp_path):
-    from services.gateway.domain.verification import Context, verify
+    from services.gateway.domain.checking import Context
+    from services.gateway.domain.verification import verify
 
     wrong = Journey().list_document(item_changes={1: {"totalPrice": "1.00"}})
     (tmp_path / "list.xml").write_bytes(Journey().list_message(item_changes={1: {"totalPrice": "1.00"}}))
