@@ -109,11 +109,11 @@ class ReceiptReader:
 
     async def _assign(self, names: list[str], since_ms: int | None) -> None:
         """Add the partitions of ``names`` that exist, each positioned at ``since_ms`` (None: its beginning)."""
-        await self._consumer._client.force_metadata_update()
+        await self._consumer.topics()  # fresh metadata (of the topics the principal may see)
         found: list[TopicPartition] = []
         self._missing = set()
         for name in names:
-            parts = self._consumer._client.cluster.partitions_for_topic(name)
+            parts = self._consumer.partitions_for_topic(name)
             if parts:
                 found += [TopicPartition(name, p) for p in sorted(parts)]
             else:
