@@ -109,18 +109,22 @@ class ReceiptReader:
 
     async def _assign(self, names: list[str], since_ms: int | None) -> None:
         """Add the partitions of ``names`` that exist, each positioned at ``since_ms`` (None: its beginning)."""
-        await self._consumer.topics()  # fresh metadata (of the topics the principal may see)
+        cluster = await self._consumer._client.fetch_all_metadata()  # of every topic, new ones too
         found: list[TopicPartition] = []
         self._missing = set()
         for name in names:
-            parts = self._consumer.partitions_for_topic(name)
+            parts = cluster.partitions_for_topic(name)
             if parts:
                 found += [TopicPartition(name, p) for p in sorted(parts)]
             else:
                 self._missing.add(name)
         if not found:
             return
-        self._consumer.assign(sorted({*self._consumer.assignment(), *found}))
+        # assign() starts every partition afresh: those already read go on from where they are
+        kept = {tp: await self._consumer.position(tp) for tp in self._consumer.assignment()}
+        self._consumer.assign(sorted({*kept, *found}))
+        for tp, at in kept.items():
+            self._consumer.seek(tp, at)
         self._ends.update(await self._consumer.end_offsets(found))
         starts = await self._consumer.offsets_for_times({tp: since_ms for tp in found}) if since_ms is not None else {}
         for tp in found:
