@@ -110,6 +110,8 @@ class Tally:
         if guid not in sent:
             return False
         item = sent[guid]  # a receipt of the message as a whole (CEB900) answers each of its documents
+        if not rr.topic.endswith(topics.receipt_topic(item.sender)):
+            return False  # a copy to another party the document names (an ebc gets its lists' 399 …)
         for g in [guid] if item.guids.get(guid) else [g for g, k in item.guids.items() if k]:
             self.statuses.setdefault(g, []).append(rr.status)
         if rr.status in REJECTED:
