@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from tests.support.stack import ROOT
+from shared.samples import sample_path
 
 pytestmark = pytest.mark.e2e
 
 AGENT = "DXPENT0000000001"
-SAMPLES = [str(ROOT / "shared" / "samples" / name) for name in ("CEB303_order.xml", "CEB505_waybill.xml", "CEB603_list.xml")]
+SAMPLES = [str(sample_path(name)) for name in ("CEB303_order.xml", "CEB505_waybill.xml", "CEB603_list.xml")]
 
 
 async def cbec(stack, *args: str) -> subprocess.CompletedProcess:
@@ -43,7 +43,7 @@ async def test_a_fresh_sample_journey_is_sent_and_its_receipts_summarised_then_r
 
     # not fresh: the sample list as it is, then its JSON twin (the same guid in other bytes): 2201, exit 1
     await cbec(stack, "send", SAMPLES[2], "--wait", "0")
-    twin = await cbec(stack, "send", str(ROOT / "shared" / "samples" / "CEB603_list.json"), "--wait", "90", "--json")
+    twin = await cbec(stack, "send", str(sample_path("CEB603_list.json")), "--wait", "90", "--json")
     assert twin.returncode == 1, twin.stdout + twin.stderr
     rejected = json.loads(twin.stdout)["rejected"]
     assert len(rejected) == 1 and rejected[0]["returnInfo"].startswith("[Code:2201;"), rejected

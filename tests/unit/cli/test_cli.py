@@ -12,9 +12,9 @@ from services.cli.fresh import Renumbering
 from services.cli.journey import Journey
 from services.cli.main import app
 from shared.messages import decode_message
+from shared.samples import sample_path
 from tests.unit.gateway.certificates import make_key_and_certificate, make_sm2_key_and_certificate
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 runner = CliRunner()
 
 
@@ -31,7 +31,7 @@ def one_line_error(result) -> str:
 
 def test_version_and_a_valid_sample_in_both_formats():
     assert cbec("--version").stdout.startswith("cbec ")
-    result = cbec("validate", str(SAMPLES / "CEB603_list.xml"), str(SAMPLES / "CEB603_list.json"), "--json")
+    result = cbec("validate", str(sample_path("CEB603_list.xml")), str(sample_path("CEB603_list.json")), "--json")
     assert result.exit_code == 0, result.output
     answers = json.loads(result.stdout)
     assert answers["valid"] and [f["gatewayAnswer"] for f in answers["files"]] == ["CEB604 2", "CEB604 2"]
@@ -73,7 +73,7 @@ def test_sign_then_verify_and_each_failure_names_the_gateways_step(tmp_path, mak
     for name, pem in (("k.pem", key), ("c.pem", cert), ("other.pem", other)):
         (tmp_path / name).write_bytes(pem)
     signed = tmp_path / "signed.xml"
-    assert cbec("sign", str(SAMPLES / "CEB603_list.xml"), "--key", str(tmp_path / "k.pem"),
+    assert cbec("sign", str(sample_path("CEB603_list.xml")), "--key", str(tmp_path / "k.pem"),
                 "--cert", str(tmp_path / "c.pem"), "-o", str(signed)).exit_code == 0
     ok = cbec("verify", str(signed), "--cert", str(tmp_path / "c.pem"), "--json")
     assert ok.exit_code == 0 and json.loads(ok.stdout)["verified"] is True
@@ -81,11 +81,11 @@ def test_sign_then_verify_and_each_failure_names_the_gateways_step(tmp_path, mak
     (tmp_path / "tampered.xml").write_bytes(signed.read_bytes().replace(b"<ceb:qty>200<", b"<ceb:qty>201<"))
     for path, cert_name, code, step in ((tmp_path / "tampered.xml", "c.pem", "2503", "digest"),
                                         (signed, "other.pem", "2505", "unknown certificate"),
-                                        (SAMPLES / "CEB603_list.xml", "c.pem", "2501", "unsigned")):
+                                        (sample_path("CEB603_list.xml"), "c.pem", "2501", "unsigned")):
         bad = cbec("verify", str(path), "--cert", str(tmp_path / cert_name), "--json")
         assert bad.exit_code == 1
         assert (json.loads(bad.stdout)["code"], json.loads(bad.stdout)["step"]) == (code, step)
-    not_a_key = cbec("sign", str(SAMPLES / "CEB603_list.xml"), "--key", str(tmp_path / "c.pem"),
+    not_a_key = cbec("sign", str(sample_path("CEB603_list.xml")), "--key", str(tmp_path / "c.pem"),
                      "--cert", str(tmp_path / "c.pem"))
     assert not_a_key.exit_code == 3 and one_line_error(not_a_key)
 
@@ -106,11 +106,11 @@ def test_unreachable_service_refused_credential_and_refused_request_have_their_c
 
 def test_fresh_numbers_are_new_and_agree_across_the_files_of_a_journey():
     renumbering = Renumbering()
-    fresh = {name: decode_message(renumbering.renew_bytes((SAMPLES / name).read_bytes()))[0]
+    fresh = {name: decode_message(renumbering.renew_bytes(sample_path(name).read_bytes()))[0]
              for name in ("CEB505_waybill.xml", "CEB603_list.xml", "CEB607_master_bill.xml")}
     waybill, listed, bill = (m.document for m in fresh.values())
     assert waybill.get("logisticsNo") == listed.get("logisticsNo") == bill.items[0]["logisticsNo"] != "QT2026112800001"
     assert listed.get("copNo") != "AG20261128000001"
-    original = decode_message((SAMPLES / "CEB603_list.xml").read_bytes())[0]
+    original = decode_message((sample_path("CEB603_list.xml")).read_bytes())[0]
     assert fresh["CEB603_list.xml"].guid != original.guid and listed.get("guid") != original.document.get("guid")
-    assert cbec("validate", str(SAMPLES / "CEB603_list.xml")).exit_code == 0
+    assert cbec("validate", str(sample_path("CEB603_list.xml"))).exit_code == 0
