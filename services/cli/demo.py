@@ -7,14 +7,13 @@ import time
 
 import httpx
 
+from .http_api import credentials
 from .journey import DEMO_ENTERPRISES, Journey
 from .kafka_io import ReceiptReader, ReceivedReceipt, send
 from .sandbox_demo import INSPECT, REJECT, release_inspection, sandbox_state
 
 
 async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> int:
-    from .main import credentials
-
     async with httpx.AsyncClient(base_url=gateway_url, timeout=10, headers=credentials(admin=True)) as http:
         for e in DEMO_ENTERPRISES:
             resp = await http.post("/enterprises", json=e)
@@ -36,8 +35,8 @@ async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> i
             seen: list[ReceivedReceipt] = []
             try:
                 found = await reader.wait_for(lambda rr: (show(rr), until(rr))[1], timeout=60, seen=seen)
-            except asyncio.TimeoutError:
-                raise SystemExit(f"no answer within 60 s to: {title}; is the stack up? (make status)")
+            except TimeoutError:
+                raise SystemExit(f"no answer within 60 s to: {title}; is the stack up? (make status)") from None
             return found
 
         await step(f"CEB303 export order {j.order_no}", j.ebc_dxp, j.order_message(),
@@ -65,7 +64,7 @@ async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> i
                    lambda rr: rr.key == other.cop_no and rr.topic.endswith(j.agent_dxp) and rr.status in ("100", "120"))
         try:
             await reader.wait_for(lambda rr: (show(rr), False)[1], timeout=2.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     print(f"\nthe list {j.cop_no} went 2 → 120 → 399 → (500 →) 800 → 899 in {time.monotonic() - started:.1f}s. "
           "The stack stays up: send more with `cbec send FILE --sender DXP`, stop it with `make down`.")

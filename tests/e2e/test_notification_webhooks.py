@@ -39,7 +39,7 @@ def fast_webhooks(monkeypatch, request):
 def cbec(stack, *args: str) -> dict | list:
     """Run the ``cbec`` command line against the stack, as an operator would."""
     env = {**stack.env, "CBEC_NOTIFICATION_URL": stack.url("notification")}
-    out = subprocess.run([sys.executable, "-m", "services.cli.main", *args], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "services.cli.main", *args, "--json"], env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     return json.loads(out.stdout)
@@ -48,7 +48,8 @@ def cbec(stack, *args: str) -> dict | list:
 async def subscribe(stack, receiver: WebhookReceiver) -> None:
     for _ in range(100):  # the enterprise registry reaches notification over cbec.enterprises
         env = {**stack.env, "CBEC_NOTIFICATION_URL": stack.url("notification")}
-        out = subprocess.run([sys.executable, "-m", "services.cli.main", "webhook", "set", AGENT, "--url", receiver.url],
+        out = subprocess.run([sys.executable, "-m", "services.cli.main", "webhook", "set", AGENT, "--url", receiver.url,
+                              "--json"],
                              env=env, capture_output=True, text=True, timeout=60)
         if out.returncode == 0:
             receiver.secret = json.loads(out.stdout)["secret"]
@@ -161,7 +162,8 @@ async def test_a_journey_over_webhooks_reaches_every_enterprise_it_concerns_in_o
     async with WebhookReceiver() as agent_hook, WebhookReceiver() as ebc_hook:
         await subscribe(stack, agent_hook)
         env = {**stack.env, "CBEC_NOTIFICATION_URL": stack.url("notification")}
-        out = subprocess.run([sys.executable, "-m", "services.cli.main", "webhook", "set", EBC, "--url", ebc_hook.url],
+        out = subprocess.run([sys.executable, "-m", "services.cli.main", "webhook", "set", EBC, "--url", ebc_hook.url,
+                              "--json"],
                              env=env, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         ebc_hook.secret = json.loads(out.stdout)["secret"]
