@@ -24,7 +24,12 @@ async def release_inspection(cop_no: str, headers: dict[str, str]) -> None:
     """What the officer does at the console: the list's inspection passes (POST /inspections/{id}/result)."""
     url = os.environ.get("CBEC_MANAGEMENT_URL", "http://127.0.0.1:8081")
     async with httpx.AsyncClient(base_url=url, timeout=10, headers={**headers, "X-Operator": OFFICER}) as http:
-        queue = (await http.get("/inspections")).raise_for_status().json()
-        task = next(t for t in queue if t["cop_no"] == cop_no)
+        task, offset = None, 0
+        while task is None:  # the queue pages: {"total", "items"}
+            page = (await http.get("/inspections", params={"offset": offset, "limit": 500})).raise_for_status().json()
+            task = next((t for t in page["items"] if t["cop_no"] == cop_no), None)
+            offset += len(page["items"])
+            if task is None and (not page["items"] or offset >= page["total"]):
+                raise RuntimeError(f"no open inspection of list {cop_no}")
         (await http.post(f"/inspections/{task['id']}/result", json={"result": "pass"})).raise_for_status()
     print(f"  officer {OFFICER}: inspection {task['id']} of {cop_no} passed")
