@@ -4,6 +4,8 @@
 #                     (Debian's, for the browser tests of the console: apt-get when /usr/bin/chromium is missing)
 #   make test         setup, start Kafka + PostgreSQL (not the services), run pytest
 #   make test-unit    the unit tests only (no Kafka, no PostgreSQL)
+#   make lint         ruff and mypy (strict on shared/ and the domains), as .ci/run runs them
+#   make lock         write requirements.lock again (every package pinned) after a dependency changed
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
 #   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification, monitor,
 #                     console on http://127.0.0.1:8084/)
@@ -46,17 +48,27 @@ export CBEC_PROFILE
 
 PYTEST_ARGS ?=
 
-.PHONY: setup up demo down status logs test test-unit infra infra-down reset kafka-jars chromium bench soak
+.PHONY: setup up demo down status logs test test-unit lint lock infra infra-down reset kafka-jars chromium bench soak
 
 setup: $(STAMP) kafka-jars $(ASYNCAPI_PARSER) chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install only when pyproject.toml is newer than the stamp.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+# Re-install only when pyproject.toml or the lock is newer than the stamp. requirements.lock pins
+# every package the install resolves to (`make lock` writes it again after a dependency changes).
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@touch $@
+
+lock: | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip freeze --exclude-editable | grep -v '^cbec-clearance' > requirements.lock
+
+# ruff (style, imports, bugbear, async) and mypy (strict on shared/ and the domains) — .ci/run runs it
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy shared services/gateway/domain services/management/domain services/notification/domain
 
 $(ASYNCAPI_PARSER): tests/contract/asyncapi/package-lock.json
 	npm ci --prefix tests/contract/asyncapi --no-audit --no-fund --ignore-scripts --loglevel=error

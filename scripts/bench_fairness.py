@@ -37,10 +37,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.cli.journey import DEMO_ENTERPRISES, Journey  # noqa: E402
-from services.cli.kafka_io import ReceiptReader  # noqa: E402
-from shared.kafka import topics  # noqa: E402
-from tests.support.stack import Stack, running_stack  # noqa: E402
+from services.cli.journey import DEMO_ENTERPRISES, Journey
+from services.cli.kafka_io import ReceiptReader
+from shared.kafka import topics
+from tests.support.stack import Stack, running_stack
 
 AGENT, EBC = "DXPENT0000000001", "DXPENT0000000002"
 

@@ -11,19 +11,19 @@ a throwaway schema of that database: lists per second of one consumer, Kafka exc
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 import copy
 import os
+import sys
 import time
 import uuid
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.unit.gateway.certificates
 
-from services.cli.journey import DEMO_ENTERPRISES, sample  # noqa: E402
+from services.cli.journey import DEMO_ENTERPRISES, sample
+from services.gateway.domain.checking import Context
 from services.gateway.domain.enterprise import Enterprise
 from services.gateway.domain.signature_check import signature_problem
-from services.gateway.domain.checking import Context
 from services.gateway.domain.verification import verify
 from shared.messages import check_fields, decode_message, encode_message
 from shared.messages.model import CebMessage

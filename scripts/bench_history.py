@@ -128,7 +128,7 @@ async def seed(conn: asyncpg.Connection, lists: int, chunk_lists: int) -> None:
         hi = min(have + copies, lo + per_chunk - 1)
         t0 = time.monotonic()
         async with conn.transaction():
-            for what, sql in COPIES:
+            for _what, sql in COPIES:
                 await conn.execute(sql.format(lo=lo, hi=hi, stride=STRIDE))
         done = (hi - have) * template
         print(f"  copies {lo}-{hi}: {done:,} lists added in {time.monotonic() - started:.0f} s "

@@ -289,7 +289,7 @@ class JourneyRun:
             submitted = time.monotonic() - started
             try:
                 await asyncio.wait_for(self.done.wait(), timeout=a.timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 print(f"  timed out with {self.remaining} journeys incomplete", file=sys.stderr)
             self.done.set()
             await asyncio.gather(reader, officer, return_exceptions=True)

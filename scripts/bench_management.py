@@ -20,7 +20,7 @@ import os
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,12 +29,12 @@ from aiokafka import AIOKafkaProducer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.cli.journey import Journey  # noqa: E402
-from shared.contracts import Declaration, Recipient  # noqa: E402
-from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER  # noqa: E402
-from shared.kafka import topics  # noqa: E402
-from shared.messages import decode_message  # noqa: E402
-from shared.receipts import business_key, info, receipt_for  # noqa: E402
+from services.cli.journey import Journey
+from shared.contracts import Declaration, Recipient
+from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER
+from shared.kafka import topics
+from shared.messages import decode_message
+from shared.receipts import business_key, info, receipt_for
 
 SENDERS = {"CEB303": ("DXPENT0000000002", "3301960002"), "CEB505": ("DXPENT0000000003", "3301980003"),
            "CEB603": ("DXPENT0000000001", "3301960001")}
@@ -44,7 +44,7 @@ def declaration(body: bytes, serial: int) -> tuple[str, bytes]:
     """(Kafka key, Declaration JSON) as the gateway forwards a message that passed its checks."""
     message = decode_message(body)[0]
     dxp, code = SENDERS[message.message_type]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     trace = str(uuid.uuid4())
     pre_nos = [f"B{now:%Y%m%d}{serial + i:09d}" for i in range(len(message.documents))]
     acceptance = [receipt_for(message.message_type, doc.head, status="2",
@@ -107,13 +107,13 @@ async def main(args: argparse.Namespace) -> None:
         await produce(args.bootstrap, f"{prefix}{topics.DECLARATIONS}", messages)
         consumer = host.consumers[0]
         sizes: list[int] = []
-        handler = consumer._handler  # noqa: SLF001 - count the batches the handler sees
+        handler = consumer._handler
 
         async def counted(records, batch):
             sizes.append(len(records))
             await handler(records, batch)
 
-        consumer._handler = counted  # noqa: SLF001
+        consumer._handler = counted
         profiler = None
         if args.profile:
             import cProfile

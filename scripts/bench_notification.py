@@ -25,23 +25,23 @@ import random
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg  # noqa: E402
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
-from aiokafka.admin import AIOKafkaAdminClient  # noqa: E402
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
-from services.notification.bootstrap import bootstrap  # noqa: E402
-from shared.runtime import settle_heap  # noqa: E402
-from services.notification.settings import load_notification_settings  # noqa: E402
-from shared.config import Settings  # noqa: E402
-from shared.contracts import ReceiptIssued, Recipient  # noqa: E402
-from shared.kafka import topics  # noqa: E402
-from shared.kafka.admin import TopicAdmin  # noqa: E402
+from services.notification.bootstrap import bootstrap
+from services.notification.settings import load_notification_settings
+from shared.config import Settings
+from shared.contracts import ReceiptIssued, Recipient
+from shared.kafka import topics
+from shared.kafka.admin import TopicAdmin
+from shared.runtime import settle_heap
 
 
 def receipts(count: int, enterprises: list[str], fmt: str) -> list[ReceiptIssued]:
@@ -59,7 +59,7 @@ def receipts(count: int, enterprises: list[str], fmt: str) -> list[ReceiptIssued
                     "statisticsFlag": "A", "returnStatus": status, "returnTime": "20261128120000000",
                     "returnInfo": "[Code:0000;Desc:benchmark]"},
             recipients=[Recipient(dxp_id=enterprises[list_no % len(enterprises)], format=fmt)],
-            issued_at=datetime.now(timezone.utc), issued_by="management", trace_id=uuid.uuid4().hex))
+            issued_at=datetime.now(UTC), issued_by="management", trace_id=uuid.uuid4().hex))
     return out
 
 
@@ -106,12 +106,12 @@ async def drop_topics(kafka: str, prefix: str) -> None:
         names = [t for t in await admin.list_topics() if t.startswith(prefix)]
         if names:
             await admin.delete_topics(names)
-    except Exception as err:  # noqa: BLE001 - the figures are printed; leftover topics are only clutter
+    except Exception as err:
         print(f"could not delete the run's topics ({prefix}*): {err}", file=sys.stderr)
     finally:
         try:
             await admin.close()
-        except Exception:  # noqa: BLE001 - a client that never started
+        except Exception:
             pass
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.unit.gateway.certificates
 
-from shared.messages.signature import load_certificate, sign_message, sm2, sm2_reference, verify_xml  # noqa: E402
-from tests.fixtures.gateway import raw  # noqa: E402
-from tests.unit.gateway.certificates import make_sm2_key_and_certificate  # noqa: E402
+from shared.messages.signature import load_certificate, sign_message, sm2, sm2_reference, verify_xml
+from tests.fixtures.gateway import raw
+from tests.unit.gateway.certificates import make_sm2_key_and_certificate
 
 
 def per_call_ms(call, count: int) -> float:

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +135,7 @@ class Infra:
                     described = await admin.describe_topics()
                     if all(len(p["isr"]) == len(p["replicas"]) for t in described for p in t["partitions"]):
                         break
-                except Exception:  # noqa: BLE001 - a broker still coming back
+                except Exception:
                     pass
                 await asyncio.sleep(1)
         finally:
@@ -173,7 +173,7 @@ class Infra:
             except ProcessLookupError:
                 pass
         time.sleep(down_s)
-        for attempt in range(10):  # killed backends may hold the shared memory a moment longer
+        for _attempt in range(10):  # killed backends may hold the shared memory a moment longer
             out = self.run(POSTGRES_SH, "start", check=False)
             if out.returncode == 0:
                 return
@@ -374,7 +374,7 @@ class Soak:
                 fut = await self.producer.send(topics.INBOUND, body, key=sender.encode())
                 asyncio.get_running_loop().create_task(self._confirm(fut, sender, body))
                 return
-            except Exception as exc:  # noqa: BLE001 - the client's own retry, as an ERP would
+            except Exception as exc:
                 log(f"send failed ({exc!r}); sending again")
                 self.resent += 1
                 await asyncio.sleep(1)
@@ -382,7 +382,7 @@ class Soak:
     async def _confirm(self, fut, sender: str, body: bytes) -> None:
         try:
             await fut
-        except Exception as exc:  # noqa: BLE001 - not acknowledged: send the same message again
+        except Exception as exc:
             log(f"not acknowledged ({exc!r}); sending again")
             self.resent += 1
             self.sent -= 1
@@ -611,7 +611,7 @@ class Soak:
             f"{self.sent} messages sent ({self.resent} re-sent by the client), in {elapsed:.0f} s",
             f"platform:               {self.infra.nodes} Kafka brokers, PostgreSQL, "
             f"{self.a.instances} instance(s) of each of {', '.join(SERVICES)}",
-            f"faults:                 " + ", ".join(f"{k} {self.faults[k]}" for k in self.fault_kinds())
+            "faults:                 " + ", ".join(f"{k} {self.faults[k]}" for k in self.fault_kinds())
             + f"; restarts after a service exited by itself {self.fleet.unexpected_exits}",
             f"topics under-replicated: {len(under)} of {len(self.topic_replication)} (each wants {want_rf} replicas)",
             f"receipts read:          {self.ledger.total} (expected {len(want)})",

@@ -28,8 +28,8 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 import jwt
 from fastapi import Depends, Header, HTTPException, Security
@@ -93,7 +93,7 @@ class Authenticator:
         self._revoked = revoked
 
     @classmethod
-    def from_settings(cls, settings, revoked: Callable[[str], Awaitable[bool]] | None = None) -> "Authenticator":
+    def from_settings(cls, settings, revoked: Callable[[str], Awaitable[bool]] | None = None) -> Authenticator:
         return cls(settings.profile, settings.auth_key, settings.admin_token, revoked)
 
     @property
@@ -107,7 +107,7 @@ class Authenticator:
             raise ValueError("an enterprise credential names its DXP id")
         if not self._key:
             raise ValueError("issuing credentials needs CBEC_AUTH_KEY")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         token_id = uuid.uuid4().hex
         claims = {"iss": ISSUER, "sub": name, "role": role, "jti": token_id, "iat": now, "exp": now + ttl}
         if dxp_id:
@@ -154,7 +154,7 @@ class Authenticator:
             raise HTTPException(401, "invalid credentials: revoked", headers={"WWW-Authenticate": "Bearer"})
         return principal
 
-    def dependency(self, *roles: str, acts: bool = False) -> Callable:
+    def dependency(self, *roles: str, acts: bool = False) -> Any:  # FastAPI's Depends(...)
         """A FastAPI dependency: the caller, who must hold one of ``roles`` (documented in OpenAPI
         as the ``bearer`` security scheme)."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import asyncpg
 from fastapi import FastAPI, HTTPException, Query
@@ -116,7 +116,7 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], 
                                 topic: str | None = None, consumer: str | None = None,
                                 state: Literal["open", "redriven", "discarded"] | None = Query(
                                     None, description="none: all"),
-                                page: Paging = paging(50), caller: Principal = reader) -> dict:
+                                page: Paging = paging(50), caller: Principal = reader) -> dict[str, Any]:
         async with pool.acquire() as conn:
             total, items = await store.browse(conn, state=state, reason=reason, topic=topic, consumer=consumer,
                                               offset=page.offset, limit=page.limit)
@@ -125,14 +125,14 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], 
     @app.get("/dead-letters/audit", tags=[TAG], response_model=Page[AuditRecord], responses=errors(*AUTH, 422),
              summary="Who redrove or discarded which dead letter, when and why, newest first")
     async def dead_letter_audit(deadLetterId: int | None = None, page: Paging = paging(50),
-                                caller: Principal = reader) -> dict:
+                                caller: Principal = reader) -> dict[str, Any]:
         async with pool.acquire() as conn:
             total, items = await store.audit(conn, dead_letter_id=deadLetterId, offset=page.offset, limit=page.limit)
         return {"total": total, "items": items}
 
     @app.get("/dead-letters/{dead_letter_id}", tags=[TAG], response_model=DeadLetter,
              responses=errors(*AUTH, 404, 422), summary="One dead letter: key, headers, payload, reason, audit")
-    async def get_dead_letter(dead_letter_id: int, caller: Principal = reader) -> dict:
+    async def get_dead_letter(dead_letter_id: int, caller: Principal = reader) -> dict[str, Any]:
         async with pool.acquire() as conn:
             found = await store.inspect(conn, dead_letter_id)
         if found is None:
@@ -145,7 +145,7 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], 
         if done:
             log.warning("dead letters %s redriven by %s", ", ".join(str(d["id"]) for d in done), caller.name)
             wake()
-        return RedriveOutcome(redriven=done, refused=refused)
+        return RedriveOutcome.model_validate({"redriven": done, "refused": refused})
 
     @app.post("/dead-letters/redrive", tags=[TAG], response_model=RedriveOutcome, responses=errors(*AUTH, 422),
               summary="Redrive many: by ids or by filter; what was sent and what was refused (and why)")
@@ -170,7 +170,7 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], 
     @app.post("/dead-letters/{dead_letter_id}/discard", tags=[TAG], response_model=DeadLetter,
               responses=errors(*AUTH, 404, 422, e409="settled already"),
               summary="Set a dead letter aside for good, with the reason")
-    async def discard(dead_letter_id: int, body: Discard, caller: Principal = actor) -> dict:
+    async def discard(dead_letter_id: int, body: Discard, caller: Principal = actor) -> dict[str, Any]:
         async with pool.acquire() as conn, conn.transaction():
             try:
                 if not await store.discard(conn, dead_letter_id, _actor(caller), body.reason):
@@ -179,5 +179,7 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], 
                 raise HTTPException(409, str(err)) from err
         async with pool.acquire() as conn:
             found = await store.inspect(conn, dead_letter_id)
+        if found is None:  # pruned in between
+            raise HTTPException(404, f"no dead letter {dead_letter_id}")
         log.warning("dead letter %s discarded by %s: %s", dead_letter_id, caller.name, body.reason)
         return found

@@ -7,12 +7,11 @@ Everything is built from the package (no CDN, no file outside it), once, on firs
 """
 from __future__ import annotations
 
-from typing import Any
-
 import functools
 import html
 import json
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, Response

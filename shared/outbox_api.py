@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, HTTPException
@@ -40,14 +41,14 @@ def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None]
 
     @app.get("/outbox/parked", tags=["service"], response_model=Page[ParkedRow], responses=errors(*AUTH, 422),
              summary="Outbox rows the broker refused for good, oldest first, with the reason")
-    async def list_parked(page: Paging = paging(100), caller: Principal = reader) -> dict:
+    async def list_parked(page: Paging = paging(100), caller: Principal = reader) -> dict[str, Any]:
         async with pool.acquire() as conn:
             return {"total": await outbox.parked_count(conn),
                     "items": [asdict(r) for r in await outbox.parked(conn, page.limit, page.offset)]}
 
     @app.post("/outbox/parked/{row_id}/redrive", tags=["service"], response_model=Redriven,
               responses=errors(*AUTH, 404), summary="Put a parked row back in the outbox")
-    async def redrive_parked(row_id: int, caller: Principal = officer) -> dict:
+    async def redrive_parked(row_id: int, caller: Principal = officer) -> dict[str, Any]:
         async with pool.acquire() as conn, conn.transaction():
             if not await outbox.redrive(conn, row_id):
                 raise HTTPException(404, f"no parked outbox row {row_id}")

@@ -38,7 +38,7 @@ class Thresholds:
     outbox_age_s: float = 120.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Thresholds":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Thresholds:
         env = os.environ if env is None else env
         return cls(stuck_s=float(env.get("CBEC_READY_STUCK_S", cls.stuck_s)),
                    max_lag=int(env.get("CBEC_READY_MAX_LAG", cls.max_lag)),
@@ -55,7 +55,7 @@ def partition_lag(kafka: Any) -> list[dict[str, Any]]:
     if kafka is None:
         return out
     try:
-        assignment = kafka._subscription.subscription.assignment  # noqa: SLF001 - the sync view of positions
+        assignment = kafka._subscription.subscription.assignment
         partitions = sorted(kafka.assignment(), key=lambda tp: (tp.topic, tp.partition))
     except AttributeError:  # no assignment yet (joining the group)
         return out
@@ -128,7 +128,7 @@ class Pipes:
         for check in self.checks:
             try:
                 result = await check()
-            except Exception as exc:  # noqa: BLE001 - a check that cannot answer is a problem, not a crash
+            except Exception as exc:
                 result = {"ok": False, "problems": [f"{check.__name__}: {exc!r}"]}
             problems += result.pop("problems", [])
             result.pop("ok", None)
@@ -148,7 +148,7 @@ class Pipes:
                     "SELECT (SELECT count(*) FROM outbox) AS rows, "
                     "(SELECT extract(epoch FROM now() - min(created_at)) FROM outbox) AS age, "
                     "(SELECT count(*) FROM outbox_parked) AS parked")
-        except Exception as exc:  # noqa: BLE001 - the database away: say so, do not fail the probe
+        except Exception as exc:
             log.warning("%s: the outbox could not be read: %r", self.service, exc)
             return {"error": repr(exc)[:200]}
         return {"rows": row["rows"], "oldestAgeSeconds": round(float(row["age"] or 0), 1), "parked": row["parked"]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 
 from shared import clock, sandbox
 from shared.contracts import ReceiptIssued, Recipient
@@ -32,7 +32,7 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 RETURN_INFO_MAX = 1000  # returnInfo is C..1000 in every receipt of the standard
 
 
-@lru_cache(maxsize=None)
+@cache
 def receipt_fields(answered_type: str) -> tuple[str, tuple[str, ...]]:
     """(receipt message type, its fields other than the return fields), from the catalogue."""
     spec = spec_for(answered_type).receipt

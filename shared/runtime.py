@@ -12,9 +12,9 @@ import json
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from datetime import datetime, timezone
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import uvicorn
 
@@ -40,7 +40,7 @@ def http_server(app, host: str, port: int) -> _QuietServer:
 
 async def run_service(
     name: str,
-    tasks: dict[str, Callable[[], Awaitable[None]]],
+    tasks: Mapping[str, Callable[[], Coroutine[Any, Any, None]]],
     server: _QuietServer | None,
     on_stop: Callable[[], Awaitable[None]],
 ) -> int:
@@ -48,7 +48,7 @@ async def run_service(
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    running = {asyncio.create_task(factory(), name=f"{name}:{task}"): task for task, factory in tasks.items()}
+    running: dict[asyncio.Task[Any], str] = {asyncio.create_task(factory(), name=f"{name}:{task}"): task for task, factory in tasks.items()}
     if server is not None:
         running[asyncio.create_task(server.serve(), name=f"{name}:http")] = "http"
     stopper = asyncio.create_task(stop.wait())
@@ -79,11 +79,11 @@ class OneLineFormatter(logging.Formatter):
     """A log line cannot be forged: control characters of the message (a newline in a sender's
     key, guid or reason) are written as ``\\uXXXX``; only a traceback spans lines, indented."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+    def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = loggable(record.message)
         return super().formatMessage(record)
 
-    def formatException(self, ei) -> str:  # noqa: N802
+    def formatException(self, ei) -> str:
         return "\n".join(f"    | {loggable(line)}" for line in super().formatException(ei).splitlines())
 
 
@@ -98,7 +98,7 @@ class JsonLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "service": self.service,
             "logger": record.name,

@@ -33,7 +33,7 @@ class Sealer:
             raise ValueError(f"CBEC_DATA_KEY is not a Fernet key (32 url-safe base64 bytes): {exc}") from None
 
     @classmethod
-    def from_settings(cls, settings: _SealingSettings) -> "Sealer":
+    def from_settings(cls, settings: _SealingSettings) -> Sealer:
         if settings.profile == "secure" and not settings.data_key:
             raise ValueError("CBEC_PROFILE=secure needs CBEC_DATA_KEY (a Fernet key) to keep secrets encrypted")
         return cls(settings.data_key)

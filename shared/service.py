@@ -8,14 +8,14 @@ restarts it); :func:`shared.runtime.serve` is the whole of a ``__main__``.
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from shared.runtime import http_server, run_service
 from shared.service_host import ServiceHost
 
-Task = Callable[[], Awaitable[None]]
+Task = Callable[[], Coroutine[Any, Any, None]]
 
 
 async def _nothing() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 import asyncpg
@@ -16,8 +16,8 @@ from shared.credential_revocations import RevocationList
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
-from shared.health import add_probe_routes
 from shared.dead_letters_api import add_dead_letter_routes
+from shared.health import add_probe_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
@@ -125,7 +125,7 @@ class ServiceHost:
         self.consumers.append(c)
         return c
 
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         now = time.monotonic()
         consumers = {
             c.name: {"assigned": c.assigned, "processed": c.processed, "dead_lettered": c.dead_lettered,
@@ -144,7 +144,7 @@ class ServiceHost:
                       "publishing": relay.holder if relay else False},
         }
 
-    async def run(self, app: Any, extra_tasks: dict[str, Callable[[], Awaitable[None]]] | None = None) -> int:
+    async def run(self, app: Any, extra_tasks: Mapping[str, Callable[[], Coroutine[Any, Any, None]]] | None = None) -> int:
         tasks = {c.name: c.run for c in self.consumers}
         tasks["relay"] = self.relay.run
         tasks["retention"] = Retention(self.pool, self.settings.retention_days, self.prunable).run

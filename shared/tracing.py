@@ -25,6 +25,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from shared.kafka import headers as H
@@ -38,7 +39,7 @@ _ZERO_SPAN = "0" * 16
 
 _current: ContextVar[str] = ContextVar("cbec_trace_id", default="")
 # the spans of the messages being handled in this task, by trace id (see ``consumer_spans``)
-_spans: ContextVar[Mapping[str, Any]] = ContextVar("cbec_spans", default={})
+_spans: ContextVar[Mapping[str, Any]] = ContextVar("cbec_spans", default=MappingProxyType({}))  # read-only
 _tracer: Any = None  # an OpenTelemetry tracer once configure() found an endpoint
 
 

@@ -10,10 +10,10 @@ from shared.messages.signature import sm2_engine
 from shared.service import Service, Task
 from shared.service_host import ServiceHost
 
+from .domain.sender_quota import SenderQuota
 from .domain.signature_check import MODES
 from .entrypoints.http import build_app
 from .service_layer.broker_access import EnterpriseBrokerAccess
-from .domain.sender_quota import SenderQuota
 from .service_layer.fair_intake import FairIntake
 from .service_layer.inbound_flow import InboundFlow
 from .service_layer.intake import Intake

@@ -4,14 +4,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-
 from shared.auth import Authenticator
-from shared.db.retention import Prunable
-from shared.sealing import Sealer
 from shared.config import Settings, load_settings
 from shared.db.pool import create_pool
+from shared.db.retention import Prunable
 from shared.kafka import topics
 from shared.messages.signature import load_certificate
+from shared.sealing import Sealer
 from shared.service import Service
 from shared.service_host import ServiceHost
 
@@ -24,7 +23,6 @@ from .service_layer.delivery import Delivery
 from .service_layer.webhook_dispatch import WebhookDispatcher
 from .service_layer.webhook_health import webhook_check
 from .settings import NotificationSettings, load_notification_settings
-
 
 WEBHOOK_POOL = 4
 

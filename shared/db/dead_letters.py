@@ -19,7 +19,8 @@ from typing import Any
 import asyncpg
 from aiokafka import ConsumerRecord
 
-from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.db.outbox import OutgoingMessage, add_to_outbox
+from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
 from shared.text import storable, truncated
 
 REDRIVE_COUNT_HEADER = "cbec-redrive-count"

@@ -31,7 +31,7 @@ class OutgoingMessage:
 
     @classmethod
     def of(cls, topic: str, key: str | None, value: bytes | BaseModel,
-           headers: dict[str, str] | None = None, message_id: uuid.UUID | None = None) -> "OutgoingMessage":
+           headers: dict[str, str] | None = None, message_id: uuid.UUID | None = None) -> OutgoingMessage:
         body = value.__pydantic_serializer__.to_json(value) if isinstance(value, BaseModel) else value
         return cls(
             topic=topic,

@@ -62,7 +62,7 @@ class Retention:
             await asyncio.sleep(self._interval)
             try:
                 removed = await prune(self._pool, self._tables, self._keep)
-            except (asyncpg.PostgresConnectionError, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, asyncpg.PostgresConnectionError, OSError) as exc:
                 log.warning("retention: prune failed, next round in %gs: %r", self._interval, exc)
                 continue
             if any(removed.values()):

@@ -37,7 +37,17 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import for_code
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import (
-    Array, Boolean, CompactArray, CompactBytes, CompactString, Float64, Int8, Int16, Int32, Schema, String,
+    Array,
+    Boolean,
+    CompactArray,
+    CompactBytes,
+    CompactString,
+    Float64,
+    Int8,
+    Int16,
+    Int32,
+    Schema,
+    String,
     TaggedFields,
 )
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
 from shared.contracts import CredentialRevoked, Declaration, EnterpriseRegistered, ReceiptIssued
-
 from shared.kafka import access, topics
 from shared.kafka import headers as H
 from shared.messages.catalogue import MESSAGE_SPECS, RECEIPT_SPECS
@@ -56,16 +57,16 @@ DEAD_LETTER_HEADERS = {
 }
 
 
-def _headers(described: dict[str, str]) -> dict:
+def _headers(described: dict[str, str]) -> dict[str, Any]:
     return {"type": "object",
             "properties": {h: {"type": "string", "description": d} for h, d in described.items()}}
 
 
-def _key(description: str) -> dict:
+def _key(description: str) -> dict[str, Any]:
     return {"kafka": {"key": {"type": "string", "description": description}}}
 
 
-def _contract(model: type[BaseModel], schemas: dict) -> dict:
+def _contract(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
     """The pydantic model's schema with its definitions hoisted into components/schemas."""
     schema = model.model_json_schema(ref_template=_SCHEMA_REF)
     schemas.update(schema.pop("$defs", {}))
@@ -73,7 +74,7 @@ def _contract(model: type[BaseModel], schemas: dict) -> dict:
     return {"$ref": _SCHEMA_REF.format(model=model.__name__)}
 
 
-def _ceb_schema(root: str, schemas: dict) -> dict:
+def _ceb_schema(root: str, schemas: dict[str, Any]) -> dict[str, Any]:
     schema = schema_for(root)
     schema.pop("$schema")
     schema.pop("$id")
@@ -81,7 +82,7 @@ def _ceb_schema(root: str, schemas: dict) -> dict:
     return {"$ref": _SCHEMA_REF.format(model=root)}
 
 
-def _ceb_pair(root: str, title: str, key: str, headers: dict, messages: dict, schemas: dict) -> list[str]:
+def _ceb_pair(root: str, title: str, key: str, headers: dict[str, Any], messages: dict[str, Any], schemas: dict[str, Any]) -> list[str]:
     """The XML and JSON messages of one CEB type: their ids in components/messages."""
     xsd = "ceb-import-202205.xsd" if root == "CEB900Message" else "ceb-export-202205.xsd"
     messages[f"{root}.xml"] = {
@@ -99,11 +100,11 @@ def _ceb_pair(root: str, title: str, key: str, headers: dict, messages: dict, sc
     return [f"{root}.xml", f"{root}.json"]
 
 
-def _refs(ids: list[str]) -> dict:
+def _refs(ids: list[str]) -> dict[str, Any]:
     return {i.replace(".", "_"): {"$ref": f"#/components/messages/{i}"} for i in ids}
 
 
-def _operation(action: str, channel: str, summary: str, message_refs: dict, *, secured: bool = False) -> dict:
+def _operation(action: str, channel: str, summary: str, message_refs: Iterable[str] | dict[str, Any], *, secured: bool = False) -> dict[str, Any]:
     op = {"action": action, "channel": {"$ref": f"#/channels/{channel}"}, "summary": summary,
           "messages": [{"$ref": f"#/channels/{channel}/messages/{name}"} for name in message_refs]}
     if secured:
@@ -118,18 +119,18 @@ SENDER_FROM_TOPIC = (
     "one naming another DXP id sends the message to ceb.inbound.dlq (reason 'sender mismatch').")
 
 
-def build_document() -> dict:
+def build_document() -> dict[str, Any]:
     quotas = ", ".join(f"{k}={v:g}" for k, v in access.ENTERPRISE_QUOTAS.items())
-    messages: dict = {}
-    schemas: dict = {}
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     inbound = []
     for spec in MESSAGE_SPECS.values():
         inbound += _ceb_pair(spec.root, f"{spec.message_type} {spec.title}", "the sender's DXP id",
                              INBOUND_HEADERS, messages, schemas)
     receipts = []
-    for spec in RECEIPT_SPECS.values():
-        answers = f" (answers {spec.answers})" if spec.answers else " (the message could not be read)"
-        receipts += _ceb_pair(spec.root, f"{spec.message_type} receipt{answers}",
+    for receipt in RECEIPT_SPECS.values():
+        answers = f" (answers {receipt.answers})" if receipt.answers else " (the message could not be read)"
+        receipts += _ceb_pair(receipt.root, f"{receipt.message_type} receipt{answers}",
                               "the business key of the answered document (e.g. the list's copNo)",
                               RECEIPT_HEADERS, messages, schemas)
     messages["DeadLetter"] = {"name": "DeadLetter", "title": "Inbound message not processed",
@@ -229,7 +230,7 @@ def build_document() -> dict:
     }
 
 
-def addresses(document: dict) -> set[str]:
+def addresses(document: dict[str, Any]) -> set[str]:
     return {channel["address"] for channel in document["channels"].values()}
 
 

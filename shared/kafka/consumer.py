@@ -24,9 +24,10 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from shared.db import dead_letters, inbox
-from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.db.outbox import OutgoingMessage, add_to_outbox
 from shared.kafka import headers as H
 from shared.kafka import instrumentation as observe
+from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
 from shared.text import loggable, storable, truncated
 
 log = logging.getLogger(__name__)

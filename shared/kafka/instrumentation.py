@@ -43,7 +43,7 @@ class Progress:
     batch_size: int = 0
 
 
-_progress: "weakref.WeakKeyDictionary[Any, Progress]" = weakref.WeakKeyDictionary()
+_progress: weakref.WeakKeyDictionary[Any, Progress] = weakref.WeakKeyDictionary()
 
 
 def progress_of(consumer: Any) -> Progress:

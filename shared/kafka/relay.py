@@ -27,15 +27,21 @@ import logging
 import time
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka import errors
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition, errors
 from aiokafka.errors import KafkaError, ProducerFenced
 from aiokafka.partitioner import DefaultPartitioner
 
-from shared.db.outbox import (OUTBOX_CHANNEL, OutboxRow, mark_published, mark_published_by_message_id,
-                              next_unpublished, park)
+from shared.db.outbox import (
+    OUTBOX_CHANNEL,
+    OutboxRow,
+    mark_published,
+    mark_published_by_message_id,
+    next_unpublished,
+    park,
+)
 from shared.kafka.admin import TopicAdmin
 
 log = logging.getLogger(__name__)
@@ -121,7 +127,7 @@ class OutboxRelay:
                         await self._publish_until_failure()
                     except ProducerFenced:
                         raise  # another relay holds our transactional id: this one must not go on
-                    except (KafkaError, OSError, asyncio.TimeoutError) as exc:
+                    except (TimeoutError, KafkaError, OSError) as exc:
                         log.warning("%s: relay round failed (%r); starting again in %.1f s", self.name, exc, self._pause)
                         await self.stop()
                         await asyncio.sleep(self._pause)
@@ -141,7 +147,7 @@ class OutboxRelay:
             if sent < self._batch:
                 try:
                     await asyncio.wait_for(self._wake.wait(), self._idle)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 self._wake.clear()
 
@@ -154,14 +160,14 @@ class OutboxRelay:
             await self._producer.start()
             # the producer id is granted once the coordinator has finished (committed or aborted)
             # the predecessor's last transaction: only then is the last marker the truth
-            await self._producer._txn_manager.wait_for_pid()  # noqa: SLF001 - aiokafka has no public call
+            await self._producer._txn_manager.wait_for_pid()
 
     async def stop(self) -> None:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             try:
                 await producer.stop()
-            except Exception as exc:  # noqa: BLE001 - a broken producer is thrown away either way
+            except Exception as exc:
                 log.warning("%s: producer did not stop cleanly: %r", self.name, exc)
 
     # --- recovery ---------------------------------------------------------------------------
@@ -193,7 +199,7 @@ class OutboxRelay:
                 last = None
                 while await reader.position(tp) < end:
                     if asyncio.get_running_loop().time() > deadline:
-                        raise asyncio.TimeoutError(f"the last marker on {self._progress} could not be read")
+                        raise TimeoutError(f"the last marker on {self._progress} could not be read")
                     for recs in (await reader.getmany(tp, timeout_ms=1000)).values():
                         for rec in recs:
                             if rec.offset < end and rec.key == self.name.encode():
@@ -222,7 +228,7 @@ class OutboxRelay:
                 await self._transaction(rows)
             except RoundFailed as failed:
                 if not _permanent(failed.cause):
-                    raise failed.cause
+                    raise failed.cause from None
                 log.warning("%s: the broker refused a round (%r); sending it again row by row", self.name, failed.cause)
                 self._suspects = set(failed.suspects)
                 await self.stop()  # a producer whose send failed is out of step: the next round gets a fresh one
@@ -243,7 +249,7 @@ class OutboxRelay:
                 await self._transaction([row])
             except RoundFailed as failed:
                 if not _permanent(failed.cause):
-                    raise failed.cause
+                    raise failed.cause from None
                 await self.stop()
                 await park(conn, row.id, f"{type(failed.cause).__name__}: {failed.cause}")
                 log.error("%s: outbox row %s (%s) parked: %r", self.name, row.id, row.topic, failed.cause)
@@ -285,7 +291,7 @@ class OutboxRelay:
         Batches of one partition are queued in row order, so per-key order holds. Returns each
         queued batch's future with the ids of its rows."""
         partitions = {t: sorted(await producer.partitions_for(t)) for t in {r.topic for r in rows}}
-        open_batches: dict[tuple[str, int], tuple[object, list[int]]] = {}
+        open_batches: dict[tuple[str, int], tuple[Any, list[int]]] = {}
         sent: list[tuple] = []
         for n, r in enumerate(rows):
             parts = partitions[r.topic]

@@ -94,7 +94,7 @@ class FormatError(ValueError):
             f"message_type={self.message_type!r}, guid={self.guid!r}, format={self.format!r})"
         )
 
-    def in_context(self, *, message_type: str = "", guid: str = "", format: WireFormat = "") -> "FormatError":
+    def in_context(self, *, message_type: str = "", guid: str = "", format: WireFormat = "") -> FormatError:
         """Fill in what the raiser could not know; keeps what it already set. Returns self."""
         self.message_type = self.message_type or message_type
         self.guid = self.guid or guid

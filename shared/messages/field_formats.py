@@ -6,9 +6,9 @@ field's own business (``catalogue.FieldSpec``). Formats are values, so the catal
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 
 @dataclass(frozen=True, slots=True)

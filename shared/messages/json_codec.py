@@ -11,11 +11,10 @@ any value, not read) are taken as the XML form's.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import re
 from decimal import Decimal
+from typing import Any
 
 from shared.messages.catalogue import (
     BASE_SUBSCRIBE,
@@ -26,8 +25,9 @@ from shared.messages.catalogue import (
     DocumentSpec,
     MessageSpec,
     message_type_of,
+    receipt_spec_for_root,
+    spec_for_root,
 )
-from shared.messages.catalogue import receipt_spec_for_root, spec_for_root
 from shared.messages.errors import (
     BAD_FORMAT,
     EMPTY_MESSAGE,

@@ -9,11 +9,10 @@ rewrites them; a test fails when they are stale).
 """
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from shared.messages.xsd_structure import UNBOUNDED, Element, Facets, element, root_names
 

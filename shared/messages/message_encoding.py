@@ -7,10 +7,9 @@ variant on purpose. A signature cannot be reproduced: the output is unsigned.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
-
-import json
 
 from shared.messages.catalogue import (
     BASE_SUBSCRIBE,

@@ -24,8 +24,13 @@ from typing import Any
 
 from lxml import etree
 
-from shared.messages.catalogue import ReceiptSpec, message_type_of, receipt_spec_for
-from shared.messages.catalogue import RECEIPT_SPECS, receipt_spec_for_root
+from shared.messages.catalogue import (
+    RECEIPT_SPECS,
+    ReceiptSpec,
+    message_type_of,
+    receipt_spec_for,
+    receipt_spec_for_root,
+)
 from shared.messages.decoding import detect_format
 from shared.messages.errors import (
     EMPTY_MESSAGE,
@@ -33,15 +38,14 @@ from shared.messages.errors import (
     UNKNOWN_MESSAGE_TYPE,
     FormatError,
 )
-from shared.messages.json_codec import load_json, read_fields as read_json_fields
-from shared.messages.json_codec import single_object, single_root
+from shared.messages.json_codec import load_json, single_object, single_root
+from shared.messages.json_codec import read_fields as read_json_fields
 from shared.messages.limits import DEFAULT_MAX_BYTES
 from shared.messages.message_encoding import dump_json, encode_message
 from shared.messages.model import Format, Receipt
-from shared.messages.xml_codec import CEB, FIELD_TAGS, check_root_namespace, root_type
-from shared.messages.xml_codec import read_fields as read_xml_fields
-from shared.messages.xml_codec import unexpected
 from shared.messages.transport import is_envelope, open_envelope
+from shared.messages.xml_codec import CEB, FIELD_TAGS, check_root_namespace, root_type, unexpected
+from shared.messages.xml_codec import read_fields as read_xml_fields
 from shared.messages.xml_reading import read_xml
 from shared.messages.xml_writing import CebXmlWriter
 

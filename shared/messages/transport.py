@@ -65,7 +65,7 @@ def envelope(data: bytes, info: DxpTransInfo) -> bytes:
         f"</dxp:SenderId><dxp:ReceiverIds>{receivers}</dxp:ReceiverIds><dxp:CreatTime>{escape_text(info.CreatTime)}"
         f"</dxp:CreatTime><dxp:MsgType>{escape_text(info.MsgType)}</dxp:MsgType></dxp:TransInfo>"
         f"<dxp:Data>{base64.b64encode(data).decode()}</dxp:Data></dxp:DxpMsg>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def is_envelope(root: etree._Element) -> bool:

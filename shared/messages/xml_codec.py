@@ -18,10 +18,10 @@ from lxml import etree
 from shared.messages.catalogue import (
     BASE_SUBSCRIBE,
     BASE_TRANSFER,
+    CEB_NAMESPACE,
     EXTEND_MESSAGE,
     MAX_DOCUMENTS,
     MAX_SUBSCRIPTIONS,
-    CEB_NAMESPACE,
     MESSAGE_SPECS,
     RECEIPT_SPECS,
     DocumentSpec,

@@ -52,7 +52,7 @@ class Element:
     max_occurs: int = 1  # UNBOUNDED for "unbounded"
     title: str = ""  # the schema's documentation (the Chinese name)
     facets: Facets | None = None  # a simple element
-    children: tuple["Element", ...] = ()  # a complex element's sequence
+    children: tuple[Element, ...] = ()  # a complex element's sequence
     attributes: tuple[Attribute, ...] = ()
     namespace: str = "ceb"  # "ceb", "ds" (ds:Signature) or "any" (xs:any)
     any_content: bool = False  # holds any XML (ExtendMessage/Message)
@@ -69,7 +69,7 @@ class Element:
     def required(self) -> bool:
         return self.min_occurs > 0
 
-    def child(self, name: str) -> "Element":
+    def child(self, name: str) -> Element:
         for c in self.children:
             if c.name == name:
                 return c

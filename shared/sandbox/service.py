@@ -74,11 +74,11 @@ class SandboxService:
         mover = auth.dependency("officer", "admin")
 
         @app.get("/sandbox/clock", tags=["sandbox"])
-        async def read_clock(caller: Principal = reader) -> dict[str, Any]:  # type: ignore[assignment]
+        async def read_clock(caller: Principal = reader) -> dict[str, Any]:
             return clock_view()
 
         @app.post("/sandbox/clock", tags=["sandbox"])
-        async def move_clock(move: ClockMove, caller: Principal = mover) -> dict[str, Any]:  # type: ignore[assignment]
+        async def move_clock(move: ClockMove, caller: Principal = mover) -> dict[str, Any]:
             """Move the clock of every service of the stack forward (deadlines, summary periods, returnTime)."""
             async with self.pool.acquire() as conn:
                 clock.set_offset(await store.advance(conn, move.advance_s))
@@ -89,7 +89,7 @@ class SandboxService:
 
         @app.get("/sandbox/held", tags=["sandbox"])
         async def held_receipts(offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
-                                caller: Principal = reader) -> dict[str, Any]:  # type: ignore[assignment]
+                                caller: Principal = reader) -> dict[str, Any]:
             """Receipts the sandbox holds back (delay, reorder), with when they go."""
             async with self.pool.acquire() as conn:
                 total, items = await store.held(conn, offset, limit)

@@ -15,8 +15,8 @@ import pytest
 from playwright.async_api import async_playwright
 
 from services.cli.journey import DEMO_ENTERPRISES
-from tests.support.stack import OPTIONAL, SERVICES, running_stack
 from shared.auth import Authenticator
+from tests.support.stack import OPTIONAL, SERVICES, running_stack
 
 CHROMIUM = os.environ.get("CBEC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

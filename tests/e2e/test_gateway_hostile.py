@@ -12,10 +12,10 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
-from tests.support.receipt_checks import ReceiptReader
 from shared.kafka import topics
 from shared.messages import decode_message, encode_message
 from tests.fixtures.gateway.make_variants import bare, default_namespace, dxp, other_prefix
+from tests.support.receipt_checks import ReceiptReader
 from tests.support.records import drain_until, read_records
 from tests.support.stack import running_stack
 
@@ -136,7 +136,7 @@ async def test_the_same_message_twice_is_answered_once(stack):
         try:
             while True:
                 seen.append(await reader.next(1.0))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     mine = [r.status for r in seen if r.key == j.cop_no]
     assert mine.count("2") == 1, mine

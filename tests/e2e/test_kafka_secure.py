@@ -13,14 +13,15 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import (
-    GroupAuthorizationFailedError, KafkaConnectionError, TopicAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    KafkaConnectionError,
+    TopicAuthorizationFailedError,
 )
+from aiokafka.protocol.admin import DescribeClientQuotasRequest
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
 from services.cli.kafka_io import ReceiptReader, send
 from shared.kafka import topics
-from aiokafka.protocol.admin import DescribeClientQuotasRequest
-
 from shared.kafka.access import ENTERPRISE_QUOTAS, SERVICES, service_principal
 from tests.support.records import drain_until, read_records
 from tests.support.stack import ROOT, free_port, running_stack

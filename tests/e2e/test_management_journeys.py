@@ -5,7 +5,6 @@ receipts of its documents in the order the enterprise receives them.
 """
 from __future__ import annotations
 
-
 import httpx
 import pytest
 

@@ -35,6 +35,6 @@ async def test_receipts_are_signed_with_the_platform_key(stack, fmt):
         await topic.read_until(lambda rs: [h["cbec-return-status"] for k, h, _ in rs if k == j.cop_no][:2] == ["2", "120"], 60)
     _, cert = KEYS
     verify = verify_xml if fmt == "xml" else verify_json
-    for key, headers, value in topic.records:
+    for _key, _headers, value in topic.records:
         assert value.lstrip().startswith(b"<?xml" if fmt == "xml" else b"{")
         assert verify(value, cert).key_name == certificate_number(cert)

@@ -9,17 +9,17 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from services.cli.journey import Journey
-from tests.support.receipt_checks import ReceiptReader
 from tests.e2e.test_journey import AGENT
 from tests.e2e.test_restart import send_many
-from tests.support.records import drain_until
 from tests.integration.notification.receiver import WebhookReceiver
+from tests.support.receipt_checks import ReceiptReader
+from tests.support.records import drain_until
 
 pytestmark = pytest.mark.e2e
 
@@ -136,7 +136,7 @@ async def test_parked_deliveries_are_visible_and_redelivered_from_the_command_li
 
 async def test_replay_sends_the_receipts_again_marked_as_replayed(stack):
     j = Journey()
-    since = datetime.now(timezone.utc).isoformat()
+    since = datetime.now(UTC).isoformat()
     async with ReceiptReader(stack.kafka, [AGENT], stack.prefix) as reader:
         await send_many(stack, [j.list_message("xml")])
         seen: list = []
@@ -173,7 +173,7 @@ async def test_a_journey_over_webhooks_reaches_every_enterprise_it_concerns_in_o
             try:
                 while True:
                     seen.append(await reader.next(3))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
         def on_topic(dxp: str) -> dict[str, list[str]]:

@@ -9,10 +9,10 @@ from aiokafka import AIOKafkaProducer
 
 from services.cli.journey import Journey
 from services.cli.kafka_io import send
-from tests.support.receipt_checks import ReceiptReader
 from shared.kafka import topics
-from tests.support.records import drain_until
 from tests.e2e.test_journey import AGENT, EBC, LOGISTICS, OPERATOR, send_order_and_waybill
+from tests.support.receipt_checks import ReceiptReader
+from tests.support.records import drain_until
 
 pytestmark = pytest.mark.e2e
 
@@ -81,7 +81,7 @@ async def test_each_step_of_a_journey_survives_a_killed_service(stack):
         try:
             while True:
                 seen.append(await reader.next(3))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     agent = [(r.receipt.message_type, r.status) for r in seen if r.topic.endswith(AGENT)]
     assert agent == [("CEB604", "2"), ("CEB604", "120"), ("CEB604", "399"), ("CEB608", "2"), ("CEB608", "120"),

@@ -4,16 +4,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import pytest
 import httpx
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
+from shared.auth import Authenticator
 from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox, parked
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer
 from shared.kafka.relay import OutboxRelay
-from shared.auth import Authenticator
 from shared.outbox_api import add_outbox_routes
 from tests.support.records import read_records
 
@@ -198,15 +198,15 @@ async def test_relay_crashing_between_acknowledgement_and_delete_sends_nothing_t
     await second.start()
     assert await second.recover() == 50
     assert await second.publish_once() == 50
-    real_commit = second._producer.commit_transaction  # noqa: SLF001
+    real_commit = second._producer.commit_transaction
 
     async def crash_before_commit():
         raise Crash("killed with its round sent but not committed")
 
-    second._producer.commit_transaction = crash_before_commit  # noqa: SLF001
+    second._producer.commit_transaction = crash_before_commit
     with pytest.raises(Crash):
         await second.publish_once()
-    second._producer.commit_transaction = real_commit  # noqa: SLF001
+    second._producer.commit_transaction = real_commit
 
     third = new_relay(batch_size=50)  # aborts the second one's open transaction
     await third.start()

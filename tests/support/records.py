@@ -61,10 +61,10 @@ async def drain_until(reader, seen: list, done, timeout: float = 30, settle: flo
     while not done() and loop.time() < deadline:
         try:
             seen.append(await reader.next(max(0.1, deadline - loop.time())))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
     try:
         while True:
             seen.append(await reader.next(settle))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass

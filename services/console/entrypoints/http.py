@@ -14,8 +14,8 @@ import httpx
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
-from shared.health import add_probe_routes
 from shared.auth import MIN_KEY_CHARS, Authenticator, Principal
+from shared.health import add_probe_routes
 from shared.http_app import service_app
 from shared.metrics import add_metrics_route
 from shared.status_names import kind_name, names_table

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from shared.messages.model import CebMessage
 
-from .code_tables import CURRENCIES, hs_chapter_exists, is_country, is_currency
 from .checking import Context, Problem, dec, documents, item_path, places
+from .code_tables import CURRENCIES, hs_chapter_exists, is_country, is_currency
 
 CENT = Decimal("0.01")
 CURRENCY_FIELDS = ("currency", "fCurrency", "iCurrency")

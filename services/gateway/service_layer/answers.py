@@ -8,6 +8,7 @@ from datetime import datetime
 from aiokafka import ConsumerRecord
 
 from shared import clock
+from shared import return_codes as codes
 from shared.config import Settings
 from shared.contracts import Declaration, Recipient
 from shared.db import dead_letters
@@ -17,11 +18,10 @@ from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
 from shared.messages.errors import TOO_LARGE, FormatError
 from shared.messages.model import CebMessage, Document
 from shared.receipts import business_key, format_error_receipt, info, receipt_for
-from shared import return_codes as codes
 
 from ..adapters import message_log
-from ..domain.enterprise import Enterprise
 from ..domain.checking import Problem
+from ..domain.enterprise import Enterprise
 
 MAX_PROBLEMS = 20
 DRAFT_STORED = "电子口岸已暂存 (stored as a draft, not declared to customs); send it with appStatus 2 to declare it"

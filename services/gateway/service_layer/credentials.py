@@ -3,7 +3,7 @@ is kept. A revocation is written to the gateway's own ``revoked_credentials`` (r
 once) and announced on ``cbec.credentials`` to every other service (shared/credential_revocations.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
@@ -68,7 +68,7 @@ async def revoke(pool: asyncpg.Pool, settings: Settings, token_id: str, *, revok
             return _shown(row)
         row = await conn.fetchrow(
             f"UPDATE credentials SET revoked_at = $2, revoked_by = $3, revoke_reason = $4 WHERE token_id = $1 "
-            f"RETURNING {_COLUMNS}", token_id, datetime.now(timezone.utc), revoked_by, reason or None)
+            f"RETURNING {_COLUMNS}", token_id, datetime.now(UTC), revoked_by, reason or None)
         revoked = CredentialRevoked(token_id=token_id, revoked_at=row["revoked_at"], revoked_by=revoked_by,
                                     expires_at=row["expires_at"])
         await credential_revocations.record(conn, [revoked])

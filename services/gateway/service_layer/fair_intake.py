@@ -58,7 +58,7 @@ class FairIntake:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.idle_s if self.intake.deferred else 1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
 
     async def take_once(self) -> int:
@@ -83,7 +83,7 @@ class FairIntake:
                 return len(rows)
         except TRANSIENT:
             raise
-        except Exception:  # noqa: BLE001 - one of them is poison: each on its own
+        except Exception:
             log.warning("fair intake: deferred messages of %s failed together, one by one", loggable(sender))
         taken = 0
         for _ in range(room):
@@ -96,7 +96,7 @@ class FairIntake:
                         await self._apply(conn, rows)
                 except TRANSIENT:
                     raise
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     await self._dead_letter(conn, rows[0], f"{type(exc).__name__}: {exc}")
                 taken += 1
         return taken

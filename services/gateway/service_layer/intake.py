@@ -32,13 +32,12 @@ from dataclasses import dataclass, field
 from aiokafka import ConsumerRecord
 from lxml import etree
 
-from shared import clock
+from shared import clock, tracing
 from shared.config import Settings
-from shared import tracing
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
 from shared.messages import FormatError, check_fields, decode_message
-from shared.messages.errors import NOT_WELL_FORMED, TOO_LARGE
+from shared.messages.errors import NOT_WELL_FORMED
 from shared.messages.field_formats import GUID
 from shared.messages.model import CebMessage, Document
 from shared.messages.transport import DxpTransInfo, open_envelope
@@ -48,12 +47,12 @@ from shared.text import storable
 from ..adapters import bill_parts, deferred_intake, known_documents, message_log, registry, sender_tokens
 from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
+from ..domain.checking import Context, Problem, head_path, problems_by_document
 from ..domain.enterprise import Enterprise
 from ..domain.scripted_verdicts import scripted_rejections, scripted_signature_problem
 from ..domain.sender_checks import party_codes_named
 from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
-from ..domain.checking import Context, Problem, head_path, problems_by_document
 from ..domain.verification import verify
 from .answers import Answers
 

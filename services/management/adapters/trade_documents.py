@@ -1,7 +1,6 @@
 """Orders (CEB303), payment receipts (CEB403) and waybills (CEB505), as the audit reads them."""
 from __future__ import annotations
 
-
 import asyncpg
 from pydantic_core import to_json
 

@@ -68,16 +68,16 @@ def _order_findings(head: dict[str, str], items: list[dict[str, str]], order: Tr
     if len(order.items) != len(items):
         out.append(Problem("3102", "Order/OrderList", f"order has {len(order.items)} item(s), the list {len(items)}"))
         return out
-    for i, (o, l) in enumerate(zip(order.items, items), start=1):
+    for i, (o, li) in enumerate(zip(order.items, items), start=1):
         differs = {
-            "itemNo": bool(o.get("itemNo")) and o.get("itemNo") != l.get("itemNo"),
-            "gcode": bool(o.get("gcode")) and o.get("gcode") != l.get("gcode"),
-            "qty": dec(o.get("qty")) != dec(l.get("qty")),
+            "itemNo": bool(o.get("itemNo")) and o.get("itemNo") != li.get("itemNo"),
+            "gcode": bool(o.get("gcode")) and o.get("gcode") != li.get("gcode"),
+            "qty": dec(o.get("qty")) != dec(li.get("qty")),
         }
         for name in (n for n, d in differs.items() if d):
-            out.append(Problem("3103", f"InventoryList[{i}]/{name}", f"list says {l.get(name)}, order says {o.get(name)}"))
-        if not _same_amount(o.get("totalPrice"), l.get("totalPrice")):
-            out.append(Problem("3104", f"InventoryList[{i}]/totalPrice", f"list says {l.get('totalPrice')}, order says {o.get('totalPrice')}"))
+            out.append(Problem("3103", f"InventoryList[{i}]/{name}", f"list says {li.get(name)}, order says {o.get(name)}"))
+        if not _same_amount(o.get("totalPrice"), li.get("totalPrice")):
+            out.append(Problem("3104", f"InventoryList[{i}]/totalPrice", f"list says {li.get('totalPrice')}, order says {o.get('totalPrice')}"))
     total = sum((dec(i.get("totalPrice")) or Decimal(0) for i in items), Decimal(0))
     if order.head.get("goodsValue") and not _same_amount(order.head["goodsValue"], str(total)):
         out.append(Problem("3105", "Order/goodsValue", f"order's goods value {order.head['goodsValue']} is not the list's total {total:.2f}"))

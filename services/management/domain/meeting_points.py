@@ -14,10 +14,9 @@ that does not exist yet.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from shared.messages.model import Document
 

@@ -3,9 +3,8 @@ earlier returns of that list took back (standard 202205 §2.17.4). Pure: the cal
 and the earlier returns."""
 from __future__ import annotations
 
-from typing import Any
-
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from shared.receipts import info
 

@@ -36,7 +36,7 @@ class RiskRules:
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "RiskRules":
+    def load(cls, path: str | Path | None = None) -> RiskRules:
         """Read and check a rules file; a file with mistakes stops the service with what is wrong."""
         source = Path(path or DEFAULT_RULES_FILE)
         rules = cls(json.loads(source.read_text(encoding="utf-8")))

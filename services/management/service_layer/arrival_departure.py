@@ -14,10 +14,10 @@
 """
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import bills
 from ..adapters import lists as repo

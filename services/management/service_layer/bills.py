@@ -8,10 +8,10 @@ when any list named cannot be bound.
 """
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import bills
 from ..adapters import lists as repo

@@ -6,10 +6,10 @@ Before release it is approved at once; after release it waits for an officer. Ap
 """
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import applications, bills, inspections
 from ..adapters import lists as repo

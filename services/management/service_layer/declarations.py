@@ -19,13 +19,13 @@ from collections.abc import Awaitable, Callable
 
 from aiokafka import ConsumerRecord
 
+from shared import return_codes as codes
 from shared import tracing
 from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued
 from shared.kafka.consumer import Batch
 from shared.messages.model import Document
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import meeting_points

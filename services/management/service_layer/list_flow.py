@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.receipts import info
 from shared import return_codes as codes
+from shared.receipts import info
 from shared.sandbox import scripted_decision
 
 from ..adapters import applications, inspections

@@ -6,10 +6,10 @@ the audit decides at once (399, 300, 100).
 from __future__ import annotations
 
 from shared import clock
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import applications, inspections
 from ..adapters import lists as repo

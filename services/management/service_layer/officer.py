@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared import return_codes as codes
 from shared.contracts import Recipient
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import applications, inspections
 from ..adapters import lists as repo

@@ -12,10 +12,10 @@ A return's receipts are keyed by its coElNo; the list's history records both ste
 """
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import info, receipt_for
-from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import returns

@@ -17,10 +17,10 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from shared import clock
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.messages.model import Document
 from shared.receipts import CHINA, info, receipt_for, return_time
-from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import summaries

@@ -6,10 +6,10 @@ replaces the stored one.
 """
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
 from shared.receipts import info
-from shared import return_codes as codes
 
 from ..adapters import lists as repo
 from ..adapters import trade_documents as documents

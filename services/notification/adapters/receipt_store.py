@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 import asyncpg
@@ -59,7 +59,7 @@ def rows_json(rows: list[dict]) -> str:
 
 def _aware(at: datetime) -> datetime:
     """A time without an offset is UTC, as asyncpg took it when it was sent as a timestamptz."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 async def enterprises_by_code(conn: asyncpg.Connection, codes: set[str]) -> dict[str, KnownEnterprise]:

@@ -50,8 +50,8 @@ def checked_transport(policy: TargetPolicy, max_connections: int) -> httpx.Async
     transport = httpx.AsyncHTTPTransport(
         trust_env=False, limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections))
     # httpx (pinned) builds its httpcore pool without a way to pass a network backend: set it here
-    pool = transport._pool  # noqa: SLF001
-    pool._network_backend = _CheckedBackend(policy, pool._network_backend)  # noqa: SLF001
+    pool = transport._pool
+    pool._network_backend = _CheckedBackend(policy, pool._network_backend)
     return transport
 
 

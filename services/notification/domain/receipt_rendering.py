@@ -24,13 +24,13 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from itertools import repeat
 
 from shared.messages import RECEIPT_SPECS, encode_receipt
 from shared.messages.catalogue import CEB_NAMESPACE
-from shared.messages.receipt_codec import OMITTED_WHEN_EMPTY
 from shared.messages.model import Format, Receipt
+from shared.messages.receipt_codec import OMITTED_WHEN_EMPTY
 from shared.messages.transport import DxpTransInfo, envelope
 from shared.messages.xml_writing import DECLARATION
 from shared.receipts import fitted
@@ -71,7 +71,7 @@ def _pct(text: str) -> str:
     return text.replace("%", "%%")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(message_type: str) -> _Template | None:
     spec = RECEIPT_SPECS.get(message_type)
     if spec is None or spec.wrapper or message_type in OMITTED_WHEN_EMPTY:

@@ -27,7 +27,7 @@ class PlatformSigner:
     algorithm: str = "rsa-sha256"
 
     @classmethod
-    def of(cls, key_pem: bytes, certificate: x509.Certificate | None) -> "PlatformSigner":
+    def of(cls, key_pem: bytes, certificate: x509.Certificate | None) -> PlatformSigner:
         """With the platform certificate, ``KeyName`` names it (its serial number, as enterprises')."""
         signer = cls(key_pem, certificate_number(certificate) if certificate is not None else PLATFORM_KEY_NAME)
         signer(b'<?xml version="1.0" encoding="UTF-8"?>\n<r/>', "xml")  # a bad key fails at start, not per receipt

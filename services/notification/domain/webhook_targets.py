@@ -25,7 +25,7 @@ class TargetPolicy:
         self._allowed = [ipaddress.ip_network(a.strip(), strict=False) for a in allowed if a.strip()]
 
     @classmethod
-    def from_env(cls, value: str) -> "TargetPolicy":
+    def from_env(cls, value: str) -> TargetPolicy:
         return cls(value.split(","))
 
     def refusal(self, address: str) -> str | None:

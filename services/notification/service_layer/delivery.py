@@ -34,7 +34,6 @@ from ..adapters.receipt_store import KafkaDelivery
 from ..domain.receipt_rendering import ReceiptRenderer
 
 
-
 def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_status: str) -> dict[str, str]:
     return {RECEIPT_ID_HEADER: receipt_id, TRACE_ID_HEADER: trace_id, MESSAGE_TYPE_HEADER: message_type,
             RETURN_STATUS_HEADER: return_status}

@@ -102,7 +102,7 @@ class WebhookDispatcher:
                 if not started:
                     try:
                         await asyncio.wait_for(self._wake.wait(), self._settings.poll_s)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
                     self._wake.clear()
         finally:

@@ -18,9 +18,9 @@ notification service signs receipts with :func:`sign_xml` / :func:`sign_json` an
 key; the gateway verifies with :func:`verify_xml` / :func:`verify_json`.
 """
 from .json_detached import JSON_ALGORITHMS, canonical_json, sign_json, verify_json
-from .verification_steps import SignatureError, Step, Verified, certificate_number, key_type, load_certificate
 from .signing import sign_message
 from .sm2 import engine as sm2_engine
+from .verification_steps import SignatureError, Step, Verified, certificate_number, key_type, load_certificate
 from .xml_dsig import (
     C14N,
     C14N_COMMENTS,

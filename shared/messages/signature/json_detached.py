@@ -5,11 +5,10 @@ the RFC 8785 canonical form of the message without that member. Every value must
 """
 from __future__ import annotations
 
-from typing import Any
-
 import base64
 import json
 from datetime import datetime
+from typing import Any
 
 from cryptography import x509
 

@@ -80,7 +80,7 @@ class Libcrypto:
         """Only for the type checker: the functions above are bound by name at run time."""
         raise AttributeError(name)
 
-    def _d2i(self, der: bytes, private: bool) -> "Key | None":
+    def _d2i(self, der: bytes, private: bool) -> Key | None:
         cursor = ctypes.c_char_p(der)
         if private:
             pointer = self.d2i_PrivateKey(EVP_PKEY_SM2, None, ctypes.byref(cursor), len(der))
@@ -91,17 +91,17 @@ class Libcrypto:
             return None
         return Key(self, pointer)
 
-    def public_key(self, point: bytes) -> "Key | None":
+    def public_key(self, point: bytes) -> Key | None:
         """The key of the public point ``x || y``; None when it is not a point of the curve."""
         return self._d2i(_SPKI_PREFIX + point, private=False) if len(point) == 64 else None
 
-    def private_key(self, scalar: int) -> "Key | None":
+    def private_key(self, scalar: int) -> Key | None:
         """The key of the private scalar; None when OpenSSL refuses it (or it has not 32 bytes)."""
         if not 0 < scalar < 1 << 256:
             return None
         return self._d2i(_SEC1_PREFIX + scalar.to_bytes(32, "big") + _SEC1_SUFFIX, private=True)
 
-    def _contexts(self, key: "Key", signer_id: bytes) -> tuple[int, int]:
+    def _contexts(self, key: Key, signer_id: bytes) -> tuple[int, int]:
         md = self.EVP_MD_CTX_new()
         pkey_ctx = self.EVP_PKEY_CTX_new(key.pointer, None)
         if not md or not pkey_ctx or self.EVP_PKEY_CTX_set1_id(pkey_ctx, signer_id, len(signer_id)) != 1:
@@ -117,7 +117,7 @@ class Libcrypto:
             self.EVP_PKEY_CTX_free(pkey_ctx)
         self.ERR_clear_error()
 
-    def verify(self, key: "Key", signer_id: bytes, value_der: bytes, data: bytes) -> bool:
+    def verify(self, key: Key, signer_id: bytes, value_der: bytes, data: bytes) -> bool:
         md, pkey_ctx = self._contexts(key, signer_id)
         try:
             if self.EVP_DigestVerifyInit(md, None, self.sm3, None, key.pointer) != 1:
@@ -126,7 +126,7 @@ class Libcrypto:
         finally:
             self._free(md, pkey_ctx)
 
-    def sign(self, key: "Key", signer_id: bytes, data: bytes) -> bytes:
+    def sign(self, key: Key, signer_id: bytes, data: bytes) -> bytes:
         """The DER signature of ``data``."""
         md, pkey_ctx = self._contexts(key, signer_id)
         try:
@@ -139,7 +139,7 @@ class Libcrypto:
         finally:
             self._free(md, pkey_ctx)
 
-    def public_point(self, key: "Key") -> bytes:
+    def public_point(self, key: Key) -> bytes:
         """``x || y`` of a key (for a private key: the point OpenSSL computed from its scalar)."""
         size = self.i2d_PUBKEY(key.pointer, None)
         out = ctypes.create_string_buffer(max(size, 0))

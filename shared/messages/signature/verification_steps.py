@@ -6,7 +6,7 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 from cryptography import x509
@@ -143,7 +143,7 @@ def check_certificate(certificate: x509.Certificate | None, key_name: str, embed
         raise SignatureError(Step.UNKNOWN_CERTIFICATE, path,
                              f"unknown certificate {key_name or '(none named)'}: the certificate registered for "
                              f"the sender is {number}")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now > certificate.not_valid_after_utc:
         raise SignatureError(Step.EXPIRED_CERTIFICATE, path,
                              f"certificate {number} expired on {certificate.not_valid_after_utc.isoformat()}; "

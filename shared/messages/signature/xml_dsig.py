@@ -17,6 +17,8 @@ from lxml import etree
 
 from .verification_steps import (
     ALGORITHMS as _BY_NAME,
+)
+from .verification_steps import (
     Algorithm,
     SignatureError,
     Step,

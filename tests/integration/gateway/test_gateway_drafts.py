@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 
-from services.gateway.adapters.drafts import find
 from shared.messages import encode_message
 from tests.fixtures.gateway import message
 

@@ -12,7 +12,7 @@ import pytest
 from shared.messages import encode_message
 from tests.fixtures.gateway import message
 
-from .conftest import dumps, record
+from .conftest import dumps
 
 pytestmark = pytest.mark.integration
 

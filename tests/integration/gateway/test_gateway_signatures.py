@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import etree
 from signxml import XMLSigner, methods
 
 from services.gateway.adapters import registry
+from shared.messages import encode_message
 from shared.messages.signature import (
     EXC_C14N,
     certificate_number,
@@ -20,7 +21,6 @@ from shared.messages.signature import (
 from tests.fixtures.gateway import ENTERPRISES, message, raw
 from tests.fixtures.gateway.make_variants import dxp
 from tests.unit.gateway.certificates import make_key_and_certificate, make_sm2_key_and_certificate
-from shared.messages import encode_message
 
 pytestmark = pytest.mark.integration
 
@@ -174,7 +174,7 @@ async def test_no_certificate_registered(rig_factory, agent_keys):
 
 
 async def test_expired_certificate(gateway_pool, rig_factory):
-    key, cert = make_key_and_certificate("3301960001", not_before=datetime.now(timezone.utc) - timedelta(days=400),
+    key, cert = make_key_and_certificate("3301960001", not_before=datetime.now(UTC) - timedelta(days=400),
                                          days=30)
     async with gateway_pool.pool.acquire() as conn:
         await registry.upsert(conn, ENTERPRISES["agent"].model_copy(update={"certificate": cert.decode()}))

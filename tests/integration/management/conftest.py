@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import asyncpg
 import pytest
 
+from services.management.domain.risk import RiskEngine, RiskRules
+from services.management.service_layer import officer
+from services.management.service_layer.declarations import Declarations
 from shared.config import load_settings
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db.migrator import apply_migrations
@@ -16,9 +19,6 @@ from shared.db.pool import create_pool
 from shared.kafka.consumer import Batch
 from shared.messages import decode_message
 from shared.receipts import info, receipt_for
-from services.management.domain.risk import RiskEngine, RiskRules
-from services.management.service_layer import officer
-from services.management.service_layer.declarations import Declarations
 from tests.support.receipt_checks import check_issued
 
 SENDERS = {"CEB303": ("DXPENT0000000002", "3301960002"), "CEB403": ("DXPENT0000000002", "3301960002"),
@@ -55,7 +55,7 @@ class Desk:
                                           return_info=info("0000", "accepted by the clearance service platform"),
                                           recipients=[Recipient(dxp_id=dxp, format=message.format)],
                                           issued_by="gateway", overrides={"preNo": f"B20261128{self.serial:09d}"}))
-        return Declaration(message=message, sender_dxp_id=dxp, sender_code=code, received_at=datetime.now(timezone.utc),
+        return Declaration(message=message, sender_dxp_id=dxp, sender_code=code, received_at=datetime.now(UTC),
                            acceptance=acceptance, trace_id=str(uuid.uuid4()))
 
     async def send(self, body: bytes) -> list[Seen]:

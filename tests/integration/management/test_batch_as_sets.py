@@ -53,7 +53,7 @@ class Numbers:
         self.names = {r["invt_no"]: f"<invtNo of {r['cop_no']}/{r['pre_no']}>" for r in lists}
 
     @classmethod
-    async def of(cls, desk: Desk) -> "Numbers":
+    async def of(cls, desk: Desk) -> Numbers:
         async with desk.pool.acquire() as conn:
             return cls(await conn.fetch("SELECT invt_no, cop_no, pre_no FROM lists"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -33,7 +33,7 @@ def receipt(business_key: str, status: str, *, dxp: str, fmt: str = "xml", conce
                 "orderNo": f"ORD-{business_key}", "statisticsFlag": "A", "returnStatus": status,
                 "returnTime": "20261128120000000", "returnInfo": f"[Code:0000;Desc:{status}]"},
         recipients=[Recipient(dxp_id=dxp, format=fmt)], concerns=concerns or [],
-        issued_at=datetime.now(timezone.utc), issued_by="management", trace_id=uuid.uuid4().hex)
+        issued_at=datetime.now(UTC), issued_by="management", trace_id=uuid.uuid4().hex)
 
 
 @dataclass

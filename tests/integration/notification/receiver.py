@@ -57,7 +57,7 @@ class WebhookReceiver:
             self.hits.append(hit)
             try:
                 check_receipt(body)
-            except Exception as err:  # noqa: BLE001 - reported when the receiver closes
+            except Exception as err:
                 self.invalid.append(f"{hit.receipt_id}: {type(err).__name__}: {err}")
             if self.hang_s:
                 await asyncio.sleep(self.hang_s)
@@ -70,7 +70,7 @@ class WebhookReceiver:
 
         return app
 
-    async def __aenter__(self) -> "WebhookReceiver":
+    async def __aenter__(self) -> WebhookReceiver:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -85,7 +85,7 @@ class WebhookReceiver:
         self._server.force_exit = True  # do not wait for requests left hanging on purpose
         try:
             await asyncio.wait_for(self._task, 5)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
+        except (TimeoutError, asyncio.CancelledError):
             pass
         assert not self.invalid, f"webhook receipts break the official schema: {self.invalid[:3]}"
 

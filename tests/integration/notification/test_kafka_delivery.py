@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -36,7 +36,7 @@ async def test_each_receipt_once_in_order_to_every_enterprise_it_concerns(notifi
 
 async def test_history_by_business_key_guid_and_time_with_kafka_status(notification):
     n = await notification()
-    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    before = datetime.now(UTC) - timedelta(seconds=1)
     sent = [receipt("AG2", "2", dxp=AGENT), receipt("AG2", "120", dxp=AGENT), receipt("AG3", "2", dxp=AGENT)]
     await n.publish(sent)
     async with httpx.AsyncClient(base_url=n.url) as http:
@@ -52,7 +52,7 @@ async def test_history_by_business_key_guid_and_time_with_kafka_status(notificat
         window = (await http.get(f"/enterprises/{AGENT}/receipts", params={"since": before.isoformat()})).json()
         assert window["total"] == 3 and len(window["items"]) == 3
         later = (await http.get(f"/enterprises/{AGENT}/receipts",
-                                params={"since": (datetime.now(timezone.utc) + timedelta(minutes=1)).isoformat()})).json()
+                                params={"since": (datetime.now(UTC) + timedelta(minutes=1)).isoformat()})).json()
         assert later == {"total": 0, "items": []}
         first = (await http.get(f"/enterprises/{AGENT}/receipts", params={"limit": 2})).json()
         page = first["items"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import asyncpg
 import pytest
@@ -35,7 +35,7 @@ def _receipt(issued_at: datetime, **fields: str) -> ReceiptIssued:
 async def test_stores_values_times_and_text_as_given(pool):
     china = timezone(timedelta(hours=8))
     receipts = [
-        _receipt(datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=timezone.utc), returnInfo="[Code:0000;Desc:ok]"),
+        _receipt(datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC), returnInfo="[Code:0000;Desc:ok]"),
         _receipt(datetime(2026, 11, 28, 20, 0, 0, 1, tzinfo=china), returnInfo='收货人 "x" <y> & \\ \t\n😀'),
         _receipt(datetime(2026, 11, 28, 12, 0, 0), returnInfo=""),  # no offset: UTC, as asyncpg took it
     ]
@@ -53,7 +53,7 @@ async def test_stores_values_times_and_text_as_given(pool):
     assert list(rows) == [r.receipt_id for r in receipts]
     for r, mid in zip(receipts, ids):
         row = rows[r.receipt_id]
-        expected_at = r.issued_at if r.issued_at.tzinfo else r.issued_at.replace(tzinfo=timezone.utc)
+        expected_at = r.issued_at if r.issued_at.tzinfo else r.issued_at.replace(tzinfo=UTC)
         assert row["issued_at"] == expected_at
         assert row["fields"] == r.fields
         assert (row["message_type"], row["business_key"], row["guid"], row["return_status"], row["issued_by"],

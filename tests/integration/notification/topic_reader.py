@@ -18,7 +18,7 @@ class TopicReader:
                                           isolation_level="read_committed")
         self.records: list = []
 
-    async def __aenter__(self) -> "TopicReader":
+    async def __aenter__(self) -> TopicReader:
         await self._consumer.start()
         return self
 

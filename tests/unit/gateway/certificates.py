@@ -1,7 +1,7 @@
 """Keys and self-signed certificates the tests make for themselves."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -14,7 +14,7 @@ def make_key_and_certificate(common_name: str = "3301960001", *, days: int = 365
     """(private key PEM, certificate PEM), RSA 2048."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    start = not_before or datetime.now(timezone.utc) - timedelta(days=1)
+    start = not_before or datetime.now(UTC) - timedelta(days=1)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(serial or x509.random_serial_number())
             .not_valid_before(start).not_valid_after(start + timedelta(days=days))
@@ -45,7 +45,7 @@ def make_sm2_key_and_certificate(common_name: str = "3301960001", *, days: int =
         "private_key": keys.ECPrivateKey({"version": "ecPrivkeyVer1", "private_key": scalar,
                                           "public_key": point}),
     }).dump()
-    start = not_before or datetime.now(timezone.utc) - timedelta(days=1)
+    start = not_before or datetime.now(UTC) - timedelta(days=1)
     name = asn1_x509.Name.build({"common_name": common_name})
     sm2_with_sm3 = {"algorithm": "1.2.156.10197.1.501"}
     tbs = asn1_x509.TbsCertificate({

@@ -1,7 +1,7 @@
 """Which messages must be signed, how the registry takes a certificate, the canonical JSON form."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -22,7 +22,7 @@ from tests.fixtures.gateway import ENTERPRISES, message, raw
 
 from .certificates import make_key_and_certificate
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")

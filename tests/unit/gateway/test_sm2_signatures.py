@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import etree
@@ -18,7 +18,7 @@ from tests.fixtures.gateway import ENTERPRISES, message, raw
 
 from .certificates import make_key_and_certificate, make_sm2_key_and_certificate
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 DS = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
 
 
@@ -30,7 +30,7 @@ def sm2_keys():
 
 def problem(body: bytes, cert: bytes | None):
     m = decode_message(body)[0]
-    return signature_problem(m, body, cert.decode() if cert else None, "required", datetime.now(timezone.utc))
+    return signature_problem(m, body, cert.decode() if cert else None, "required", datetime.now(UTC))
 
 
 def test_sm2_signed_xml_names_the_chinaport_algorithms_and_verifies(sm2_keys):
@@ -140,7 +140,8 @@ def test_registry_refuses_a_certificate_whose_key_cannot_verify():
 def test_openssl_made_sm2_key_and_certificate_sign_and_verify_both_ways(tmp_path):
     """OpenSSL 3 makes the key and certificate; the signature we make over SignedInfo verifies in
     OpenSSL, and one OpenSSL makes verifies here."""
-    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+    def run(*args):
+        return subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
     run("genpkey", "-algorithm", "SM2", "-out", "k.pem")
     run("req", "-new", "-x509", "-key", "k.pem", "-sm3", "-sigopt", "distid:1234567812345678",
         "-subj", "/CN=3301960001", "-days", "30", "-out", "c.pem")

@@ -8,7 +8,14 @@ import pytest
 
 from services.management.domain.applications import Route, cancellation_route, modification_route
 from services.management.domain.list_lifecycle import (
-    TERMINAL, TRANSITIONS, Event, ListStatus, TransitionRefused, invt_no, mermaid, next_status,
+    TERMINAL,
+    TRANSITIONS,
+    Event,
+    ListStatus,
+    TransitionRefused,
+    invt_no,
+    mermaid,
+    next_status,
 )
 
 S, E = ListStatus, Event

@@ -1,7 +1,7 @@
 """Which documents of a batch management handles as sets, and in which wave."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.management.service_layer.new_documents import Unit, keys_of, waves
 from shared.contracts import Declaration, ReceiptIssued
@@ -10,7 +10,7 @@ from shared.messages.model import CebMessage, Document
 
 def unit(message_type: str, **head: str) -> Unit:
     doc = Document(name="Doc", head=head)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     d = Declaration(message=CebMessage(message_type=message_type, guid="G", format="xml", documents=[doc]),
                     sender_dxp_id="DXP", sender_code="C", received_at=now)
     acceptance = ReceiptIssued(receipt_id="r", message_type="CEB604", business_key="k", fields={}, recipients=[],

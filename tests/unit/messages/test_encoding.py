@@ -99,14 +99,14 @@ def test_receipt_xml_is_the_platforms_shape():
                 "returnTime": "20261128101500123", "returnInfo": "accepted"},
     )
     assert encode_receipt(receipt, "xml") == (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<ceb:CEB604Message guid="RECEIPT-GUID" version="1.0" '
-        'xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:InventoryReturn>'
-        "<ceb:guid>LIST-GUID</ceb:guid><ceb:agentCode/><ceb:copNo>AG1</ceb:copNo><ceb:preNo/>"
-        "<ceb:invtNo/><ceb:ebcCode/><ceb:ebpCode/><ceb:orderNo/><ceb:statisticsFlag/>"
-        "<ceb:returnStatus>2</ceb:returnStatus><ceb:returnTime>20261128101500123</ceb:returnTime>"
-        "<ceb:returnInfo>accepted</ceb:returnInfo></ceb:InventoryReturn></ceb:CEB604Message>\n"
-    ).encode()
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<ceb:CEB604Message guid="RECEIPT-GUID" version="1.0" '
+        b'xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:InventoryReturn>'
+        b"<ceb:guid>LIST-GUID</ceb:guid><ceb:agentCode/><ceb:copNo>AG1</ceb:copNo><ceb:preNo/>"
+        b"<ceb:invtNo/><ceb:ebcCode/><ceb:ebpCode/><ceb:orderNo/><ceb:statisticsFlag/>"
+        b"<ceb:returnStatus>2</ceb:returnStatus><ceb:returnTime>20261128101500123</ceb:returnTime>"
+        b"<ceb:returnInfo>accepted</ceb:returnInfo></ceb:InventoryReturn></ceb:CEB604Message>\n"
+    )
 
 
 def test_receipt_json_is_the_mapping():

@@ -2,19 +2,20 @@
 are declared exactly as the official XSD has them, and every receipt we write validates."""
 from __future__ import annotations
 
-import pytest
 import json
 
 import jsonschema
+import pytest
 
 from shared.messages import decode_message, encode_message, encode_receipt
 from shared.messages.catalogue import RECEIPT_SPECS, spec_for
 from shared.messages.json_schema import schema_for
 from shared.messages.model import Receipt
-from shared.messages.xsd_structure import element
 from shared.messages.official_schema import schema_problems
 from shared.messages.receipt_codec import decode_receipt
+from shared.messages.xsd_structure import element
 from tests.support.customs_samples import corrected_sample
+
 
 def xsd_fields(name: str) -> list[tuple[str, bool, int | None]]:
     """(name, required, maximum length) of each child of an element of the export schema."""
@@ -32,7 +33,7 @@ def ours(fields) -> list[tuple[str, bool, int | None]]:
 
 def comparable(xsd: list[tuple[str, bool, int | None]], mine: list[tuple[str, bool, int | None]]):
     # numbers (int/decimal) have totalDigits, not a length: compare name and required-ness only
-    return [(n, r, l if x is not None else None) for (n, r, l), (_, _, x) in zip(mine, xsd)]
+    return [(n, r, length if x is not None else None) for (n, r, length), (_, _, x) in zip(mine, xsd)]
 
 
 @pytest.mark.parametrize("code, head, item", [

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
@@ -13,7 +13,7 @@ from cryptography.x509.oid import NameOID
 from services.notification.domain.receipt_rendering import ReceiptRenderer
 from services.notification.domain.receipt_signing import PlatformSigner
 from shared.messages import decode_receipt
-from shared.messages.signature import certificate_number, verify_json, verify_xml
+from shared.messages.signature import SignatureError, certificate_number, verify_json, verify_xml
 
 FIELDS = {"guid": "0F3A5C1E-2B4D-4E6F-8A9B-0C1D2E3F4A5B", "agentCode": "3301960001", "copNo": "AG1",
           "preNo": "B20261128000000001", "invtNo": "29922026E000000001", "ebcCode": "3301960002",
@@ -25,7 +25,7 @@ RECEIPT_ID = "6f1c6e0e-8a5e-4c55-9a55-0d3c2b1a0f00"
 def platform_key() -> tuple[bytes, x509.Certificate]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cbec platform")])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
             .not_valid_after(now + timedelta(days=30)).sign(key, hashes.SHA256()))
@@ -64,7 +64,7 @@ def test_a_tampered_receipt_fails_verification(keys):
     receipt = ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")
     assert base64.b64encode(receipt) in body
     tampered = body.replace(base64.b64encode(receipt), base64.b64encode(receipt.replace(b">120<", b">800<")))
-    with pytest.raises(Exception):
+    with pytest.raises(SignatureError):
         verify_xml(tampered, cert)
 
 

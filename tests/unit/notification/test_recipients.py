@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.notification.adapters.receipt_store import KnownEnterprise
 from services.notification.service_layer.delivery import recipients_of
@@ -8,7 +8,7 @@ from shared.contracts import ReceiptIssued, Recipient
 def issued(recipients, concerns):
     return ReceiptIssued(receipt_id="6f1c6e0e-8a5e-4c55-9a55-0d3c2b1a0f00", message_type="CEB604", business_key="AG1",
                          fields={"returnStatus": "800"}, recipients=recipients, concerns=concerns,
-                         issued_at=datetime.now(timezone.utc), issued_by="management")
+                         issued_at=datetime.now(UTC), issued_by="management")
 
 
 def test_a_release_goes_to_the_agent_and_every_registered_enterprise_it_concerns_once():
