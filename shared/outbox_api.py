@@ -3,7 +3,6 @@ reason, and a way to send one again once its cause is fixed (``shared.db.outbox`
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -19,17 +18,6 @@ from shared.paging import AUTH, Page, Paging, errors, paging
 log = logging.getLogger(__name__)
 
 
-class ParkedRow(BaseModel):
-    id: int
-    message_id: uuid.UUID
-    topic: str
-    key: str | None
-    size: int
-    created_at: str
-    parked_at: str
-    reason: str
-
-
 class Redriven(BaseModel):
     redriven: int
 
@@ -39,7 +27,7 @@ def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None]
     reader = auth.dependency("officer", "admin")
     officer = auth.dependency("officer", "admin", acts=True)
 
-    @app.get("/outbox/parked", tags=["service"], response_model=Page[ParkedRow], responses=errors(*AUTH, 422),
+    @app.get("/outbox/parked", tags=["service"], response_model=Page[outbox.ParkedRow], responses=errors(*AUTH, 422),
              summary="Outbox rows the broker refused for good, oldest first, with the reason")
     async def list_parked(page: Paging = paging(100), caller: Principal = reader) -> dict[str, Any]:
         async with pool.acquire() as conn:

@@ -1,9 +1,6 @@
 // Flows, live: receipts and dead letters per minute by kind, with their names, every few seconds.
 import { get } from "./api.js";
-import { el, fill, say } from "./ui.js";
-
-const EVERY_MS = 3000;
-let timer = null;
+import { el, fill, live, say } from "./ui.js";
 
 async function refresh() {
   try {
@@ -21,12 +18,4 @@ async function refresh() {
   }
 }
 
-export function show() {
-  refresh();
-  timer = setInterval(refresh, EVERY_MS);
-}
-
-export function hide() {
-  clearInterval(timer);
-  timer = null;
-}
+export const { show, hide } = live(refresh, 3000);

@@ -1,10 +1,7 @@
 // Health of the pipes: consumer lag per service and partition, outboxes (depth, oldest row, parked
 // rows), webhook deliveries; each row red past the threshold its service judges readiness by.
 import { get } from "./api.js";
-import { el, fill, say } from "./ui.js";
-
-const EVERY_MS = 3000;
-let timer = null;
+import { el, fill, live, say } from "./ui.js";
 
 const mark = (red) => ({ class: red ? "red" : "ok", "data-red": red ? "true" : "false" });
 const secs = (s) => (s === null || s === undefined ? "" : `${Math.round(s)} s`);
@@ -40,12 +37,4 @@ async function refresh() {
   }
 }
 
-export function show() {
-  refresh();
-  timer = setInterval(refresh, EVERY_MS);
-}
-
-export function hide() {
-  clearInterval(timer);
-  timer = null;
-}
+export const { show, hide } = live(refresh, 3000);

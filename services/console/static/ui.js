@@ -52,3 +52,18 @@ export function ago(seconds) {
   if (s < 172800) return `${Math.round(s / 3600)} h`;
   return `${Math.round(s / 86400)} days`;
 }
+
+// A page that shows live figures: refresh() now and every `everyMs` while it is shown.
+export function live(refresh, everyMs = 3000) {
+  let timer = null;
+  return {
+    show() {
+      refresh();
+      timer = setInterval(refresh, everyMs);
+    },
+    hide() {
+      clearInterval(timer);
+      timer = null;
+    },
+  };
+}
