@@ -93,6 +93,9 @@ class Infra:
             "CBEC_RUN_DIR": str(work / "run"),
             "KAFKA_PORT": str(base), "KAFKA_CONTROLLER_PORT": str(base + 1), "KAFKA_NODES": str(kafka_nodes),
             "KAFKA_HEAP_OPTS": heap, "KAFKA_PROFILE": "plaintext",
+            # a supervisor waits for a restarted broker as long as it takes: on a loaded 2-core
+            # machine a broker rejoining a cluster that took writes meanwhile needs more than 90 s
+            "KAFKA_START_TIMEOUT": os.environ.get("KAFKA_START_TIMEOUT", "600"),
             "PGPORT": str(self.pg_port), "CBEC_PG_DATA": str(pg_data),
         }
         self.bootstrap = ",".join(f"127.0.0.1:{base + 2 * i}" for i in range(kafka_nodes))
