@@ -98,7 +98,7 @@ async def test_cli_registers_a_renewed_certificate(stack, keys, tmp_path, monkey
     monkeypatch.setenv("CBEC_GATEWAY_URL", stack.url("gateway"))
     agent = DEMO_ENTERPRISES[0]
     code = cli.main(["enterprise", "register", "--code", agent["code"], "--name", agent["name"],
-                     "--dxp-id", agent["dxpId"], "--roles", ",".join(agent["roles"]), "--certificate", str(path)])
+                     "--dxp-id", agent["dxpId"], "--roles", ",".join(agent["roles"]), "--certificate", str(path), "--json"])
     assert code == 0
     shown = json.loads(capsys.readouterr().out)
     new_number = certificate_number(load_certificate(new_cert))
