@@ -41,8 +41,11 @@ async def test_a_fresh_sample_journey_is_sent_and_its_receipts_summarised_then_r
     assert rows and {r["status"] for r in rows} == {"120"}
     assert [r["key"] for r in rows if r["type"] == "CEB604"] == [cop_no]
 
-    # not fresh: the sample list as it is, then its JSON twin (the same guid in other bytes): 2201, exit 1
-    await cbec(stack, "send", SAMPLES[2], "--wait", "0")
+    # not fresh: the sample list as it is, then its JSON twin (the same guid in other bytes): 2201, exit 1.
+    # The list is answered first and the twin sent over a second later: `send` follows receipts from one
+    # second before it starts, and the list's own 2/120 (same document guid) would be taken for the twin's
+    await cbec(stack, "send", SAMPLES[2], "--wait", "90")
+    await asyncio.sleep(2)
     twin = await cbec(stack, "send", str(sample_path("CEB603_list.json")), "--wait", "90", "--json")
     assert twin.returncode == 1, twin.stdout + twin.stderr
     rejected = json.loads(twin.stdout)["rejected"]
