@@ -46,3 +46,8 @@ ALTER ROLE cbec_gateway PASSWORD :'cbec_db_password';
 ALTER ROLE cbec_management PASSWORD :'cbec_db_password';
 ALTER ROLE cbec_notification PASSWORD :'cbec_db_password';
 \endif
+
+-- The sandbox's tables (shared/sandbox/store.py: the clock every service reads, receipts held back)
+-- are shared by the three services: whichever starts first creates them, the others use them.
+CREATE SCHEMA IF NOT EXISTS cbec_sandbox;
+GRANT USAGE, CREATE ON SCHEMA cbec_sandbox TO cbec_gateway, cbec_management, cbec_notification;
