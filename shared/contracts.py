@@ -71,3 +71,17 @@ class CredentialRevoked(BaseModel):
     revoked_at: datetime
     revoked_by: str
     expires_at: datetime = Field(description="when the token would have expired (the revocation may be forgotten after)")
+
+
+class FlowCounts(BaseModel):
+    """What one relay round published of what operators watch (topic ``cbec.flows``, read by the flow
+    monitor; ``shared/flow_counts.py``): written in the round's own Kafka transaction, so every
+    receipt and dead letter is counted exactly once, in one small record per round."""
+
+    source: str  # the service whose relay published the round
+    published_at: datetime
+    receipts: dict[str, int] = Field(default_factory=dict)  # "CEB604:120" -> how many
+    dead_letters: dict[str, int] = Field(default_factory=dict)  # reason (up to its first colon) -> how many
+    # "CEB604:120" -> receipts per latency bucket (decided → published, ms; bounds LATENCY_BOUNDS_MS, the
+    # last bucket unbounded)
+    latency_ms: dict[str, list[int]] = Field(default_factory=dict)

@@ -17,6 +17,7 @@ from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
 from shared.dead_letters_api import add_dead_letter_routes
+from shared.flow_counts import FlowTally
 from shared.health import add_probe_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
@@ -92,7 +93,9 @@ class ServiceHost:
         self._relay = OutboxRelay(s.service, self._pool, self._admin, bootstrap_servers=s.kafka_bootstrap_servers,
                                  transactional_id=s.group(f"cbec-relay-{s.service}"),
                                  progress_topic=s.topic(f"cbec.relay.{s.service}"), batch_size=s.relay_batch,
-                                 auth=s.kafka_auth())
+                                 auth=s.kafka_auth(),
+                                 tally=FlowTally(s.service, s.topic(topics.RECEIPTS), s.topic(topics.INBOUND_DLQ)).of,
+                                 flows_topic=s.topic(topics.FLOWS))
         self.auth = Authenticator.from_settings(s, RevocationList(self.pool).is_revoked)
         # every service learns the revoked credentials (shared/credential_revocations.py)
         self.consumer(f"{s.service}-credentials", [topics.CREDENTIALS], credential_revocations.handle,
@@ -117,6 +120,8 @@ class ServiceHost:
             handler=handler,
             dead_letter=dead_letter_to(s.topic(dead_letter_topic), s.max_record_bytes),
             max_records=s.consumer_batch,
+            fetch_max_wait_ms=s.fetch_max_wait_ms,
+            fetch_min_bytes=s.fetch_min_bytes,
             on_committed=self.relay.wake,
             pattern=pattern,
             auth=s.kafka_auth(),

@@ -1,28 +1,35 @@
-"""The flow monitor: what operators watch — receipts and dead letters per minute, by kind.
+"""The flow monitor: what operators watch — receipts and dead letters per minute, by kind, and how
+long each kind of receipt waited between its decision and its publication.
 
-This is stream processing proper (windowed counts over topics), so it is a faust app; it is a
+This is stream processing proper (windowed counts over a topic), so it is a faust app; it is a
 *view*, never a source of truth: its tables live in memory and are rebuilt from their changelog
 topics, and nothing else reads them. Everything that must not be lost lives in PostgreSQL.
 
-It keeps up with the whole stack by counting per batch, not per record: each agent takes up to
-``BATCH`` records (or what came within ``BATCH_WAIT_S``), counts them in a plain dict, and writes
-one table update (and so one changelog record) per kind per batch. A receipt's kind is read
-from its bytes without decoding the whole ReceiptIssued document. The tables are therefore
-keyed by the producer's partitioner and windowed relative to the wall clock (a batch is at most
+It keeps up with the whole stack at any rate because it does not read every receipt: the relays
+count what each round publishes and write one :class:`shared.contracts.FlowCounts` record per
+round on ``cbec.flows``, in the round's Kafka transaction (``shared/flow_counts.py``), so every
+receipt and dead letter is counted exactly once on the topic. The monitor adds those records up,
+per batch of records (``BATCH``, or what came within ``BATCH_WAIT_S``): one table update per kind
+per batch. The tables are windowed relative to the wall clock (a batch is at most
 ``BATCH_WAIT_S`` old), which is what lets them be updated for a batch rather than inside one
 event's context.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 import faust
 from mode.utils.times import want_seconds
+from pydantic import ValidationError
 
 from shared import metrics
 from shared.config import Settings
+from shared.contracts import FlowCounts
+from shared.flow_counts import LATENCY_BOUNDS_MS, percentile
+from shared.flow_counts import dead_letter_reason as dead_letter_reason  # re-exported: the monitor's vocabulary
+from shared.flow_counts import receipt_kind as receipt_kind
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 
@@ -30,25 +37,39 @@ WINDOW = timedelta(minutes=1)
 KEEP = timedelta(hours=6)
 BATCH = 2000
 BATCH_WAIT_S = 0.5
-
-_TYPE = re.compile(rb'"message_type"\s*:\s*"(CEB[0-9]{3})"')
-_STATUS = re.compile(rb'"returnStatus"\s*:\s*"(-?[0-9]{1,4})"')
+BUCKETS = len(LATENCY_BOUNDS_MS) + 1
 
 
-def receipt_kind(value: bytes | None) -> str:
-    """``CEB604:120`` — a receipt's message type and status; ``unreadable`` for garbage."""
-    kind = _TYPE.search(value or b"")
-    if kind is None:
-        return "unreadable"
-    status = _STATUS.search(value or b"")
-    return f"{kind.group(1).decode()}:{status.group(1).decode() if status else ''}"
+def read_counts(values: list[bytes]) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """Receipts by kind, dead letters by reason, receipts by ``kind|bucket`` of a batch of
+    ``cbec.flows`` records (an unreadable record counts as one ``unreadable`` receipt)."""
+    receipts: Counter[str] = Counter()
+    dead: Counter[str] = Counter()
+    latency: Counter[str] = Counter()
+    for value in values:
+        try:
+            counts = FlowCounts.model_validate_json(value)
+        except ValidationError:
+            receipts["unreadable"] += 1
+            continue
+        receipts.update(counts.receipts)
+        dead.update(counts.dead_letters)
+        for kind, buckets in counts.latency_ms.items():
+            for bucket, n in enumerate(buckets[:BUCKETS]):
+                if n:
+                    latency[f"{kind}|{bucket}"] += n
+    return receipts, dead, latency
 
 
-def dead_letter_reason(headers) -> str:
-    """The reason a dead letter gives in its ``dlq-reason`` header, up to its first colon."""
-    reason = dict(headers or {}).get("dlq-reason", b"")
-    reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-    return reason.split(":")[0][:60] or "unknown"
+def latency_summary(cells: dict[str, int]) -> dict[str, dict[str, int | None]]:
+    """``{"CEB604:120|3": 5, ...}`` → ``{"CEB604:120": {"count": 5, "p50": 100, "p99": 100}}``."""
+    per_kind: dict[str, list[int]] = {}
+    for cell, n in cells.items():
+        kind, _, bucket = cell.rpartition("|")
+        if bucket.isdigit() and int(bucket) < BUCKETS:
+            per_kind.setdefault(kind, [0] * BUCKETS)[int(bucket)] += n
+    return {kind: {"count": sum(b), "p50": percentile(b, 0.5), "p90": percentile(b, 0.9), "p99": percentile(b, 0.99)}
+            for kind, b in sorted(per_kind.items())}
 
 
 def broker_credentials(settings: Settings) -> dict:
@@ -76,40 +97,36 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         producer_acks=1,
         **broker_credentials(settings),
     )
-    receipts_topic = app.topic(settings.topic(topics.RECEIPTS), key_type=bytes, value_type=bytes,
-                               key_serializer="raw", value_serializer="raw")
-    dlq_topic = app.topic(settings.topic(topics.INBOUND_DLQ), key_type=bytes, value_type=bytes,
-                          key_serializer="raw", value_serializer="raw")
+    flows_topic = app.topic(settings.topic(topics.FLOWS), key_type=bytes, value_type=bytes,
+                            key_serializer="raw", value_serializer="raw")
 
-    def windowed(name: str):
+    def windowed(name: str) -> Any:
         table = app.Table(name, default=int, use_partitioner=True)
         return table.tumbling(WINDOW, expires=KEEP, key_index=True).relative_to_now()
 
     receipts = windowed("receipts-per-minute")
     dead_letters = windowed("dead-letters-per-minute")
+    latency = windowed("receipt-latency-per-minute")
     totals = app.Table("receipt-totals", default=int, use_partitioner=True)
 
-    def add(counts: Counter, *tables, counter=None) -> None:
+    def add(counts: Counter[str], *tables: Any, counter: Any = None) -> None:
         for kind, n in counts.items():
             for table in tables:
                 table[kind] += n
             if counter is not None:
                 counter.labels(kind).inc(n)
 
-    @app.agent(receipts_topic)
-    async def count_receipts(stream):
+    @app.agent(flows_topic)
+    async def count_flows(stream: Any) -> None:
         async for values in stream.take(BATCH, within=BATCH_WAIT_S):
-            add(Counter(receipt_kind(v) for v in values), receipts, totals, counter=metrics.MONITOR_RECEIPTS)
-
-    @app.agent(dlq_topic)
-    async def count_dead_letters(stream):
-        async for events in stream.take_events(BATCH, within=BATCH_WAIT_S):
-            add(Counter(dead_letter_reason(e.headers) for e in events), dead_letters,
-                counter=metrics.MONITOR_DEAD_LETTERS)
+            by_kind, by_reason, by_latency = read_counts(values)
+            add(by_kind, receipts, totals, counter=metrics.MONITOR_RECEIPTS)
+            add(by_reason, dead_letters, counter=metrics.MONITOR_DEAD_LETTERS)
+            add(by_latency, latency)
 
     @app.page("/flows/")
     async def flows(web, request):
-        return web.json(snapshot(totals, receipts, dead_letters))
+        return web.json(snapshot(totals, receipts, dead_letters, latency))
 
     def assigned() -> bool:
         return bool(app.consumer.assignment()) if app.consumer is not None else False
@@ -134,13 +151,13 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
         metrics.MONITOR_ASSIGNED.set(1 if assigned() else 0)
         return web.bytes(metrics.scrape(), content_type="text/plain; version=0.0.4")
 
-    app.flow_tables = (totals, receipts, dead_letters)  # type: ignore[attr-defined]
+    app.flow_tables = (totals, receipts, dead_letters, latency)  # type: ignore[attr-defined]
     return app
 
 
 def source_topics(settings: Settings) -> list[str]:
     """The topics the monitor reads: created at start-up if the services have not yet."""
-    return [settings.topic(topics.RECEIPTS), settings.topic(topics.INBOUND_DLQ)]
+    return [settings.topic(topics.FLOWS)]
 
 
 def changelog_topics(app: faust.App) -> dict[str, dict[str, str]]:
@@ -169,9 +186,11 @@ async def create_topics(app: faust.App, settings: Settings) -> None:
         await admin.close()
 
 
-def snapshot(totals, receipts, dead_letters) -> dict:
+def snapshot(totals: Any, receipts: Any, dead_letters: Any, latency: Any) -> dict[str, Any]:
     return {
         "receipts_total": dict(totals.items()),
         "receipts_this_minute": {k: v for k, v in receipts.items().now()},
         "dead_letters_this_minute": {k: v for k, v in dead_letters.items().now()},
+        # decided → published, ms (the upper bound of the bucket: shared.flow_counts.LATENCY_BOUNDS_MS)
+        "receipt_latency_ms_this_minute": latency_summary({k: v for k, v in latency.items().now()}),
     }

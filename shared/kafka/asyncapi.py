@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.contracts import CredentialRevoked, Declaration, EnterpriseRegistered, ReceiptIssued
+from shared.contracts import CredentialRevoked, Declaration, EnterpriseRegistered, FlowCounts, ReceiptIssued
 from shared.kafka import access, topics
 from shared.kafka import headers as H
 from shared.messages.catalogue import MESSAGE_SPECS, RECEIPT_SPECS
@@ -140,7 +140,8 @@ def build_document() -> dict[str, Any]:
                                       "payload": {"type": "string", "description": "the original bytes"},
                                       "headers": _headers(DEAD_LETTER_HEADERS), "bindings": _key("the original key")}
     for model, key in ((Declaration, "the document's business key"), (ReceiptIssued, "the business key"),
-                       (EnterpriseRegistered, "the enterprise code"), (CredentialRevoked, "the token id (jti)")):
+                       (EnterpriseRegistered, "the enterprise code"), (CredentialRevoked, "the token id (jti)"),
+                       (FlowCounts, "the publishing service")):
         messages[model.__name__] = {"name": model.__name__, "title": model.__name__, "contentType": "application/json",
                                     "payload": _contract(model, schemas), "headers": _headers(INTERNAL_HEADERS),
                                     "bindings": _key(key)}
@@ -186,6 +187,11 @@ def build_document() -> dict[str, Any]:
         "deadLetters": {"address": topics.DEAD_LETTERS, "title": "Internal dead letters",
                         "description": "Internal messages a service could not apply, with the reason in headers.",
                         "messages": _refs(["InternalDeadLetter"])},
+        "flows": {"address": topics.FLOWS, "title": "Internal: flow counts for the flow monitor",
+                  "description": "One record per relay round that published receipts or inbound dead letters: how "
+                                 "many of each kind, and how long each kind waited from decision to publication; "
+                                 "written in the round's Kafka transaction (read_committed: each counted once).",
+                  "messages": _refs(["FlowCounts"])},
     }
     operations = {
         "receiveEnterpriseInbound": _operation("receive", "enterpriseInbound", "ERP → gateway",
@@ -204,6 +210,8 @@ def build_document() -> dict[str, Any]:
                                       channels["credentials"]["messages"]),
         "sendDeadLetters": _operation("send", "deadLetters", "management, notification → operators",
                                       channels["deadLetters"]["messages"]),
+        "sendFlowCounts": _operation("send", "flows", "every service's relay → the flow monitor",
+                                     channels["flows"]["messages"]),
     }
     return {
         "asyncapi": "3.0.0",

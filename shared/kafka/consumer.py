@@ -96,6 +96,8 @@ class BatchConsumer:
         handler: Handler,
         dead_letter: DeadLetterFactory,
         max_records: int = 500,
+        fetch_max_wait_ms: int = 100,
+        fetch_min_bytes: int = 1,
         on_committed: Callable[[], None] | None = None,
         max_transient_failures: int = 20,
         pattern: str | None = None,
@@ -112,6 +114,8 @@ class BatchConsumer:
         self._handler = handler
         self._dead_letter = dead_letter
         self._max_records = max_records
+        self._fetch_wait = fetch_max_wait_ms
+        self._fetch_min = fetch_min_bytes
         self._on_committed = on_committed or (lambda: None)
         self._max_transient = max_transient_failures
         self._trust_ids = trust_message_ids
@@ -150,7 +154,8 @@ class BatchConsumer:
             auto_offset_reset="earliest",
             isolation_level="read_committed",  # the relays publish in Kafka transactions
             max_poll_records=self._max_records,
-            fetch_max_wait_ms=100,
+            fetch_max_wait_ms=self._fetch_wait,
+            fetch_min_bytes=self._fetch_min,
             metadata_max_age_ms=5000,
             **self._auth,
         )

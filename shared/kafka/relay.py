@@ -26,7 +26,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import asyncpg
@@ -86,7 +86,10 @@ class OutboxRelay:
     def __init__(self, name: str, pool: asyncpg.Pool, admin: TopicAdmin, *, bootstrap_servers: str,
                  transactional_id: str | None = None, progress_topic: str | None = None,
                  batch_size: int = 1000, idle_poll_s: float = 5.0, retry_pause_s: float = 1.0,
-                 auth: Mapping[str, str] | None = None) -> None:
+                 auth: Mapping[str, str] | None = None,
+                 tally: Callable[[list[OutboxRow]], bytes | None] | None = None, flows_topic: str | None = None) -> None:
+        """``tally``: the round's flow counts (``shared.flow_counts``), published on ``flows_topic``
+        in the round's transaction."""
         self.name = name
         self._pool = pool
         self._admin = admin
@@ -101,6 +104,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
         self._suspects: set[int] = set()
+        self._tally = tally if flows_topic else None
+        self._flows = flows_topic
         self.published = 0
         self.parked = 0
         self.holder = False
@@ -267,6 +272,9 @@ class OutboxRelay:
         await producer.begin_transaction()
         try:
             sent = await self._send_in_batches(producer, rows)
+            counted = self._tally(rows) if self._tally is not None else None
+            if counted is not None:
+                sent.append((await producer.send(self._flows, key=self.name.encode(), value=counted), []))
             marker = await producer.send(self._progress, key=self.name.encode(),
                                          value=b"".join(r.message_id.bytes for r in rows), partition=PROGRESS_PARTITION)
             results = await asyncio.gather(*(f for f, _ in sent), marker, return_exceptions=True)

@@ -10,6 +10,7 @@ RECEIPTS = "cbec.receipts"
 ENTERPRISES = "cbec.enterprises"
 CREDENTIALS = "cbec.credentials"  # revoked credentials (shared/credential_revocations.py)
 DEAD_LETTERS = "cbec.deadletters"
+FLOWS = "cbec.flows"  # per relay round: what it published, counted (shared/flow_counts.py; the flow monitor)
 RECEIPT_TOPIC_PREFIX = "ceb.receipts."
 # one inbound topic per enterprise, ceb.inbound.<DXP id>: in the secure profile only that
 # enterprise's principal may write it, so the topic names the sender (docs: README, "Identity")
@@ -29,6 +30,7 @@ FIXED_TOPICS: dict[str, dict[str, str]] = {
     ENTERPRISES: {"cleanup.policy": "compact"},
     CREDENTIALS: {"cleanup.policy": "compact"},
     DEAD_LETTERS: {},
+    FLOWS: {"retention.ms": str(7 * 24 * 3600 * 1000)},
 }
 
 
