@@ -27,8 +27,8 @@ class Settings(BaseModel):
     relay_batch: int = 1000
     # how long a fetch may wait for data to gather, and how much it waits for: fewer, fuller fetches
     # cost the broker and the consumer far less per record (a hop waits at most fetch_max_wait_ms)
-    fetch_max_wait_ms: int = 100
-    fetch_min_bytes: int = 1
+    fetch_max_wait_ms: int = 25
+    fetch_min_bytes: int = 32 * 1024
     max_message_bytes: int = 4 * 1024 * 1024  # the largest enterprise message read (else 9008)
     max_record_bytes: int = 5 * 1024 * 1024  # the broker's record limit (message.max.bytes)
     max_parts: int = 100  # a split bill's msgCount at most (else 2604)
@@ -101,8 +101,8 @@ def load_settings(service: str, env: Mapping[str, str] | None = None) -> Setting
         topic_replication=int(env["CBEC_TOPIC_REPLICATION"]) if env.get("CBEC_TOPIC_REPLICATION") else None,
         consumer_batch=int(env.get("CBEC_CONSUMER_BATCH", "500")),
         relay_batch=int(env.get("CBEC_RELAY_BATCH", "1000")),
-        fetch_max_wait_ms=int(env.get("CBEC_FETCH_MAX_WAIT_MS", "100")),
-        fetch_min_bytes=int(env.get("CBEC_FETCH_MIN_BYTES", "1")),
+        fetch_max_wait_ms=int(env.get("CBEC_FETCH_MAX_WAIT_MS", "25")),
+        fetch_min_bytes=int(env.get("CBEC_FETCH_MIN_BYTES", str(32 * 1024))),
         max_message_bytes=int(env.get("CBEC_MAX_MESSAGE_BYTES", str(4 * 1024 * 1024))),
         max_record_bytes=int(env.get("CBEC_MAX_RECORD_BYTES", str(5 * 1024 * 1024))),
         max_parts=int(env.get("GATEWAY_MAX_PARTS", "100")),

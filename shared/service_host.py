@@ -99,17 +99,19 @@ class ServiceHost:
         self.auth = Authenticator.from_settings(s, RevocationList(self.pool).is_revoked)
         # every service learns the revoked credentials (shared/credential_revocations.py)
         self.consumer(f"{s.service}-credentials", [topics.CREDENTIALS], credential_revocations.handle,
-                      topics.DEAD_LETTERS)
+                      topics.DEAD_LETTERS, quiet=True)
         if s.sandbox:
             self.sandbox = SandboxService(s.service, self.pool, self.relay.wake)
             await self.sandbox.prepare()
         self._pipes = Pipes(s.service, self.consumers, self.relay, self.pool)
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
-                 *, pattern: str | None = None, external: bool = False) -> BatchConsumer:
+                 *, pattern: str | None = None, external: bool = False, quiet: bool = False) -> BatchConsumer:
         """A consumer of the given topics, or (``pattern``) of every topic whose full name matches.
         ``external``: topics enterprises produce to (their headers are never trusted, see
-        ``shared.kafka.consumer.message_id``)."""
+        ``shared.kafka.consumer.message_id``). ``quiet``: a topic that carries little (each fetch
+        returns at once and waits up to half a second when there is nothing, instead of gathering
+        ``fetch_min_bytes`` for up to ``fetch_max_wait_ms``)."""
         s = self.settings
         c = BatchConsumer(
             name,
@@ -120,8 +122,8 @@ class ServiceHost:
             handler=handler,
             dead_letter=dead_letter_to(s.topic(dead_letter_topic), s.max_record_bytes),
             max_records=s.consumer_batch,
-            fetch_max_wait_ms=s.fetch_max_wait_ms,
-            fetch_min_bytes=s.fetch_min_bytes,
+            fetch_max_wait_ms=500 if quiet else s.fetch_max_wait_ms,
+            fetch_min_bytes=1 if quiet else s.fetch_min_bytes,
             on_committed=self.relay.wake,
             pattern=pattern,
             auth=s.kafka_auth(),

@@ -59,7 +59,8 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
     dispatcher = WebhookDispatcher(webhook_pool, w, renderer, endpoint, sealer=sealer)
     host.pipes.checks.append(webhook_check(webhook_pool, dispatcher))
     delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
-    host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
+    host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS,
+                  quiet=True)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
 
     def health() -> dict[str, object]:
