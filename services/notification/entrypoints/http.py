@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal, require_own
 from shared.config import Settings
+from shared.db.unit_of_work import UnitsOfWork, units_of_work
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.paging import AUTH, Page, Paging, errors, paging
@@ -84,7 +85,7 @@ class ReplayRecord(BaseModel):
 
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
-              renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
+              renderer: ReceiptRenderer | None = None, *, units: UnitsOfWork | None = None,
               on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
               targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:
     auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
@@ -173,8 +174,8 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         x_operator = caller.name
         if settings is None:
             raise HTTPException(503, "replay is not configured")
-        done = await replay(pool, settings, renderer, dxp_id, since=body.since, until=body.until, operator=x_operator)
-        on_outbox()
+        done = await replay(units or units_of_work(pool), settings, renderer, dxp_id, since=body.since,
+                            until=body.until, operator=x_operator)
         return {"dxpId": dxp_id, "replayId": done.replay_id, "receipts": done.receipts,
                 "since": body.since.isoformat(), "operator": x_operator}
 
