@@ -1,5 +1,6 @@
 """A batch handled as sets (waves of new lists and trade documents) gives every list the same
-receipts, history and state as the documents handled one by one, each in its own transaction."""
+receipts, history and state as the documents handled one by one, each in its own transaction
+(a batch of one: a wave of one document, or the document on its own)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from services.management.service_layer.new_documents import handle_wave
 from shared.contracts import ReceiptIssued
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
-from shared.kafka.consumer import Batch
+from shared.db.unit_of_work import UnitOfWork
 from shared.messages import encode_message
 
 from .conftest import Desk
@@ -39,8 +40,7 @@ def _record(declaration) -> SimpleNamespace:
 
 
 async def _handle(desk: Desk, records: list) -> list[ReceiptIssued]:
-    async with desk.pool.acquire() as conn, conn.transaction():
-        batch = Batch(conn)
+    async with desk.pool.acquire() as conn, UnitOfWork(conn) as batch:
         await desk.declarations.handle(records, batch)
     return [ReceiptIssued.model_validate_json(m.value) for m in batch.outgoing]
 
@@ -131,20 +131,19 @@ async def test_a_mixed_batch_as_sets_equals_one_by_one(database_url, monkeypatch
             b.payment_message(), b.order_message(),             # a payment; the order again: refused
             c.list_message(head={"tradeMode": "9810"}),         # the same copNo again, later in the batch
             a.list_message(app_type="3"),                       # refused, one by one
-            arrived.waybill_message(),                          # audits an arrived list: left to one by one
+            arrived.waybill_message(),                          # audits an arrived list: decided in its wave
         ]
         records = [_record(sets.declaration(body)) for body in bodies]
 
         waves = []
 
-        async def spy(conn, wave, clearance):
-            waves.append((len(wave), await handle_wave(conn, wave, clearance)))
-            return waves[-1][1]
+        async def spy(uow, wave, clearance):
+            waves.append(len(wave))
+            await handle_wave(uow, wave, clearance)
 
         monkeypatch.setattr(declarations_module, "handle_wave", spy)
         batched = await _handle(sets, records)
-        assert len(waves) > 2 and (1, False) in waves and max(n for n, _ in waves) > 3  # sets; one left to one by one
-        monkeypatch.setattr(declarations_module, "keys_of", lambda unit: None)  # the one-by-one path
+        assert len(waves) > 2 and max(waves) > 3  # sets
         one_by_one = []
         for record in records:
             one_by_one += await _handle(single, [record])
