@@ -167,3 +167,59 @@ async def test_a_mixed_batch_as_sets_equals_one_by_one(database_url, monkeypatch
     finally:
         await sets.pool.close()
         await single.pool.close()
+
+
+class Counting:
+    """A connection that counts the statements sent through it."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn, self.statements = conn, 0
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._conn, name)
+        if name not in ("execute", "executemany", "fetch", "fetchrow", "fetchval"):
+            return attr
+
+        async def counted(*args, **kwargs):
+            self.statements += 1
+            return await attr(*args, **kwargs)
+        return counted
+
+
+async def _statements(desk: Desk, bodies: list[bytes]) -> tuple[int, list[ReceiptIssued]]:
+    records = [_record(desk.declaration(body)) for body in bodies]
+    async with desk.pool.acquire() as conn:
+        counting = Counting(conn)
+        async with UnitOfWork(counting) as batch:
+            await desk.declarations.handle(records, batch)
+    return counting.statements, [ReceiptIssued.model_validate_json(m.value) for m in batch.outgoing]
+
+
+async def test_a_batch_of_many_lists_takes_as_many_statements_as_a_batch_of_one(database_url):
+    """The waves' reads and writes are one statement per kind whatever their size; a bill, its
+    arrival and its departure handle their lists as sets too (the decision is recorded per list)."""
+    desk = await _desk(database_url)
+    try:
+        counts = {}
+        for n in (1, 30):
+            js = [Journey() for _ in range(n)]
+            steps = {"orders and waybills": [b for j in js for b in (j.order_message(), j.waybill_message())],
+                     "lists": [j.list_message() for j in js]}
+            count = {name: (await _statements(desk, bodies))[0] for name, bodies in steps.items()}
+            mixed = [Journey() for _ in range(n)]
+            count["order, waybill and list each"], _ = await _statements(
+                desk, [b for j in mixed for b in (j.order_message(), j.waybill_message(), j.list_message())])
+            async with desk.pool.acquire() as conn:
+                invt = dict(await conn.fetch("SELECT cop_no, invt_no FROM lists"))
+            lists = [(invt[j.cop_no], j.logistics_no) for j in js]
+            count["bill"], _ = await _statements(desk, [js[0].bill_message(lists[0][0], lists[1:])])
+            count["arrival"], receipts = await _statements(desk, [js[0].arrival_message([j.logistics_no for j in js])])
+            assert [r.fields["returnStatus"] for r in receipts if r.message_type == "CEB604"] == ["800"] * n
+            count["departure"], receipts = await _statements(desk, [js[0].departure_message()])
+            assert [r.fields["returnStatus"] for r in receipts if r.message_type == "CEB604"] == ["899"] * n
+            counts[n] = count
+        decisions = counts[30].pop("arrival") - counts[1].pop("arrival")
+        assert counts[30] == counts[1]
+        assert decisions <= 29  # at most one statement more per list decided (its decision's record)
+    finally:
+        await desk.pool.close()
