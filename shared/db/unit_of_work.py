@@ -120,11 +120,6 @@ class UnitOfWork:
         buffered.rows.append(row)
         buffered.keys.append(key)
 
-    def pending(self, kind: DeferredWrite[Row]) -> list[Row]:
-        """The rows of ``kind`` buffered and not yet written."""
-        buffered = self._buffered.get(kind)
-        return list(buffered.rows) if buffered else []
-
     async def flush(self) -> None:
         """Write the buffered rows of every kind the transaction reads back (one call per kind, in
         the kinds' order): call before a read that must see them."""
