@@ -72,7 +72,7 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
         if stored.arrived_at is None:
             stored.arrived_at = d.received_at
             cl.history(stored, "arrived", stored.status, {"arrival": d.message.guid, "billNo": bill_no,
-                                                                 "reportedBy": doc.get("customsCode")})
+                                                           "reportedBy": doc.get("customsCode")})
         if stored.status == ListStatus.AUDITED.value:
             decide_now.append(stored)
         elif stored.status in (ListStatus.STORED.value, ListStatus.REVIEW.value):

@@ -37,7 +37,7 @@ async def handle_cancellation(cl: Clearance, d: Declaration, doc: Document, acce
     if routing.route is Route.REFUSED or pending is not None:
         why = routing.reason or f"a cancellation (application {pending.id}) is already waiting for an officer"
         tell(cl, stored, doc.head, applicant, "100", info("2402", f"cancellation refused: {why}"),
-                   "cancellation refused")
+             "cancellation refused")
         return
     if routing.route is Route.OFFICER:
         app_id = await applications.submit(
@@ -52,9 +52,9 @@ async def handle_cancellation(cl: Clearance, d: Declaration, doc: Document, acce
 
 
 def tell(cl: Clearance, stored: repo.StoredList, head: dict, applicant: Recipient | None, status: str,
-               text: str, event: str) -> None:
+         text: str, event: str) -> None:
     cl.tell_list(stored, status, text, event=event, answered_type="CEB605",
-                       head={**head, "copNo": stored.cop_no}, recipient=applicant)
+                 head={**head, "copNo": stored.cop_no}, recipient=applicant)
 
 
 async def cancel(cl: Clearance, stored: repo.StoredList, head: dict, applicant: Recipient | None, why: str) -> None:
@@ -73,5 +73,5 @@ async def cancel(cl: Clearance, stored: repo.StoredList, head: dict, applicant: 
         if rest and all(ListStatus(s.status) in TERMINAL for s in rest) and any(s.status == ListStatus.CLOSED.value for s in rest):
             await bills.set_status(cl.conn, bill_no, ListStatus.CLOSED.value)
     tell(cl, stored, head, applicant, ListStatus.AUDITED.value,
-               info(codes.OK, f"cancellation approved ({why}); the list is cancelled and its copNo may be declared again"),
-               "cancellation approved")
+         info(codes.OK, f"cancellation approved ({why}); the list is cancelled and its copNo may be declared again"),
+         "cancellation approved")

@@ -79,7 +79,7 @@ async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: Recei
     if routing.route is Route.REFUSED or pending is not None:
         why = routing.reason or f"a modification (application {pending.id}) is already waiting for an officer"
         cl.tell_list(stored, "100", info(codes.MODIFICATION_NOT_POSSIBLE, f"modification refused: {why}; the list is unchanged "
-                                                      f"(status {stored.status})"), event="modification refused")
+                                                f"(status {stored.status})"), event="modification refused")
         return
     if routing.route is Route.OFFICER:
         app_id = await applications.submit(
@@ -109,7 +109,7 @@ async def apply_modification(cl: Clearance, stored: repo.StoredList, head: dict,
             await applications.decide(cl.conn, review.id, "withdrawn", cl.actor, "the list was modified")
     if not changed and stored.status not in (ListStatus.STORED.value, ListStatus.REVIEW.value):
         cl.tell_list(stored, stored.status, info(codes.OK, f"modification applied: the list holds version {version}; "
-                                                                "goods, value and weight unchanged"))
+                                                          "goods, value and weight unchanged"))
         return
     if stored.status == ListStatus.INSPECTION.value:
         await inspections.withdraw_open(cl.conn, stored.id, "the list was modified")

@@ -75,7 +75,7 @@ async def approve(cl: Clearance, application_id: int, note: str = "") -> Outcome
         await applications.decide(cl.conn, app.id, "approved", cl.actor, note)
         move(cl, stored, Event.APPROVE_REVIEW, {"application": app.id, "note": note})
         cl.tell_list(stored, ListStatus.AUDITED.value,
-                           info(codes.OK, f"audit concluded after manual review by {who}" + (f": {note}" if note else "")))
+                     info(codes.OK, f"audit concluded after manual review by {who}" + (f": {note}" if note else "")))
         await decide_if_arrived(cl, stored)
     return Outcome("approved", stored.status)
 
@@ -91,11 +91,11 @@ async def _refuse(cl: Clearance, app: applications.Application, stored: repo.Sto
     await applications.decide(cl.conn, app.id, "refused", cl.actor, reason)
     if app.kind == Kind.CANCELLATION.value:
         tell(cl, stored, app.head, _applicant(app, stored), "100",
-                   info(codes.CANCELLATION_REFUSED, f"cancellation {who}: {reason}"), "cancellation refused")
+             info(codes.CANCELLATION_REFUSED, f"cancellation {who}: {reason}"), "cancellation refused")
     elif app.kind == Kind.MODIFICATION.value:
         cl.tell_list(stored, "100", info(codes.MODIFICATION_REFUSED, f"modification {who}: {reason}; the list is unchanged "
-                                                       f"(status {stored.status})"),
-                           event="modification refused", recipient=_applicant(app, stored))
+                                                 f"(status {stored.status})"),
+                     event="modification refused", recipient=_applicant(app, stored))
     else:
         try:
             move(cl, stored, Event.REJECT, {"application": app.id, "reason": reason})
