@@ -10,8 +10,9 @@ One ``UnitOfWork`` is one database transaction and what it adds on the way:
   batch instead of one per document. A kind the transaction reads again (``read_back``) is written
   before the next read that needs it: :meth:`UnitOfWork.flush` (called by :meth:`savepoint` and by
   whoever reads), every kind at commit;
-- the **relay's wake-up** after the commit, when it emitted anything (the outbox's ``NOTIFY``
-  wakes a relay on another instance; ``wake`` saves this one's a round trip).
+- the **relay's wake-up** after the commit, when it emitted anything (``wake``: this instance's
+  relay; the outbox's ``NOTIFY`` wakes one on another instance). The consumer loop wakes it itself,
+  after the Kafka offsets are committed.
 
 It is entered as an async context manager: it commits when the block ends, and rolls back
 (nothing written, nothing emitted) when it raises. HTTP and timer paths get theirs from the
