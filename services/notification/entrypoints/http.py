@@ -95,6 +95,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
                       description="Receipts delivered to enterprises (history, delivery status per channel), "
                                   "webhook subscriptions and redelivery, replay.")
     renderer = renderer or ReceiptRenderer()
+    units = units or units_of_work(pool)
 
     add_health_route(app, health)
 
@@ -118,7 +119,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         if not known:
             raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
         try:
-            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret, targets, sealer)
+            sub, secret = await subscriptions.subscribe(units, dxp_id, body.url, body.secret, targets, sealer)
         except subscriptions.InvalidEndpoint as exc:
             raise HTTPException(422, str(exc)) from exc
         return {**subscription_view(sub), "secret": secret}
@@ -135,7 +136,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
     @app.delete("/enterprises/{dxp_id}/webhook", responses=errors(*AUTH, 404))
     async def delete_webhook(dxp_id: str, caller: Principal = party) -> dict:
         require_own(caller, dxp_id)
-        cancelled = await subscriptions.unsubscribe(pool, dxp_id)
+        cancelled = await subscriptions.unsubscribe(units, dxp_id)
         if cancelled is None:
             raise HTTPException(404, f"{dxp_id} has no webhook")
         return {"dxpId": dxp_id, "active": False, "cancelledDeliveries": cancelled}
@@ -174,7 +175,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         x_operator = caller.name
         if settings is None:
             raise HTTPException(503, "replay is not configured")
-        done = await replay(units or units_of_work(pool), settings, renderer, dxp_id, since=body.since,
+        done = await replay(units, settings, renderer, dxp_id, since=body.since,
                             until=body.until, operator=x_operator)
         return {"dxpId": dxp_id, "replayId": done.replay_id, "receipts": done.receipts,
                 "since": body.since.isoformat(), "operator": x_operator}
