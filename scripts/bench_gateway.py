@@ -71,9 +71,8 @@ async def intake_rate(database_url: str, bodies: list[bytes], batch_size: int = 
     from services.gateway.service_layer.intake import Intake
     from shared.config import load_settings
     from shared.db.migrator import apply_migrations
-    from shared.db.outbox import add_to_outbox
     from shared.db.pool import create_pool
-    from shared.kafka.consumer import Batch
+    from shared.db.unit_of_work import UnitOfWork
 
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(database_url)
@@ -89,10 +88,8 @@ async def intake_rate(database_url: str, bodies: list[bytes], batch_size: int = 
                    for n, b in enumerate(bodies)]
         started = time.perf_counter()
         for i in range(0, len(records), batch_size):
-            async with pool.acquire() as c, c.transaction():
-                batch = Batch(c)
+            async with pool.acquire() as c, UnitOfWork(c) as batch:  # as the consumer loop does
                 await intake.handle(records[i:i + batch_size], batch)
-                await add_to_outbox(c, batch.outgoing)
         elapsed = time.perf_counter() - started
         assert intake.accepted == len(bodies), (intake.accepted, intake.rejected)
         return len(bodies) / elapsed

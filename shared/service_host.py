@@ -16,6 +16,7 @@ from shared.credential_revocations import RevocationList
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.retention import COMMON, Prunable, Retention
+from shared.db.unit_of_work import UnitOfWork
 from shared.dead_letters_api import add_dead_letter_routes
 from shared.flow_counts import FlowTally
 from shared.health import add_probe_routes
@@ -73,6 +74,12 @@ class ServiceHost:
         if self._pipes is None:
             raise RuntimeError("the service host is not started")
         return self._pipes
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A transaction for an HTTP or timer path, with its outbox rows and deferred writes; the
+        relay is woken after it commits (``shared.db.unit_of_work``). Pass ``host.unit_of_work``
+        itself where a path needs one per action."""
+        return UnitOfWork(pool=self.pool, wake=self.relay.wake)
 
     async def start(self) -> None:
         s = self.settings

@@ -38,10 +38,10 @@ async def bootstrap(settings: Settings | None = None) -> Service:
                              pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
     if quota is not None:
         consumer.flow = InboundFlow(host.pool, settings.topic_prefix, settings.sender_pause_backlog).held
-    deadline = PartDeadline(settings, host.pool, host.relay.wake)
+    deadline = PartDeadline(settings, host.unit_of_work)
     tasks: dict[str, Task] = {"part-deadline": deadline.run}
     if quota is not None:
         tasks["fair-intake"] = FairIntake(host.pool, intake, host.relay.wake).run
-    app = build_app(host.pool, settings, host.health, host.relay.wake,
+    app = build_app(host.pool, settings, host.health, host.unit_of_work,
                     EnterpriseBrokerAccess(settings, host.admin).open, host.auth)
     return Service("gateway", app, host, tasks, parts={"intake": intake})

@@ -33,5 +33,5 @@ async def bootstrap(settings: Settings | None = None, policy: ReleasePolicy | No
     await host.start()
     declarations = Declarations(settings, policy or RiskEngine(rules, sampling_key), rules)
     host.consumer("management-declarations", [topics.DECLARATIONS], declarations.handle, topics.DEAD_LETTERS)
-    app = build_app(host.pool, host.health, declarations, host.relay.wake, host.auth)
+    app = build_app(host.pool, host.health, declarations, host.unit_of_work, host.auth)
     return Service("management", app, host, parts={"declarations": declarations})

@@ -69,7 +69,7 @@ async def bootstrap(settings: Settings | None = None, own: NotificationSettings 
         state["ok"] = state["ok"] and not dispatcher.stalled()
         return state
 
-    app = build_app(host.pool, health, settings, renderer, on_outbox=host.relay.wake,
+    app = build_app(host.pool, health, settings, renderer, units=host.unit_of_work,
                     on_webhooks=dispatcher.wake, auth=host.auth, targets=targets, sealer=sealer)
     return Service("notification", app, host, {"webhooks": dispatcher.run}, closing=(webhook_pool.close,),
                    parts={"delivery": delivery, "dispatcher": dispatcher})

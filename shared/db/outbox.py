@@ -1,5 +1,8 @@
 """The outbox: messages a service emits, stored with the state change that caused them.
 
+A write path emits them through its unit of work (``shared.db.unit_of_work``: ``uow.emit``), which
+writes them here with :func:`add_to_outbox` when it commits.
+
 Writing rows also notifies the schema's channel (``OUTBOX_CHANNEL``): the relay that publishes
 (on whichever instance) is woken as soon as the writer commits. Rows the broker refuses for good
 are parked (``outbox_parked``) with the reason, listed with :func:`parked` and sent again with

@@ -17,14 +17,14 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from shared.db import dead_letters, inbox
-from shared.db.outbox import OutgoingMessage, add_to_outbox
+from shared.db.outbox import OutgoingMessage
+from shared.db.unit_of_work import UnitOfWork
 from shared.kafka import headers as H
 from shared.kafka import instrumentation as observe
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
@@ -33,15 +33,8 @@ from shared.text import loggable, storable, truncated
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Batch:
-    """What a handler gets: the transaction's connection and a place to put outgoing messages."""
-
-    conn: asyncpg.Connection
-    outgoing: list[OutgoingMessage] = field(default_factory=list)
-
-    def emit(self, message: OutgoingMessage) -> None:
-        self.outgoing.append(message)
+# what a handler gets: the batch's unit of work (its transaction, outgoing messages, deferred writes)
+Batch = UnitOfWork
 
 
 Handler = Callable[[list[ConsumerRecord], Batch], Awaitable[None]]
@@ -228,7 +221,7 @@ class BatchConsumer:
         return message_id(record, self._trust_ids)
 
     async def _apply_in_transaction(self, conn: asyncpg.Connection, records: list[ConsumerRecord]) -> None:
-        async with conn.transaction():
+        async with UnitOfWork(conn) as batch:
             ids = [self._id(r) for r in records]
             fresh = await inbox.claim(conn, self.name, ids)
             todo = []
@@ -236,16 +229,14 @@ class BatchConsumer:
                 if mid in fresh:
                     fresh.discard(mid)
                     todo.append(r)
-            batch = Batch(conn)
             if todo:
                 await self._handler(todo, batch)
-            await add_to_outbox(conn, batch.outgoing)
 
     async def _record_dead_letter(self, conn: asyncpg.Connection, record: ConsumerRecord, reason: str) -> None:
-        async with conn.transaction():
+        async with UnitOfWork(conn) as uow:
             await inbox.claim(conn, self.name, [self._id(record)])
             await dead_letters.record(conn, self.name, record, reason)
-            await add_to_outbox(conn, self._dead_letter(record, reason))
+            uow.emit_all(self._dead_letter(record, reason))
         self.dead_lettered += 1
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal
 from shared.config import Settings
+from shared.db.unit_of_work import UnitsOfWork
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.integrator_docs import add_integrator_docs
@@ -60,7 +61,7 @@ class CredentialRecord(BaseModel):
     revokeReason: str | None = None
 
 
-def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], on_change: Callable[[], None],
+def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], units: UnitsOfWork,
               open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None,
               auth: Authenticator | None = None) -> FastAPI:
     app = service_app(title="cbec gateway admin API", version="1.1",
@@ -81,10 +82,9 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
         """Register or update an enterprise (an admin's act); the answer says how its ERP connects to
         Kafka (in the secure profile with a NEW password for its principal, shown only here)."""
         try:
-            created = await register(pool, settings, enterprise, actor=caller.name, transfer=transfer)
+            created = await register(units, settings, enterprise, actor=caller.name, transfer=transfer)
         except RegistrationRefused as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
-        on_change()
         kafka = None
         if open_broker_access is not None:
             # the ERP can write its inbound and subscribe to its receipt topic as soon as it is registered
@@ -114,7 +114,7 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
               responses=errors(*AUTH, 404, 422, e404="no enterprise with that DXP id"))
     async def post_credential(body: CredentialRequest, caller: Principal = admin) -> dict:
         try:
-            issued = await credentials.issue(pool, auth, role=body.role, name=body.name, dxp_id=body.dxpId,
+            issued = await credentials.issue(units, auth, role=body.role, name=body.name, dxp_id=body.dxpId,
                                              ttl_days=body.ttlDays, issued_by=caller.name)
         except credentials.UnknownEnterprise as exc:
             raise HTTPException(404, str(exc)) from exc
@@ -137,10 +137,9 @@ def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict]
     async def delete_credential(token_id: str, reason: str = Query("", max_length=500),
                                 caller: Principal = auth.dependency("admin", acts=True)) -> dict:
         """The credential stays listed, with who revoked it and when; revoking it again changes nothing."""
-        revoked = await credentials.revoke(pool, settings, token_id, revoked_by=caller.name, reason=reason)
+        revoked = await credentials.revoke(units, settings, token_id, revoked_by=caller.name, reason=reason)
         if revoked is None:
             raise HTTPException(404, f"no credential {token_id}")
-        on_change()
         return revoked
 
     return app

@@ -11,7 +11,7 @@ from shared import credential_revocations
 from shared.auth import Authenticator, Issued, token_digest
 from shared.config import Settings
 from shared.contracts import CredentialRevoked
-from shared.db.outbox import add_to_outbox
+from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 
 
@@ -19,9 +19,10 @@ class UnknownEnterprise(Exception):
     pass
 
 
-async def issue(pool: asyncpg.Pool, auth: Authenticator, *, role: str, name: str, dxp_id: str | None,
+async def issue(units: UnitsOfWork, auth: Authenticator, *, role: str, name: str, dxp_id: str | None,
                 ttl_days: float, issued_by: str) -> Issued:
-    async with pool.acquire() as conn, conn.transaction():
+    async with units() as uow:
+        conn = uow.conn
         if role == "enterprise":
             known = await conn.fetchval("SELECT true FROM enterprises WHERE dxp_id = $1", dxp_id)
             if not known:
@@ -57,10 +58,11 @@ async def listed(pool: asyncpg.Pool, *, offset: int = 0, limit: int = 100, revok
     return {"total": total, "items": [_shown(r) for r in rows]}
 
 
-async def revoke(pool: asyncpg.Pool, settings: Settings, token_id: str, *, revoked_by: str,
+async def revoke(units: UnitsOfWork, settings: Settings, token_id: str, *, revoked_by: str,
                  reason: str = "") -> dict | None:
     """Revoke one credential (again: unchanged, the first revocation stands); None if no such one."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with units() as uow:
+        conn = uow.conn
         row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM credentials WHERE token_id = $1 FOR UPDATE", token_id)
         if row is None:
             return None
@@ -72,5 +74,5 @@ async def revoke(pool: asyncpg.Pool, settings: Settings, token_id: str, *, revok
         revoked = CredentialRevoked(token_id=token_id, revoked_at=row["revoked_at"], revoked_by=revoked_by,
                                     expires_at=row["expires_at"])
         await credential_revocations.record(conn, [revoked])
-        await add_to_outbox(conn, [credential_revocations.announcement(settings.topic(topics.CREDENTIALS), revoked)])
+        uow.emit(credential_revocations.announcement(settings.topic(topics.CREDENTIALS), revoked))
     return _shown(row)

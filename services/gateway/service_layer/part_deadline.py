@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-
-import asyncpg
 
 from shared import clock
 from shared.config import Settings
 from shared.contracts import Recipient
-from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
+from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 from shared.kafka.consumer import TRANSIENT
 from shared.receipts import receipt_for
@@ -23,10 +21,9 @@ log = logging.getLogger(__name__)
 
 
 class PartDeadline:
-    def __init__(self, settings: Settings, pool: asyncpg.Pool, on_emitted: Callable[[], None]) -> None:
+    def __init__(self, settings: Settings, units: UnitsOfWork) -> None:
         self.settings = settings
-        self.pool = pool
-        self.on_emitted = on_emitted
+        self.units = units
         self.interval = max(0.5, min(10.0, settings.parts_timeout_s / 4))
         self.expired = 0
 
@@ -51,7 +48,8 @@ class PartDeadline:
         timeout = self.settings.parts_timeout_s
         out: list[OutgoingMessage] = []
         groups = 0
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self.units() as uow:
+            conn = uow.conn
             for key in await bill_parts.overdue(conn, timeout, clock.now()):
                 group = await bill_parts.load(conn, key)
                 await bill_parts.remove(conn, key)
@@ -71,9 +69,8 @@ class PartDeadline:
                                           issued_by="gateway", trace_id=group.trace_id)
                     out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
                                                   {TRACE_ID_HEADER: group.trace_id}))
-            await add_to_outbox(conn, out)
+            uow.emit_all(out)
         if out:
             self.expired += groups
             log.info("answered %d incomplete split bill(s) after %g s", groups, timeout)
-            self.on_emitted()
         return groups

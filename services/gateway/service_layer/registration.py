@@ -7,11 +7,10 @@ moved to another DXP id only when the admin asks for it (``transfer=True``), rec
 """
 from __future__ import annotations
 
-import asyncpg
-
 from shared.config import Settings
 from shared.contracts import EnterpriseRegistered
-from shared.db.outbox import OutgoingMessage, add_to_outbox
+from shared.db.outbox import OutgoingMessage
+from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 
 from ..adapters import registry
@@ -30,10 +29,11 @@ class CodeHeldByAnotherDxpId(RegistrationRefused):
     pass
 
 
-async def register(pool: asyncpg.Pool, settings: Settings, enterprise: Enterprise, *, actor: str = "admin",
+async def register(units: UnitsOfWork, settings: Settings, enterprise: Enterprise, *, actor: str = "admin",
                    transfer: bool = False) -> bool:
     """Register or update; True when the enterprise is new. Raises :class:`RegistrationRefused`."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with units() as uow:
+        conn = uow.conn
         # one registration at a time: two concurrent takeovers cannot both pass the checks
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('gateway:registry'))")
         holder = await registry.by_dxp_id(conn, enterprise.dxpId)
@@ -53,5 +53,5 @@ async def register(pool: asyncpg.Pool, settings: Settings, enterprise: Enterpris
                            enterprise.code, enterprise.dxpId, change, actor)
         event = EnterpriseRegistered(code=enterprise.code, name=enterprise.name, dxp_id=enterprise.dxpId,
                                      roles=list(enterprise.roles))
-        await add_to_outbox(conn, [OutgoingMessage.of(settings.topic(topics.ENTERPRISES), enterprise.code, event)])
+        uow.emit(OutgoingMessage.of(settings.topic(topics.ENTERPRISES), enterprise.code, event))
     return created

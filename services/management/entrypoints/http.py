@@ -1,8 +1,9 @@
 """Management's operator API: what customs knows about lists and bills, and what officers do.
 
 Every call needs an officer's (or admin's) bearer token (shared/auth.py); the officer named by the
-credential — never a header — is the actor the list's history records. An action runs in one transaction with the receipts it causes
-(written to the outbox), so the enterprise hears of it exactly once.
+credential — never a header — is the actor the list's history records. An action runs in one unit of
+work (``shared.db.unit_of_work``) with the receipts it causes (written to the outbox), so the
+enterprise hears of it exactly once.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal
-from shared.db.outbox import add_to_outbox
+from shared.db.unit_of_work import UnitsOfWork, units_of_work
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.paging import AUTH, Page, Paging, errors, paging
@@ -120,8 +121,9 @@ class PendingSummary(BaseModel):
 
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Declarations,
-              wake: Callable[[], None] = lambda: None, auth: Authenticator | None = None) -> FastAPI:
+              units: UnitsOfWork | None = None, auth: Authenticator | None = None) -> FastAPI:
     auth = auth or Authenticator("open")
+    units = units or units_of_work(pool)
     officer_only = auth.dependency("officer", acts=True)
     reader = auth.dependency("officer", "admin")
     app = service_app(title="cbec management operator API", version="2.0",
@@ -129,21 +131,16 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
                                   "applications waiting for an officer.")
 
     async def run(caller: Principal, action):
-        """An officer's action in one transaction with the receipts it causes; its outcome."""
-        async with pool.acquire() as conn:
-            try:
-                async with conn.transaction():
-                    cl = declarations.clearance(conn, actor=caller.name)
-                    outcome = await action(cl)
-                    await add_to_outbox(conn, cl.outgoing)
-            except officer.NotFound as err:
-                raise HTTPException(404, str(err)) from err
-            except officer.ActionRefused as err:
-                raise HTTPException(409, str(err)) from err
-            except TransitionRefused as err:
-                raise HTTPException(409, err.reason) from err
-        wake()
-        return outcome
+        """An officer's action in one unit of work with the receipts it causes; its outcome."""
+        try:
+            async with units() as uow:
+                return await action(declarations.clearance(uow, actor=caller.name))
+        except officer.NotFound as err:
+            raise HTTPException(404, str(err)) from err
+        except officer.ActionRefused as err:
+            raise HTTPException(409, str(err)) from err
+        except TransitionRefused as err:
+            raise HTTPException(409, err.reason) from err
 
     async def act(caller: Principal, action) -> ActionOutcome:
         return ActionOutcome(**(await run(caller, action)).__dict__)

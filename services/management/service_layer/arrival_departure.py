@@ -23,7 +23,7 @@ from ..adapters import bills
 from ..adapters import lists as repo
 from ..domain.list_lifecycle import TERMINAL, Event, ListStatus
 from .clearance import Clearance
-from .list_flow import Later, decide, move
+from .list_flow import decide, move
 
 
 def _wrong_port(lists: list[repo.StoredList], customs: str, what: str) -> list[str]:
@@ -71,8 +71,8 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
     for stored in arrived:
         if stored.arrived_at is None:
             stored.arrived_at = d.received_at
-            await cl.history(stored, "arrived", stored.status, {"arrival": d.message.guid, "billNo": bill_no,
-                                                                 "reportedBy": doc.get("customsCode")})
+            cl.history(stored, "arrived", stored.status, {"arrival": d.message.guid, "billNo": bill_no,
+                                                           "reportedBy": doc.get("customsCode")})
         if stored.status == ListStatus.AUDITED.value:
             decide_now.append(stored)
         elif stored.status in (ListStatus.STORED.value, ListStatus.REVIEW.value):
@@ -109,11 +109,9 @@ async def handle_departure(cl: Clearance, d: Declaration, doc: Document, accepta
     if problems:
         cl.answer(d, doc, "100", "".join(problems[:20]), acceptance)
         return
-    closing = Later(orders={}, waybills={})  # the closed lists' statuses are written in one statement
-    for stored in released:
-        await move(cl, stored, Event.DEPART, {"departure": d.message.guid, "leaveTime": doc.get("leaveTime"),
-                                              "reportedBy": doc.get("customsCode")}, later=closing)
-    await repo.set_status_many(cl.conn, list(closing.changed.values()))
+    for stored in released:  # the closed lists' statuses are written in one statement (deferred_writes)
+        move(cl, stored, Event.DEPART, {"departure": d.message.guid, "leaveTime": doc.get("leaveTime"),
+                                        "reportedBy": doc.get("customsCode")})
     text = f"departure of bill {bill_no} stored; {len(released)} list(s) closed"
     if still_open:
         text += "; not released, still open: " + ", ".join(f"{s.cop_no} ({s.status})" for s in still_open)
@@ -122,4 +120,4 @@ async def handle_departure(cl: Clearance, d: Declaration, doc: Document, accepta
         text += "; the bill is closed"
     cl.answer(d, doc, "120", info(codes.OK, text), acceptance)
     for stored in released:
-        await cl.tell_list(stored, ListStatus.CLOSED.value, info(codes.OK, "closed: goods have left the country"))
+        cl.tell_list(stored, ListStatus.CLOSED.value, info(codes.OK, "closed: goods have left the country"))

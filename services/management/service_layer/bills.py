@@ -61,11 +61,11 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
     unbound = [s for s in bound if amend and s.id not in keep]
     await repo.bind_many_to_bill(cl.conn, [s.id for s in unbound], None)
     for stored in unbound:
-        await cl.history(stored, "unbound from bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
+        cl.history(stored, "unbound from bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     newly = [s for s in found if s.bill_no != bill_no]
     await repo.bind_many_to_bill(cl.conn, [s.id for s in newly], bill_no)
     for stored in newly:
-        await cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
+        cl.history(stored, "bound to bill", stored.status, {"billNo": bill_no, "guid": d.message.guid})
     verb = f"amended (revision {revision})" if amend else "stored"
     cl.answer(d, doc, "120", info(codes.OK, f"bill {bill_no} {verb} with {len(found)} list(s)"), acceptance)
 

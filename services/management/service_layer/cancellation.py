@@ -29,38 +29,38 @@ async def handle_cancellation(cl: Clearance, d: Declaration, doc: Document, acce
         return
     accepted = as_list_receipt(acceptance, stored)
     cl.emit(accepted)
-    await cl.history(stored, "cancellation received", stored.status, {"guid": d.message.guid, "reason": doc.get("reason")})
-    await cl.record_receipt(stored, accepted)
+    cl.history(stored, "cancellation received", stored.status, {"guid": d.message.guid, "reason": doc.get("reason")})
+    cl.record_receipt(stored, accepted)
     applicant = acceptance.recipients[0] if acceptance.recipients else None
     routing = cancellation_route(stored.status)
     pending = await applications.pending_for(cl.conn, stored.id, Kind.CANCELLATION.value)
     if routing.route is Route.REFUSED or pending is not None:
         why = routing.reason or f"a cancellation (application {pending.id}) is already waiting for an officer"
-        await tell(cl, stored, doc.head, applicant, "100", info("2402", f"cancellation refused: {why}"),
-                   "cancellation refused")
+        tell(cl, stored, doc.head, applicant, "100", info("2402", f"cancellation refused: {why}"),
+             "cancellation refused")
         return
     if routing.route is Route.OFFICER:
         app_id = await applications.submit(
             cl.conn, list_id=stored.id, kind=Kind.CANCELLATION.value, guid=d.message.guid, head=doc.head,
             pre_no=acceptance.fields.get("preNo", ""), applicant_dxp=d.sender_dxp_id, receipt_format=d.message.format,
             trace_id=d.trace_id, reason=doc.get("reason"))
-        await tell(cl, stored, doc.head, applicant, ListStatus.REVIEW.value, info(
+        tell(cl, stored, doc.head, applicant, ListStatus.REVIEW.value, info(
             "0000", f"cancellation waiting for an officer's approval (application {app_id}): {routing.reason}"),
             "cancellation waiting")
         return
     await cancel(cl, stored, doc.head, applicant, "approved at once: the goods were not released")
 
 
-async def tell(cl: Clearance, stored: repo.StoredList, head: dict, applicant: Recipient | None, status: str,
-               text: str, event: str) -> None:
-    await cl.tell_list(stored, status, text, event=event, answered_type="CEB605",
-                       head={**head, "copNo": stored.cop_no}, recipient=applicant)
+def tell(cl: Clearance, stored: repo.StoredList, head: dict, applicant: Recipient | None, status: str,
+         text: str, event: str) -> None:
+    cl.tell_list(stored, status, text, event=event, answered_type="CEB605",
+                 head={**head, "copNo": stored.cop_no}, recipient=applicant)
 
 
 async def cancel(cl: Clearance, stored: repo.StoredList, head: dict, applicant: Recipient | None, why: str) -> None:
     """Cancel the list (guarded), take it out of its bill, close what it leaves behind."""
     bill_no = stored.bill_no
-    await move(cl, stored, Event.CANCEL, {"why": why, "billNo": bill_no})
+    move(cl, stored, Event.CANCEL, {"why": why, "billNo": bill_no})
     await inspections.withdraw_open(cl.conn, stored.id, "the list was cancelled")
     for kind in (Kind.MODIFICATION, Kind.REVIEW):
         pending = await applications.pending_for(cl.conn, stored.id, kind.value)
@@ -68,10 +68,10 @@ async def cancel(cl: Clearance, stored: repo.StoredList, head: dict, applicant: 
             await applications.decide(cl.conn, pending.id, "withdrawn", cl.actor, "the list was cancelled")
     if bill_no:
         await repo.bind_to_bill(cl.conn, stored.id, None)
-        await cl.history(stored, "left bill", stored.status, {"billNo": bill_no})
+        cl.history(stored, "left bill", stored.status, {"billNo": bill_no})
         rest = await repo.of_bill(cl.conn, bill_no)
         if rest and all(ListStatus(s.status) in TERMINAL for s in rest) and any(s.status == ListStatus.CLOSED.value for s in rest):
             await bills.set_status(cl.conn, bill_no, ListStatus.CLOSED.value)
-    await tell(cl, stored, head, applicant, ListStatus.AUDITED.value,
-               info(codes.OK, f"cancellation approved ({why}); the list is cancelled and its copNo may be declared again"),
-               "cancellation approved")
+    tell(cl, stored, head, applicant, ListStatus.AUDITED.value,
+         info(codes.OK, f"cancellation approved ({why}); the list is cancelled and its copNo may be declared again"),
+         "cancellation approved")

@@ -1,10 +1,11 @@
-"""What every handler works with: one transaction, the receipts it emits, the risk engine, who acts.
+"""What every handler works with: its unit of work (a consumer batch's, or an officer's action's),
+the risk engine, who acts.
 
-Receipts are queued on ``outgoing`` in the order they are decided and written to the outbox in the
-same transaction as the state change, so a document's receipts leave in order. Every receipt that
-concerns a list is also written to the list's history. A consumer batch collects the history rows
-(``history_rows``) and writes them with one statement at its end (nothing reads the history while
-a batch is applied); an officer's action writes them as they come.
+Receipts are emitted through the unit of work in the order they are decided and written to the
+outbox in the same transaction as the state change, so a document's receipts leave in order. Every
+receipt that concerns a list is also written to the list's history. History rows, like the lists'
+changes, go to the unit of work's buffer (``deferred_writes``): one statement each at its end, for
+a batch of thousands of documents as for one officer's action.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import asyncpg
 from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.db.unit_of_work import UnitOfWork
 from shared.kafka import topics
 from shared.messages.model import Document
 from shared.receipts import receipt_for
@@ -22,21 +24,31 @@ from shared.receipts import receipt_for
 from ..adapters import lists as repo
 from ..domain.release_policy import ReleasePolicy
 from ..domain.risk import RiskRules
+from .deferred_writes import HISTORY
+from .known_documents import KnownDocuments
 
 
 @dataclass
 class Clearance:
-    conn: asyncpg.Connection
+    uow: UnitOfWork
     settings: Settings
     policy: ReleasePolicy
     rules: RiskRules
-    outgoing: list[OutgoingMessage] = field(default_factory=list)
     trace_id: str = ""
     actor: str = "system"
-    history_rows: list[repo.HistoryRow] | None = None
+    # the orders and waybills already read (a wave reads them all at once); the others are read when asked
+    documents: KnownDocuments = field(default_factory=KnownDocuments)
+
+    @property
+    def conn(self) -> asyncpg.Connection:
+        return self.uow.conn
+
+    @property
+    def outgoing(self) -> list[OutgoingMessage]:
+        return self.uow.outgoing
 
     def emit(self, receipt: ReceiptIssued) -> None:
-        self.outgoing.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
+        self.uow.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
                                                 {TRACE_ID_HEADER: receipt.trace_id or self.trace_id}))
 
     def accept(self, d: Declaration, acceptance: ReceiptIssued) -> None:
@@ -61,13 +73,10 @@ class Clearance:
             self.emit(receipt)
         return receipts[0]
 
-    async def history(self, stored: repo.StoredList, event: str, status: str, detail: dict) -> None:
-        if self.history_rows is None:
-            await repo.add_history(self.conn, stored.id, event, status, detail, self.actor)
-        else:
-            self.history_rows.append(repo.history_row(stored.id, event, status, detail, self.actor))
+    def history(self, stored: repo.StoredList, event: str, status: str, detail: dict) -> None:
+        self.uow.defer(HISTORY, repo.history_row(stored.id, event, status, detail, self.actor))
 
-    async def tell_list(self, stored: repo.StoredList, status: str, text: str, *, event: str = "receipt",
+    def tell_list(self, stored: repo.StoredList, status: str, text: str, *, event: str = "receipt",
                         answered_type: str = "CEB603", head: dict | None = None,
                         recipient: Recipient | None = None) -> ReceiptIssued:
         """A receipt about the list (CEB604, or CEB606 for a cancellation) to its declarant and seller.
@@ -79,13 +88,13 @@ class Clearance:
                               issued_by="management", overrides={"preNo": stored.pre_no, "invtNo": stored.invt_no},
                               concerns=[c for c in {stored.head.get("ebcCode", "")} if c], trace_id=self.trace_id)
         self.emit(receipt)
-        await self.history(stored, event, stored.status, {"receipt": receipt.message_type, "returnStatus": status,
+        self.history(stored, event, stored.status, {"receipt": receipt.message_type, "returnStatus": status,
                                                    "returnInfo": text, "receiptId": receipt.receipt_id})
         return receipt
 
-    async def record_receipt(self, stored: repo.StoredList, receipt: ReceiptIssued, event: str = "receipt") -> None:
+    def record_receipt(self, stored: repo.StoredList, receipt: ReceiptIssued, event: str = "receipt") -> None:
         """Write a receipt already emitted (an acceptance, an answer) into the list's history."""
-        await self.history(stored, event, stored.status,
+        self.history(stored, event, stored.status,
                            {"receipt": receipt.message_type, "returnStatus": receipt.fields.get("returnStatus", ""),
                             "returnInfo": receipt.fields.get("returnInfo", ""), "receiptId": receipt.receipt_id,
                             "guid": receipt.fields.get("guid", "")})

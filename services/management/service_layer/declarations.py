@@ -5,9 +5,11 @@ platform's acceptance (2) carried in the declaration first, then customs' own de
 
 New lists and new orders, waybills and payment receipts, the bulk of the traffic, are handled as
 sets (``new_documents``: waves of documents about different things, a few statements per wave).
-Every other document is handled on its own, in its place in the batch, in a savepoint: if it asks
-for a move the list's state machine does not have, everything it did is undone and it is answered
-with a 100 that says why. The history rows of the whole batch are written at its end.
+Every other document is handled on its own, in its place in the batch, in a savepoint of the
+batch's unit of work: if it asks for a move the list's state machine does not have, everything it
+did — writes, receipts, deferred rows — is undone and it is answered with a 100 that says why. The
+deferred writes (``deferred_writes``) of the whole batch are written one statement per kind when a
+later document reads them, the history rows at its end.
 
 Before anything is read, the batch locks the meeting points of all its documents in one statement
 (``domain.meeting_points``): another instance handling a document about the same goods waits for
@@ -23,11 +25,11 @@ from shared import return_codes as codes
 from shared import tracing
 from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued
+from shared.db.unit_of_work import UnitOfWork
 from shared.kafka.consumer import Batch
 from shared.messages.model import Document
 from shared.receipts import info
 
-from ..adapters import lists as repo
 from ..adapters import meeting_points
 from ..domain.list_lifecycle import TransitionRefused
 from ..domain.meeting_points import meeting_points as points_of
@@ -66,14 +68,11 @@ class Declarations:
         self.policy = policy
         self.rules = rules
 
-    def clearance(self, batch_or_conn, trace_id: str = "", actor: str = "system") -> Clearance:
-        if isinstance(batch_or_conn, Batch):
-            return Clearance(batch_or_conn.conn, self.settings, self.policy, self.rules, batch_or_conn.outgoing,
-                             trace_id, actor)
-        return Clearance(batch_or_conn, self.settings, self.policy, self.rules, [], trace_id, actor)
+    def clearance(self, uow: UnitOfWork, trace_id: str = "", actor: str = "system") -> Clearance:
+        """What a handler works with, in a consumer batch's or an officer's action's unit of work."""
+        return Clearance(uow, self.settings, self.policy, self.rules, trace_id, actor)
 
     async def handle(self, records: list[ConsumerRecord], batch: Batch) -> None:
-        history: list[repo.HistoryRow] = []
         run: list[Unit] = []
         declarations = [Declaration.model_validate_json(record.value) for record in records]
         await meeting_points.lock(batch.conn, points_of(
@@ -87,21 +86,14 @@ class Declarations:
                     unit.keys = keys
                     run.append(unit)
                     continue
-                await self._as_sets(batch, run, history)
+                await self._as_sets(batch, run)
                 run = []
-                await self._single(self._for(batch, declaration, history), unit)
-        await self._as_sets(batch, run, history)
-        await repo.add_history_many(batch.conn, history)
+                await self._single(self.clearance(batch, declaration.trace_id), unit)
+        await self._as_sets(batch, run)
 
-    def _for(self, batch: Batch, declaration: Declaration, history: list[repo.HistoryRow]) -> Clearance:
-        return Clearance(batch.conn, self.settings, self.policy, self.rules, batch.outgoing, declaration.trace_id,
-                         history_rows=history)
-
-    async def _as_sets(self, batch: Batch, units: list[Unit], history: list[repo.HistoryRow]) -> None:
+    async def _as_sets(self, batch: Batch, units: list[Unit]) -> None:
         for wave in waves(units):
-            if not await handle_wave(batch.conn, wave, lambda d: self._for(batch, d, history)):
-                for unit in wave:
-                    await self._single(self._for(batch, unit.declaration, history), unit)
+            await handle_wave(batch, wave, lambda d: self.clearance(batch, d.trace_id))
 
     async def _single(self, cl: Clearance, unit: Unit) -> None:
         d, doc, acceptance = unit.declaration, unit.doc, unit.acceptance
@@ -115,14 +107,9 @@ class Declarations:
     @staticmethod
     async def _one(cl: Clearance, handler: DocumentHandler, d: Declaration, doc: Document,
                    acceptance: ReceiptIssued) -> None:
-        mark = len(cl.outgoing)
-        noted = len(cl.history_rows) if cl.history_rows is not None else 0
         try:
-            async with cl.conn.transaction():  # a savepoint inside the batch's transaction
+            async with cl.uow.savepoint():  # undone alone, receipts and deferred rows with it
                 await handler(cl, d, doc, acceptance)
         except TransitionRefused as refused:
-            del cl.outgoing[mark:]
-            if cl.history_rows is not None:
-                del cl.history_rows[noted:]
             cl.accept(d, acceptance)
             cl.answer(d, doc, "100", info(codes.REFUSED_IN_STATE, refused.reason), acceptance)

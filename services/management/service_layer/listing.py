@@ -1,11 +1,14 @@
 """CEB603: a new list (appType 1), a modification application (appType 2), a deletion (appType 3).
 
+New lists are declared as sets, a wave at a time (``new_documents``: the one path for them, a wave
+of one list as of a thousand), with :func:`store` and :func:`refuse_duplicate` here; a modification
+or a deletion is handled on its own (:func:`handle_list`).
+
 Receipts of a list are keyed by its copNo: acceptance (2) first, then 120 or 100, then whatever
 the audit decides at once (399, 300, 100).
 """
 from __future__ import annotations
 
-from shared import clock
 from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued
 from shared.messages.model import Document
@@ -15,9 +18,9 @@ from ..adapters import applications, inspections
 from ..adapters import lists as repo
 from ..domain.applications import Kind, Route, modification_route
 from ..domain.audit import changes_goods
-from ..domain.list_lifecycle import Event, ListStatus, invt_no
+from ..domain.list_lifecycle import Event, ListStatus
 from .clearance import Clearance
-from .list_flow import Later, audit, move
+from .list_flow import audit, move
 
 
 def as_list_receipt(acceptance: ReceiptIssued, stored: repo.StoredList) -> ReceiptIssued:
@@ -26,33 +29,15 @@ def as_list_receipt(acceptance: ReceiptIssued, stored: repo.StoredList) -> Recei
 
 
 async def handle_list(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
+    """A modification (appType 2) or a deletion (appType 3); a new list is declared in a wave."""
     app_type = doc.get("appType", "1")
     if app_type == "2":
         return await modify(cl, d, doc, acceptance)
-    if app_type == "3":
-        cl.emit(acceptance)
-        cl.answer(d, doc, "100", info(codes.WITHDRAW_WITH_CANCELLATION, "InventoryHead/appType: a list is withdrawn with a cancellation "
-                                               "application (CEB605), not with appType 3"), acceptance)
-        return
-    await declare(cl, d, doc, acceptance)
-
-
-async def declare(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
-    head = doc.head
-    existing = await repo.live_by_business_key(cl.conn, head.get("agentCode", ""), head.get("copNo", ""))
-    if existing is not None:
-        refuse_duplicate(cl, d, doc, acceptance, existing)
-        return
+    if app_type != "3":
+        raise AssertionError(f"a new list (appType {app_type}) is declared in a wave (new_documents.handle_wave)")
     cl.emit(acceptance)
-    serial = await repo.next_invt_serial(cl.conn)
-    number = invt_no(head.get("customsCode", "0000"), clock.now().year, serial)
-    list_id = await repo.insert(cl.conn, head=head, items=doc.items, pre_no=acceptance.fields["preNo"],
-                                invt_no=number, status=ListStatus.ACCEPTED.value, declarant_dxp=d.sender_dxp_id,
-                                receipt_format=d.message.format)
-    stored = await repo.by_id(cl.conn, list_id)
-    assert stored is not None
-    await store(cl, d, doc, acceptance, stored)
-    await audit(cl, stored)
+    cl.answer(d, doc, "100", info(codes.WITHDRAW_WITH_CANCELLATION, "InventoryHead/appType: a list is withdrawn with a cancellation "
+                                           "application (CEB605), not with appType 3"), acceptance)
 
 
 def refuse_duplicate(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued,
@@ -64,15 +49,14 @@ def refuse_duplicate(cl: Clearance, d: Declaration, doc: Document, acceptance: R
                 "or send a modification (appType 2)"), acceptance, {"preNo": ""})
 
 
-async def store(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued, stored: repo.StoredList,
-                later: Later | None = None) -> None:
+def store(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued, stored: repo.StoredList) -> None:
     """A new list (status 2, numbered) passes the logic checks: history, receipts, 120."""
-    await cl.history(stored, "declared", stored.status, {"guid": d.message.guid, "preNo": stored.pre_no})
-    await cl.record_receipt(stored, acceptance)
-    await move(cl, stored, Event.STORE, {"invtNo": stored.invt_no}, later)
+    cl.history(stored, "declared", stored.status, {"guid": d.message.guid, "preNo": stored.pre_no})
+    cl.record_receipt(stored, acceptance)
+    move(cl, stored, Event.STORE, {"invtNo": stored.invt_no})
     stored_receipt = cl.answer(d, doc, "120", info(codes.OK, "stored: logic checks passed"), acceptance,
                                {"invtNo": stored.invt_no})
-    await cl.record_receipt(stored, stored_receipt)
+    cl.record_receipt(stored, stored_receipt)
 
 
 async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
@@ -88,21 +72,21 @@ async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: Recei
         return
     accepted = as_list_receipt(acceptance, stored)
     cl.emit(accepted)
-    await cl.history(stored, "modification received", stored.status, {"guid": d.message.guid})
-    await cl.record_receipt(stored, accepted)
+    cl.history(stored, "modification received", stored.status, {"guid": d.message.guid})
+    cl.record_receipt(stored, accepted)
     routing = modification_route(stored.status)
     pending = await applications.pending_for(cl.conn, stored.id, Kind.MODIFICATION.value)
     if routing.route is Route.REFUSED or pending is not None:
         why = routing.reason or f"a modification (application {pending.id}) is already waiting for an officer"
-        await cl.tell_list(stored, "100", info(codes.MODIFICATION_NOT_POSSIBLE, f"modification refused: {why}; the list is unchanged "
-                                                      f"(status {stored.status})"), event="modification refused")
+        cl.tell_list(stored, "100", info(codes.MODIFICATION_NOT_POSSIBLE, f"modification refused: {why}; the list is unchanged "
+                                                f"(status {stored.status})"), event="modification refused")
         return
     if routing.route is Route.OFFICER:
         app_id = await applications.submit(
             cl.conn, list_id=stored.id, kind=Kind.MODIFICATION.value, guid=d.message.guid, head=head, items=doc.items,
             pre_no=acceptance.fields.get("preNo", ""), applicant_dxp=d.sender_dxp_id, receipt_format=d.message.format,
             trace_id=d.trace_id, reason=", ".join(changes_goods(stored.head, stored.items, head, doc.items)) or "no goods change")
-        await cl.tell_list(stored, ListStatus.REVIEW.value, info(
+        cl.tell_list(stored, ListStatus.REVIEW.value, info(
             "0000", f"modification waiting for an officer's approval (application {app_id}): {routing.reason}"),
             event="modification waiting")
         return
@@ -118,19 +102,19 @@ async def apply_modification(cl: Clearance, stored: repo.StoredList, head: dict,
                        ("ebp_code", "ebpCode"), ("logistics_code", "logisticsCode"), ("trade_mode", "tradeMode"),
                        ("customs_code", "customsCode"), ("port_code", "portCode")):
         setattr(stored, attr, head.get(name, ""))
-    await cl.history(stored, "modified", stored.status, {"version": version, "changed": changed})
+    cl.history(stored, "modified", stored.status, {"version": version, "changed": changed})
     if stored.status == ListStatus.REVIEW.value:
         review = await applications.pending_for(cl.conn, stored.id, Kind.REVIEW.value)
         if review is not None:
             await applications.decide(cl.conn, review.id, "withdrawn", cl.actor, "the list was modified")
     if not changed and stored.status not in (ListStatus.STORED.value, ListStatus.REVIEW.value):
-        await cl.tell_list(stored, stored.status, info(codes.OK, f"modification applied: the list holds version {version}; "
-                                                                "goods, value and weight unchanged"))
+        cl.tell_list(stored, stored.status, info(codes.OK, f"modification applied: the list holds version {version}; "
+                                                          "goods, value and weight unchanged"))
         return
     if stored.status == ListStatus.INSPECTION.value:
         await inspections.withdraw_open(cl.conn, stored.id, "the list was modified")
-    await move(cl, stored, Event.MODIFY, {"version": version, "changed": changed})
-    await cl.tell_list(stored, ListStatus.STORED.value, info(
+    move(cl, stored, Event.MODIFY, {"version": version, "changed": changed})
+    cl.tell_list(stored, ListStatus.STORED.value, info(
         "0000", f"modification applied: the list holds version {version}; audit again"
                 + (f" (changed: {', '.join(changed[:10])})" if changed else "")))
     await audit(cl, stored)

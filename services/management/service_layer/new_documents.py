@@ -10,29 +10,33 @@ one by one between the runs of waves, in their place.
 
 A wave reads what it needs with one query each (live lists of the copNos, lists waiting for the
 documents, orders and waybills, numbers for the new lists), decides every document in memory in
-order, with the same steps as the one-by-one path (``listing.store``, ``list_flow.audit``,
-``trade_documents.received``: the same receipts, history and state machine guards), then writes
-with one statement each. Nothing needs undoing, so no savepoint. A wave that would audit a list
-whose goods have arrived (its risk decision reads the database) is left to the one-by-one path.
+order, with the steps every list takes (``listing.store``, ``list_flow.audit``,
+``trade_documents.received``: the receipts, history and state machine guards), and leaves its writes
+in the unit of work's buffer (``deferred_writes``: the lists changed and created, the new documents,
+review applications, history), written with one statement per kind before the next wave or
+document reads, or at the commit. Nothing needs undoing, so no savepoint. This is the one path for
+new lists and new trade documents: one that comes alone is a wave of one. A list waiting for a
+document whose goods have arrived is decided in the wave (``list_flow.decide``: the buffer is
+written before it counts the seller's rejections).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import asyncpg
-
 from shared import clock
 from shared.contracts import Declaration, ReceiptIssued
+from shared.db.unit_of_work import UnitOfWork
 from shared.messages.model import Document
 
-from ..adapters import applications
 from ..adapters import lists as repo
 from ..adapters import trade_documents as documents
 from ..domain.audit import TradeDocument
 from ..domain.list_lifecycle import ListStatus, invt_no
 from .clearance import Clearance
-from .list_flow import Later, audit
+from .deferred_writes import ORDERS, PAYMENTS, WAYBILLS, list_created
+from .known_documents import KnownDocuments
+from .list_flow import audit
 from .listing import refuse_duplicate, store
 from .trade_documents import answer, key_of, received
 
@@ -104,8 +108,10 @@ def _new_list(unit: Unit, list_id: int, number: str) -> repo.StoredList:
         head=head, items=unit.doc.items, version=1, waiting_for="", arrived_at=None, decision_round=0)
 
 
-async def handle_wave(conn: asyncpg.Connection, wave: list[Unit], clearance: Callable[[Declaration], Clearance]) -> bool:
-    """Handle a wave as a set; False (nothing changed) if it must go one by one."""
+async def handle_wave(uow: UnitOfWork, wave: list[Unit], clearance: Callable[[Declaration], Clearance]) -> None:
+    """Handle a wave as a set: its reads first, one query each, then every document in order."""
+    await uow.flush()  # what earlier documents of the batch changed, before this wave reads
+    conn = uow.conn
     new_lists = [u for u in wave if u.kind == "CEB603"]
     doc_keys = {kind: {key_of(kind, u.doc.head) for u in wave if u.kind == kind} for kind in TRADE}
     # reads: one query each
@@ -114,23 +120,19 @@ async def handle_wave(conn: asyncpg.Connection, wave: list[Unit], clearance: Cal
             (await repo.live_by_business_keys(conn, {_list_key(u.doc.head) for u in new_lists})).items()}
     waiting = [known.setdefault(s.id, s)
                for s in await repo.waiting_for_documents(conn, doc_keys["CEB303"], doc_keys["CEB505"])]
-    if any(s.arrived_at is not None for s in waiting):
-        return False
     order_keys = doc_keys["CEB303"] | {_order_key(u.doc.head) for u in new_lists} | {(s.ebp_code, s.order_no) for s in waiting}
     waybill_keys = (doc_keys["CEB505"] | {_waybill_key(u.doc.head) for u in new_lists}
                     | {(s.logistics_code, s.logistics_no) for s in waiting})
-    later = Later(await documents.orders(conn, order_keys), await documents.waybills(conn, waybill_keys))
+    documents_known = KnownDocuments()
+    await documents_known.load(conn, order_keys, waybill_keys)
     paid = await documents.payments(conn, doc_keys["CEB403"])
     numbers = await repo.reserve(conn, sum(1 for u in new_lists if _list_key(u.doc.head) not in live))
     year = clock.now().year
-    # decisions, in the order the documents came
-    created: list[repo.StoredList] = []
-    orders: list[tuple[dict, list, str]] = []
-    waybills: list[tuple[dict, str]] = []
-    payments: list[tuple[dict, str]] = []
+    # decisions, in the order the documents came; the writes go to the unit of work's buffer
     for unit in wave:
         d, doc, acceptance = unit.declaration, unit.doc, unit.acceptance
         cl = clearance(d)
+        cl.documents = documents_known
         if unit.kind == "CEB603":
             existing = live.get(_list_key(doc.head))
             if existing is not None and existing.status not in DEAD:
@@ -141,41 +143,31 @@ async def handle_wave(conn: asyncpg.Connection, wave: list[Unit], clearance: Cal
                 numbers = await repo.reserve(conn, 1)
             serial, list_id = numbers.pop(0)
             stored = _new_list(unit, list_id, invt_no(doc.head.get("customsCode", "0000"), year, serial))
-            await store(cl, d, doc, acceptance, stored, later)
-            await audit(cl, stored, later)
-            created.append(stored)
+            list_created(uow, stored)
+            store(cl, d, doc, acceptance, stored)
+            await audit(cl, stored)
             continue
         head = {**doc.head}
         key = key_of(unit.kind, head)
         cl.emit(acceptance)
         if unit.kind == "CEB303":
-            saved = later.orders[key] is None
+            saved = documents_known.orders[key] is None
             if saved:
-                later.orders[key] = TradeDocument(head, doc.items)
-                orders.append((head, doc.items, d.sender_dxp_id))
+                documents_known.orders[key] = TradeDocument(head, doc.items)
+                uow.defer(ORDERS, (head, doc.items, d.sender_dxp_id))
             waits = [s for s in waiting if (s.ebp_code, s.order_no) == key]
         elif unit.kind == "CEB505":
-            saved = later.waybills[key] is None
+            saved = documents_known.waybills[key] is None
             if saved:
-                later.waybills[key] = TradeDocument(head)
-                waybills.append((head, d.sender_dxp_id))
+                documents_known.waybills[key] = TradeDocument(head)
+                uow.defer(WAYBILLS, (head, d.sender_dxp_id))
             waits = [s for s in waiting if (s.logistics_code, s.logistics_no) == key]
         else:
             saved = key not in paid
             if saved:
                 paid.add(key)
-                payments.append((head, d.sender_dxp_id))
+                uow.defer(PAYMENTS, (head, d.sender_dxp_id))
             waits = []
         answer(cl, d, doc, acceptance, saved, False)
         if saved:
-            await received(cl, d, doc, [s for s in waits if s.status == ListStatus.STORED.value], later)
-    # writes: one statement each; lists freed by a rejection before the new lists that take their copNo
-    new_ids = {s.id for s in created}
-    await repo.set_status_many(conn, [s for i, s in later.changed.items() if i not in new_ids])
-    await documents.insert_orders(conn, orders)
-    await documents.insert_waybills(conn, waybills)
-    await documents.insert_payments(conn, payments)
-    await repo.insert_many(conn, created)
-    for review in later.applications:
-        await applications.submit(conn, **review)
-    return True
+            await received(cl, d, doc, [s for s in waits if s.status == ListStatus.STORED.value])

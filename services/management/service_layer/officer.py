@@ -67,15 +67,15 @@ async def approve(cl: Clearance, application_id: int, note: str = "") -> Outcome
         if routing.route is Route.REFUSED:
             return await _refuse(cl, app, stored, routing.reason, by_rule=True)
         await applications.decide(cl.conn, app.id, "approved", cl.actor, note)
-        await cl.history(stored, "modification approved", stored.status, {"application": app.id, "note": note})
+        cl.history(stored, "modification approved", stored.status, {"application": app.id, "note": note})
         await apply_modification(cl, stored, app.head, app.items, by=app.guid)
     else:
         if not allowed(stored.status, Event.APPROVE_REVIEW):
             raise ActionRefused(f"list {stored.cop_no} is not under manual review (status {stored.status})")
         await applications.decide(cl.conn, app.id, "approved", cl.actor, note)
-        await move(cl, stored, Event.APPROVE_REVIEW, {"application": app.id, "note": note})
-        await cl.tell_list(stored, ListStatus.AUDITED.value,
-                           info(codes.OK, f"audit concluded after manual review by {who}" + (f": {note}" if note else "")))
+        move(cl, stored, Event.APPROVE_REVIEW, {"application": app.id, "note": note})
+        cl.tell_list(stored, ListStatus.AUDITED.value,
+                     info(codes.OK, f"audit concluded after manual review by {who}" + (f": {note}" if note else "")))
         await decide_if_arrived(cl, stored)
     return Outcome("approved", stored.status)
 
@@ -90,18 +90,18 @@ async def _refuse(cl: Clearance, app: applications.Application, stored: repo.Sto
     who = "refused" if by_rule else f"refused by officer {cl.actor}"
     await applications.decide(cl.conn, app.id, "refused", cl.actor, reason)
     if app.kind == Kind.CANCELLATION.value:
-        await tell(cl, stored, app.head, _applicant(app, stored), "100",
-                   info(codes.CANCELLATION_REFUSED, f"cancellation {who}: {reason}"), "cancellation refused")
+        tell(cl, stored, app.head, _applicant(app, stored), "100",
+             info(codes.CANCELLATION_REFUSED, f"cancellation {who}: {reason}"), "cancellation refused")
     elif app.kind == Kind.MODIFICATION.value:
-        await cl.tell_list(stored, "100", info(codes.MODIFICATION_REFUSED, f"modification {who}: {reason}; the list is unchanged "
-                                                       f"(status {stored.status})"),
-                           event="modification refused", recipient=_applicant(app, stored))
+        cl.tell_list(stored, "100", info(codes.MODIFICATION_REFUSED, f"modification {who}: {reason}; the list is unchanged "
+                                                 f"(status {stored.status})"),
+                     event="modification refused", recipient=_applicant(app, stored))
     else:
         try:
-            await move(cl, stored, Event.REJECT, {"application": app.id, "reason": reason})
+            move(cl, stored, Event.REJECT, {"application": app.id, "reason": reason})
         except TransitionRefused as refused:
             raise ActionRefused(refused.reason) from refused
-        await cl.tell_list(stored, ListStatus.REJECTED.value, info(codes.REJECTED_AFTER_REVIEW, f"manual review {who}: {reason}"))
+        cl.tell_list(stored, ListStatus.REJECTED.value, info(codes.REJECTED_AFTER_REVIEW, f"manual review {who}: {reason}"))
     return Outcome("refused", stored.status, reason)
 
 
@@ -115,14 +115,14 @@ async def record_inspection(cl: Clearance, task_id: int, passed: bool, finding: 
     assert stored is not None
     event = Event.PASS_INSPECTION if passed else Event.FAIL_INSPECTION
     try:
-        await move(cl, stored, event, {"task": task_id, "finding": finding})
+        move(cl, stored, event, {"task": task_id, "finding": finding})
     except TransitionRefused as refused:
         raise ActionRefused(refused.reason) from refused
     await inspections.close(cl.conn, task_id, "passed" if passed else "failed", finding, cl.actor)
     if passed:
-        await cl.tell_list(stored, ListStatus.RELEASED.value, info(
+        cl.tell_list(stored, ListStatus.RELEASED.value, info(
             codes.OK, f"released after inspection by officer {cl.actor}" + (f": {finding}" if finding else "")))
     else:
-        await cl.tell_list(stored, ListStatus.REJECTED.value, info(
+        cl.tell_list(stored, ListStatus.REJECTED.value, info(
             codes.REJECTED_AFTER_INSPECTION, f"rejected after inspection by officer {cl.actor}: {finding or 'inspection failed'}"))
     return Outcome("passed" if passed else "failed", stored.status, finding)

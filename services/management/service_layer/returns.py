@@ -55,12 +55,12 @@ async def handle_return(cl: Clearance, d: Declaration, doc: Document, acceptance
     pre_no = acceptance.fields.get("preNo", "")
     return_id = await returns.insert(cl.conn, list_id=stored.id, head=head, items=doc.items, pre_no=pre_no,
                                      declarant_dxp=d.sender_dxp_id, receipt_format=d.message.format)
-    await move(cl, stored, Event.APPLY_FOR_RETURN, {"return": head.get("coElNo"), "guid": d.message.guid,
-                                                    "reason": head.get("reason"), "items": len(doc.items)})
+    move(cl, stored, Event.APPLY_FOR_RETURN, {"return": head.get("coElNo"), "guid": d.message.guid,
+                                              "reason": head.get("reason"), "items": len(doc.items)})
     stored_receipt = cl.answer(d, doc, "120", info(codes.OK, f"return stored (return {return_id}): list "
                                                             f"{stored.cop_no} is returning; CEB214 800 follows the "
                                                             "tally of the goods at the site"), acceptance)
-    await cl.record_receipt(stored, stored_receipt, "return receipt")
+    cl.record_receipt(stored, stored_receipt, "return receipt")
 
 
 async def handle_tally(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
@@ -79,8 +79,8 @@ async def handle_tally(cl: Clearance, d: Declaration, doc: Document, acceptance:
     await returns.tallied(cl.conn, waiting.id, {"guid": d.message.guid, "coElNo": head.get("coElNo"),
                                                 "operatorCode": head.get("operatorCode"),
                                                 "location": head.get("location", "")})
-    await move(cl, stored, Event.TALLY_RETURN, {"return": waiting.co_el_no, "tally": head.get("coElNo"),
-                                                "location": head.get("location", "")})
+    move(cl, stored, Event.TALLY_RETURN, {"return": waiting.co_el_no, "tally": head.get("coElNo"),
+                                          "location": head.get("location", "")})
     cl.answer(d, doc, "399", info(codes.OK, f"tally of return {waiting.co_el_no} concluded: the goods of list "
                                           f"{stored.cop_no} are back"), acceptance)
     released = receipt_for("CEB213", waiting.head, status="800",
@@ -88,4 +88,4 @@ async def handle_tally(cl: Clearance, d: Declaration, doc: Document, acceptance:
                            recipients=[Recipient(dxp_id=waiting.declarant_dxp, format=waiting.receipt_format)],
                            issued_by="management", overrides={"preNo": waiting.pre_no}, trace_id=cl.trace_id)
     cl.emit(released)
-    await cl.record_receipt(stored, released, "return receipt")
+    cl.record_receipt(stored, released, "return receipt")

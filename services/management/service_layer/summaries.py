@@ -85,7 +85,7 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
                            declarant_dxp=d.sender_dxp_id, receipt_format=d.message.format,
                            list_ids=[s.id for s in covered])
     for stored in covered:
-        await cl.history(stored, "summarised", stored.status, {"sumNo": number, "summary": head.get("copNo")})
+        cl.history(stored, "summarised", stored.status, {"sumNo": number, "summary": head.get("copNo")})
     cl.answer(d, doc, "3", info(codes.OK, f"summary {number} of {len(covered)} list(s) sent to customs: "
                                         + ", ".join(s.invt_no for s in covered[:50])), acceptance, keys)
 
@@ -152,7 +152,7 @@ async def conclude(cl: Clearance, number: str, *, dec_state: str, entry_id: str 
                                              f"{result['entryId']} ({len(covered)} list(s))"))
     cl.emit(summary_result(summary, result, trace_id=cl.trace_id))
     for stored in covered:
-        await cl.history(stored, "summary concluded", stored.status, {"sumNo": number, "entryId": result["entryId"]})
+        cl.history(stored, "summary concluded", stored.status, {"sumNo": number, "entryId": result["entryId"]})
     return {"outcome": "concluded", "sum_no": number, **result}
 
 
@@ -163,5 +163,5 @@ async def refuse(cl: Clearance, number: str, reason: str) -> dict:
     _answer(cl, summary, "100", info("2726", f"summary {number} refused by customs: {reason}"))
     for list_id in covered:
         stored = await repo.by_id(cl.conn, list_id)
-        await cl.history(stored, "summary refused", stored.status, {"sumNo": number, "reason": reason})
+        cl.history(stored, "summary refused", stored.status, {"sumNo": number, "reason": reason})
     return {"outcome": "refused", "sum_no": number}

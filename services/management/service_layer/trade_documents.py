@@ -1,8 +1,9 @@
 """CEB303 orders, CEB403 payment receipts and CEB505 waybills: stored, then the lists that wait
 for them are audited again.
 
-appType 1 stores a new document (a second one with the same business key is refused), appType 2
-replaces the stored one.
+appType 1 stores a new document (a second one with the same business key is refused): handled as
+sets, a wave at a time (``new_documents``), with :func:`answer` and :func:`received` here. appType 2
+replaces the stored one: :func:`handle_trade_document`, on its own.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from shared.receipts import info
 from ..adapters import lists as repo
 from ..adapters import trade_documents as documents
 from .clearance import Clearance
-from .list_flow import Later, audit
+from .list_flow import audit
 
 WHAT = {"CEB303": "order", "CEB403": "payment receipt", "CEB505": "waybill"}
 KEY_FIELDS = {"CEB303": ("ebpCode", "orderNo"), "CEB403": ("ebcCode", "orderNo"), "CEB505": ("logisticsCode", "logisticsNo")}
@@ -37,16 +38,16 @@ def answer(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssu
     cl.answer(d, doc, "120", info(codes.OK, f"{WHAT[kind]} {key} stored"), acceptance)
 
 
-async def received(cl: Clearance, d: Declaration, doc: Document, waiting: list[repo.StoredList],
-                   later: Later | None = None) -> None:
+async def received(cl: Clearance, d: Declaration, doc: Document, waiting: list[repo.StoredList]) -> None:
     """The lists that waited for the document hear of it and are audited again."""
     kind = d.message.message_type
     for stored in waiting:
-        await cl.history(stored, f"{WHAT[kind]} received", stored.status, {"guid": doc.get("guid"), "message": kind})
-        await audit(cl, stored, later)
+        cl.history(stored, f"{WHAT[kind]} received", stored.status, {"guid": doc.get("guid"), "message": kind})
+        await audit(cl, stored)
 
 
 async def handle_trade_document(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
+    """A replacement (appType 2) of an order, waybill or payment receipt."""
     kind = d.message.message_type
     head = {**doc.head}
     replace = doc.get("appType", "1") == "2"

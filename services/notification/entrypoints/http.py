@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal, require_own
 from shared.config import Settings
+from shared.db.unit_of_work import UnitsOfWork, units_of_work
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.paging import AUTH, Page, Paging, errors, paging
@@ -84,7 +85,7 @@ class ReplayRecord(BaseModel):
 
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
-              renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
+              renderer: ReceiptRenderer | None = None, *, units: UnitsOfWork | None = None,
               on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
               targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:
     auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
@@ -94,6 +95,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
                       description="Receipts delivered to enterprises (history, delivery status per channel), "
                                   "webhook subscriptions and redelivery, replay.")
     renderer = renderer or ReceiptRenderer()
+    units = units or units_of_work(pool)
 
     add_health_route(app, health)
 
@@ -117,7 +119,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         if not known:
             raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
         try:
-            sub, secret = await subscriptions.subscribe(pool, dxp_id, body.url, body.secret, targets, sealer)
+            sub, secret = await subscriptions.subscribe(units, dxp_id, body.url, body.secret, targets, sealer)
         except subscriptions.InvalidEndpoint as exc:
             raise HTTPException(422, str(exc)) from exc
         return {**subscription_view(sub), "secret": secret}
@@ -134,7 +136,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
     @app.delete("/enterprises/{dxp_id}/webhook", responses=errors(*AUTH, 404))
     async def delete_webhook(dxp_id: str, caller: Principal = party) -> dict:
         require_own(caller, dxp_id)
-        cancelled = await subscriptions.unsubscribe(pool, dxp_id)
+        cancelled = await subscriptions.unsubscribe(units, dxp_id)
         if cancelled is None:
             raise HTTPException(404, f"{dxp_id} has no webhook")
         return {"dxpId": dxp_id, "active": False, "cancelledDeliveries": cancelled}
@@ -173,8 +175,8 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         x_operator = caller.name
         if settings is None:
             raise HTTPException(503, "replay is not configured")
-        done = await replay(pool, settings, renderer, dxp_id, since=body.since, until=body.until, operator=x_operator)
-        on_outbox()
+        done = await replay(units, settings, renderer, dxp_id, since=body.since,
+                            until=body.until, operator=x_operator)
         return {"dxpId": dxp_id, "replayId": done.replay_id, "receipts": done.receipts,
                 "since": body.since.isoformat(), "operator": x_operator}
 

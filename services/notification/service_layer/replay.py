@@ -3,7 +3,8 @@
 The receipts issued in ``[since, until)`` are queued again through the outbox, in the order they
 were first delivered, rendered as before, keyed by business key, with their original
 ``cbec-receipt-id`` and the header ``cbec-replay: true``. The request is recorded with the operator
-who made it. Large replays are written in chunks, each in a transaction; the outbox keeps order.
+who made it. Large replays are written in chunks, each in a unit of work of its own (the relay
+starts on the first while the next is read); the outbox keeps order.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from datetime import datetime
 import asyncpg
 
 from shared.config import Settings
-from shared.db.outbox import OutgoingMessage, add_to_outbox
+from shared.db.outbox import OutgoingMessage
+from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 
 from ..adapters import receipt_store
@@ -29,21 +31,19 @@ class ReplayDone:
     receipts: int
 
 
-async def replay(pool: asyncpg.Pool, settings: Settings, renderer: ReceiptRenderer, dxp_id: str, *,
+async def replay(units: UnitsOfWork, settings: Settings, renderer: ReceiptRenderer, dxp_id: str, *,
                  since: datetime, until: datetime | None, operator: str) -> ReplayDone:
     topic = settings.topic(topics.receipt_topic(dxp_id))
     count, after = 0, 0
-    async with pool.acquire() as conn:
-        while True:
-            async with conn.transaction():
-                rows = await receipt_store.for_replay(conn, dxp_id, since, until, after, CHUNK)
-                await add_to_outbox(conn, [_message(topic, renderer, r, dxp_id) for r in rows])
+    while True:
+        async with units() as uow:
+            rows = await receipt_store.for_replay(uow.conn, dxp_id, since, until, after, CHUNK)
+            uow.emit_all(_message(topic, renderer, r, dxp_id) for r in rows)
             count += len(rows)
             if len(rows) < CHUNK:
-                break
-            after = rows[-1]["seq"]
-        replay_id = await receipt_store.record_replay(conn, dxp_id, since, until, operator, count)
-    return ReplayDone(replay_id, count)
+                replay_id = await receipt_store.record_replay(uow.conn, dxp_id, since, until, operator, count)
+                return ReplayDone(replay_id, count)
+        after = rows[-1]["seq"]
 
 
 def _message(topic: str, renderer: ReceiptRenderer, row: asyncpg.Record, dxp_id: str) -> OutgoingMessage:

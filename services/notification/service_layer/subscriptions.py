@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import asyncpg
-
+from shared.db.unit_of_work import UnitsOfWork
 from shared.sealing import Sealer
 
 from ..adapters import webhook_store
@@ -36,7 +35,7 @@ async def check_target(url: str, policy: TargetPolicy) -> None:
         raise InvalidEndpoint(str(exc)) from None
 
 
-async def subscribe(pool: asyncpg.Pool, dxp_id: str, url: str, secret: str | None,
+async def subscribe(units: UnitsOfWork, dxp_id: str, url: str, secret: str | None,
                     policy: TargetPolicy | None = None, sealer: Sealer | None = None,
                     ) -> tuple[webhook_store.Subscription, str]:
     """Create or replace the subscription; return it and the secret (generated when not given).
@@ -45,11 +44,11 @@ async def subscribe(pool: asyncpg.Pool, dxp_id: str, url: str, secret: str | Non
     new URL with the new secret. The secret is stored sealed (``CBEC_DATA_KEY``)."""
     await check_target(check_url(url), policy or TargetPolicy())
     secret = secret or new_secret()
-    async with pool.acquire() as conn:
-        sub = await webhook_store.subscribe(conn, dxp_id, url, (sealer or Sealer()).seal(secret))
+    async with units() as uow:
+        sub = await webhook_store.subscribe(uow.conn, dxp_id, url, (sealer or Sealer()).seal(secret))
     return sub, secret
 
 
-async def unsubscribe(pool: asyncpg.Pool, dxp_id: str) -> int | None:
-    async with pool.acquire() as conn, conn.transaction():
-        return await webhook_store.unsubscribe(conn, dxp_id)
+async def unsubscribe(units: UnitsOfWork, dxp_id: str) -> int | None:
+    async with units() as uow:
+        return await webhook_store.unsubscribe(uow.conn, dxp_id)

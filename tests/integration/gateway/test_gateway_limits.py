@@ -43,13 +43,13 @@ async def test_a_bill_of_a_billion_parts_is_refused_at_once(rig):
 async def test_the_missing_parts_text_fits_a_receipt(rig_factory, gateway_pool):
     """A bill of the most parts allowed, one part sent: the 2601 text names what it can in 1000 characters."""
     from services.gateway.service_layer.part_deadline import PartDeadline
+    from shared.db.unit_of_work import units_of_work
 
     from .conftest import settings_for
     rig = rig_factory(GATEWAY_MAX_PARTS="100000")
     assert (await rig.send(AGENT, bill_part(100_000, cop_no="WB-LIMIT-2"))).receipts == []
     settings = settings_for(gateway_pool.schema, gateway_pool.database_url, GATEWAY_PARTS_TIMEOUT_S="0")
-    emitted = []
-    deadline = PartDeadline(settings, gateway_pool.pool, lambda: emitted.append(1))
+    deadline = PartDeadline(settings, units_of_work(gateway_pool.pool))
     assert await deadline.sweep() == 1
     async with gateway_pool.pool.acquire() as conn:
         value = await conn.fetchval("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' "

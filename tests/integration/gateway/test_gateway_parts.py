@@ -9,6 +9,7 @@ import pytest
 
 from services.gateway.service_layer.part_deadline import PartDeadline
 from shared.contracts import ReceiptIssued
+from shared.db.unit_of_work import units_of_work
 from shared.messages import encode_message
 from tests.fixtures.gateway import message
 
@@ -98,9 +99,13 @@ async def test_incomplete_bills_are_answered_after_the_timeout(rig, gateway_pool
     await rig.send(AGENT, p1)
     await rig.send(AGENT, p3)
     settings = settings_for(gateway_pool.schema, gateway_pool.database_url, GATEWAY_PARTS_TIMEOUT_S="600")
-    assert await PartDeadline(settings, gateway_pool.pool, lambda: None).sweep() == 0
+    woken: list[int] = []
+    units = units_of_work(gateway_pool.pool, lambda: woken.append(1))
+    assert await PartDeadline(settings, units).sweep() == 0
     settings = settings_for(gateway_pool.schema, gateway_pool.database_url, GATEWAY_PARTS_TIMEOUT_S="0")
-    assert await PartDeadline(settings, gateway_pool.pool, lambda: None).sweep() == 1
+    assert woken == []
+    assert await PartDeadline(settings, units).sweep() == 1
+    assert woken == [1]  # the relay is woken once the answers are committed
     async with gateway_pool.pool.acquire() as conn:
         rows = await conn.fetch("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' ORDER BY id")
     answered = [ReceiptIssued.model_validate_json(r["value"]) for r in rows[-2:]]
@@ -111,7 +116,7 @@ async def test_incomplete_bills_are_answered_after_the_timeout(rig, gateway_pool
     assert info.startswith("[Code:2601;Desc:WayBill[1]/WayBillHead/msgSeqNo: parts 2 of 3 of copNo WB-SPLIT-6")
     assert receipt.recipients[0].dxp_id == AGENT
     # the group is gone: a late part starts a new collection instead of completing the old one
-    assert await PartDeadline(settings, gateway_pool.pool, lambda: None).sweep() == 0
+    assert await PartDeadline(settings, units).sweep() == 0
     assert (await rig.send(AGENT, p2)).declarations == []
 
 

@@ -16,7 +16,7 @@ from shared.config import load_settings
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
-from shared.kafka.consumer import Batch
+from shared.db.unit_of_work import UnitOfWork, units_of_work
 from shared.messages import decode_message
 from shared.receipts import info, receipt_for
 from tests.support.receipt_checks import check_issued
@@ -60,16 +60,15 @@ class Desk:
 
     async def send(self, body: bytes) -> list[Seen]:
         record = SimpleNamespace(value=self.declaration(body).model_dump_json().encode())
-        async with self.pool.acquire() as conn, conn.transaction():
-            batch = Batch(conn)
+        async with self.pool.acquire() as conn, UnitOfWork(conn) as batch:
             await self.declarations.handle([record], batch)
         return [self._seen(m.value) for m in batch.outgoing]
 
     async def act(self, operator: str, action) -> tuple[object, list[Seen]]:
-        async with self.pool.acquire() as conn, conn.transaction():
-            cl = self.declarations.clearance(conn, actor=operator)
-            outcome = await action(cl)
-        return outcome, [self._seen(m.value) for m in cl.outgoing]
+        """An officer's action in a unit of work of its own, as the operator API runs it."""
+        async with units_of_work(self.pool)() as uow:
+            outcome = await action(self.declarations.clearance(uow, actor=operator))
+        return outcome, [self._seen(m.value) for m in uow.outgoing]
 
     async def approve(self, application_id: int, operator: str = "officer-7"):
         return await self.act(operator, lambda cl: officer.approve(cl, application_id, "ok"))

@@ -1,5 +1,6 @@
 """A batch handled as sets (waves of new lists and trade documents) gives every list the same
-receipts, history and state as the documents handled one by one, each in its own transaction."""
+receipts, history and state as the documents handled one by one, each in its own transaction
+(a batch of one: a wave of one document, or the document on its own)."""
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from services.management.service_layer.new_documents import handle_wave
 from shared.contracts import ReceiptIssued
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
-from shared.kafka.consumer import Batch
+from shared.db.unit_of_work import UnitOfWork
 from shared.messages import encode_message
 
 from .conftest import Desk
@@ -39,8 +40,7 @@ def _record(declaration) -> SimpleNamespace:
 
 
 async def _handle(desk: Desk, records: list) -> list[ReceiptIssued]:
-    async with desk.pool.acquire() as conn, conn.transaction():
-        batch = Batch(conn)
+    async with desk.pool.acquire() as conn, UnitOfWork(conn) as batch:
         await desk.declarations.handle(records, batch)
     return [ReceiptIssued.model_validate_json(m.value) for m in batch.outgoing]
 
@@ -131,20 +131,19 @@ async def test_a_mixed_batch_as_sets_equals_one_by_one(database_url, monkeypatch
             b.payment_message(), b.order_message(),             # a payment; the order again: refused
             c.list_message(head={"tradeMode": "9810"}),         # the same copNo again, later in the batch
             a.list_message(app_type="3"),                       # refused, one by one
-            arrived.waybill_message(),                          # audits an arrived list: left to one by one
+            arrived.waybill_message(),                          # audits an arrived list: decided in its wave
         ]
         records = [_record(sets.declaration(body)) for body in bodies]
 
         waves = []
 
-        async def spy(conn, wave, clearance):
-            waves.append((len(wave), await handle_wave(conn, wave, clearance)))
-            return waves[-1][1]
+        async def spy(uow, wave, clearance):
+            waves.append(len(wave))
+            await handle_wave(uow, wave, clearance)
 
         monkeypatch.setattr(declarations_module, "handle_wave", spy)
         batched = await _handle(sets, records)
-        assert len(waves) > 2 and (1, False) in waves and max(n for n, _ in waves) > 3  # sets; one left to one by one
-        monkeypatch.setattr(declarations_module, "keys_of", lambda unit: None)  # the one-by-one path
+        assert len(waves) > 2 and max(waves) > 3  # sets
         one_by_one = []
         for record in records:
             one_by_one += await _handle(single, [record])
@@ -168,3 +167,59 @@ async def test_a_mixed_batch_as_sets_equals_one_by_one(database_url, monkeypatch
     finally:
         await sets.pool.close()
         await single.pool.close()
+
+
+class Counting:
+    """A connection that counts the statements sent through it."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn, self.statements = conn, 0
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._conn, name)
+        if name not in ("execute", "executemany", "fetch", "fetchrow", "fetchval"):
+            return attr
+
+        async def counted(*args, **kwargs):
+            self.statements += 1
+            return await attr(*args, **kwargs)
+        return counted
+
+
+async def _statements(desk: Desk, bodies: list[bytes]) -> tuple[int, list[ReceiptIssued]]:
+    records = [_record(desk.declaration(body)) for body in bodies]
+    async with desk.pool.acquire() as conn:
+        counting = Counting(conn)
+        async with UnitOfWork(counting) as batch:
+            await desk.declarations.handle(records, batch)
+    return counting.statements, [ReceiptIssued.model_validate_json(m.value) for m in batch.outgoing]
+
+
+async def test_a_batch_of_many_lists_takes_as_many_statements_as_a_batch_of_one(database_url):
+    """The waves' reads and writes are one statement per kind whatever their size; a bill, its
+    arrival and its departure handle their lists as sets too (the decision is recorded per list)."""
+    desk = await _desk(database_url)
+    try:
+        counts = {}
+        for n in (1, 30):
+            js = [Journey() for _ in range(n)]
+            steps = {"orders and waybills": [b for j in js for b in (j.order_message(), j.waybill_message())],
+                     "lists": [j.list_message() for j in js]}
+            count = {name: (await _statements(desk, bodies))[0] for name, bodies in steps.items()}
+            mixed = [Journey() for _ in range(n)]
+            count["order, waybill and list each"], _ = await _statements(
+                desk, [b for j in mixed for b in (j.order_message(), j.waybill_message(), j.list_message())])
+            async with desk.pool.acquire() as conn:
+                invt = dict(await conn.fetch("SELECT cop_no, invt_no FROM lists"))
+            lists = [(invt[j.cop_no], j.logistics_no) for j in js]
+            count["bill"], _ = await _statements(desk, [js[0].bill_message(lists[0][0], lists[1:])])
+            count["arrival"], receipts = await _statements(desk, [js[0].arrival_message([j.logistics_no for j in js])])
+            assert [r.fields["returnStatus"] for r in receipts if r.message_type == "CEB604"] == ["800"] * n
+            count["departure"], receipts = await _statements(desk, [js[0].departure_message()])
+            assert [r.fields["returnStatus"] for r in receipts if r.message_type == "CEB604"] == ["899"] * n
+            counts[n] = count
+        decisions = counts[30].pop("arrival") - counts[1].pop("arrival")
+        assert counts[30] == counts[1]
+        assert decisions <= 29  # at most one statement more per list decided (its decision's record)
+    finally:
+        await desk.pool.close()
