@@ -73,14 +73,14 @@ def message_id(record: ConsumerRecord, trust_headers: bool = True) -> str:
     if trust_headers:
         for key, value in record.headers or ():
             if key == MESSAGE_ID_HEADER and value:
-                return value.decode("ascii", "replace")
+                return str(value.decode("ascii", "replace"))
     return f"{record.topic}:{record.partition}:{record.offset}"
 
 
 def header(record: ConsumerRecord, name: str) -> str:
     for key, value in record.headers or ():
         if key == name and value is not None:
-            return value.decode("utf-8", "replace")
+            return str(value.decode("utf-8", "replace"))
     return ""
 
 
