@@ -17,7 +17,6 @@ platform has seen, and management's checks (2202 and later).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -94,7 +93,7 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
     from services.gateway.domain.signature_check import changes_customs_state, signature_problem
     from services.gateway.domain.verification import verify
     from services.gateway.service_layer.intake import WHOLE_BILL_CHECKS
-    from shared.config import Settings
+    from services.gateway.settings import GatewaySettings
 
     report = Report(file=name)
     try:
@@ -127,7 +126,7 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
     context = Context(sender=sender, kafka_key=sender.dxpId,
                       transport_sender=transport.SenderId if transport is not None else None, now=now)
     part = part_numbers(message)
-    max_parts = int(os.environ.get("GATEWAY_MAX_PARTS", Settings.model_fields["max_parts"].default))
+    max_parts = GatewaySettings.from_env().max_parts
     if part is not None and part[2] > max_parts:
         report.findings.append(Finding("logic", "2604", f"{head_path(message, 1)}/msgCount",
                                        f"msgCount {part[2]}: a split bill has at most {max_parts} parts"))

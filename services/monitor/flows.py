@@ -22,9 +22,10 @@ import faust
 from mode.utils.times import want_seconds
 
 from shared import metrics
-from shared.config import Settings
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
+
+from .settings import MonitorSettings
 
 WINDOW = timedelta(minutes=1)
 KEEP = timedelta(hours=6)
@@ -51,7 +52,7 @@ def dead_letter_reason(headers) -> str:
     return reason.split(":")[0][:60] or "unknown"
 
 
-def broker_credentials(settings: Settings) -> dict:
+def broker_credentials(settings: MonitorSettings) -> dict:
     """The monitor's SASL principal in the secure profile (faust passes it on to aiokafka)."""
     if not settings.kafka_secured:
         return {}
@@ -60,7 +61,7 @@ def broker_credentials(settings: Settings) -> dict:
         mechanism=settings.kafka_sasl_mechanism, ssl_context=None)}
 
 
-def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App:
+def build_flow_monitor(settings: MonitorSettings, *, web_port: int = 8083) -> faust.App:
     app = faust.App(
         settings.group("cbec-flow-monitor"),
         broker=f"kafka://{settings.kafka_bootstrap_servers}",
@@ -138,7 +139,7 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
     return app
 
 
-def source_topics(settings: Settings) -> list[str]:
+def source_topics(settings: MonitorSettings) -> list[str]:
     """The topics the monitor reads: created at start-up if the services have not yet."""
     return [settings.topic(topics.RECEIPTS), settings.topic(topics.INBOUND_DLQ)]
 
@@ -156,7 +157,7 @@ def changelog_topics(app: faust.App) -> dict[str, dict[str, str]]:
     return out
 
 
-async def create_topics(app: faust.App, settings: Settings) -> None:
+async def create_topics(app: faust.App, settings: MonitorSettings) -> None:
     """Before the worker starts: the topics it reads (faust does not create topics it only reads;
     without them it would fail and restart) and its tables' changelog topics (faust, with aiokafka
     0.14, leaves those to the broker's auto-creation, which the secure profile turns off)."""

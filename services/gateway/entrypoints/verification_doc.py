@@ -8,12 +8,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shared.config import Settings
 from shared.messages.catalogue import MAX_DOCUMENTS
 from shared.messages.errors import ERROR_CODES
 from shared.receipts import RETURN_INFO_MAX
 
 from ..domain.check_catalogue import CATALOGUE  # the table of return codes, as the gateway binds it
+from ..settings import GatewaySettings
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "verification.md"
 
@@ -159,7 +159,7 @@ def _limits() -> str:
            f"| business documents in one message (lists, orders, ...: the schema's maxOccurs) | – | "
            f"{MAX_DOCUMENTS} | CEB900 9011 (one answer for the message) |\n"]
     for name, variable, what, answer in LIMITS:
-        out.append(f"| {what} | `{variable}` | {Settings.model_fields[name].default} | {answer} |\n")
+        out.append(f"| {what} | `{variable}` | {GatewaySettings.model_fields[name].default} | {answer} |\n")
     return "".join(out) + "\n"
 
 

@@ -9,10 +9,11 @@ import asyncpg
 
 from shared import credential_revocations
 from shared.auth import Authenticator, Issued, token_digest
-from shared.config import Settings
 from shared.contracts import CredentialRevoked
 from shared.db.outbox import add_to_outbox
 from shared.kafka import topics
+
+from ..settings import GatewaySettings
 
 
 class UnknownEnterprise(Exception):
@@ -57,7 +58,7 @@ async def listed(pool: asyncpg.Pool, *, offset: int = 0, limit: int = 100, revok
     return {"total": total, "items": [_shown(r) for r in rows]}
 
 
-async def revoke(pool: asyncpg.Pool, settings: Settings, token_id: str, *, revoked_by: str,
+async def revoke(pool: asyncpg.Pool, settings: GatewaySettings, token_id: str, *, revoked_by: str,
                  reason: str = "") -> dict | None:
     """Revoke one credential (again: unchanged, the first revocation stands); None if no such one."""
     async with pool.acquire() as conn, conn.transaction():

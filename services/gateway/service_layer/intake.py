@@ -33,7 +33,6 @@ from aiokafka import ConsumerRecord
 from lxml import etree
 
 from shared import clock, tracing
-from shared.config import Settings
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
 from shared.messages import FormatError, check_fields, decode_message
@@ -54,6 +53,7 @@ from ..domain.sender_checks import party_codes_named
 from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
 from ..domain.verification import verify
+from ..settings import GatewaySettings
 from .answers import Answers
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def sender_of(record: ConsumerRecord, prefix: str = "") -> str:
 
 
 class Intake:
-    def __init__(self, settings: Settings, quota: SenderQuota | None = None) -> None:
+    def __init__(self, settings: GatewaySettings, quota: SenderQuota | None = None) -> None:
         self.settings = settings
         self.answers = Answers(settings)
         self.quota = quota

@@ -8,7 +8,6 @@ from collections.abc import Callable
 import asyncpg
 
 from shared import clock
-from shared.config import Settings
 from shared.contracts import Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka import topics
@@ -18,12 +17,13 @@ from shared.receipts import receipt_for
 from ..adapters import bill_parts
 from ..domain.bill_assembly import missing
 from ..domain.checking import Problem, head_path
+from ..settings import GatewaySettings
 
 log = logging.getLogger(__name__)
 
 
 class PartDeadline:
-    def __init__(self, settings: Settings, pool: asyncpg.Pool, on_emitted: Callable[[], None]) -> None:
+    def __init__(self, settings: GatewaySettings, pool: asyncpg.Pool, on_emitted: Callable[[], None]) -> None:
         self.settings = settings
         self.pool = pool
         self.on_emitted = on_emitted

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncpg
 
-from shared.config import Settings
 from shared.contracts import EnterpriseRegistered
 from shared.db.outbox import OutgoingMessage, add_to_outbox
 from shared.kafka import topics
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
+from ..settings import GatewaySettings
 
 
 class RegistrationRefused(Exception):
@@ -30,7 +30,7 @@ class CodeHeldByAnotherDxpId(RegistrationRefused):
     pass
 
 
-async def register(pool: asyncpg.Pool, settings: Settings, enterprise: Enterprise, *, actor: str = "admin",
+async def register(pool: asyncpg.Pool, settings: GatewaySettings, enterprise: Enterprise, *, actor: str = "admin",
                    transfer: bool = False) -> bool:
     """Register or update; True when the enterprise is new. Raises :class:`RegistrationRefused`."""
     async with pool.acquire() as conn, conn.transaction():

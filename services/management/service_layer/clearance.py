@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
@@ -22,12 +21,13 @@ from shared.receipts import receipt_for
 from ..adapters import lists as repo
 from ..domain.release_policy import ReleasePolicy
 from ..domain.risk import RiskRules
+from ..settings import ManagementSettings
 
 
 @dataclass
 class Clearance:
     conn: asyncpg.Connection
-    settings: Settings
+    settings: ManagementSettings
     policy: ReleasePolicy
     rules: RiskRules
     outgoing: list[OutgoingMessage] = field(default_factory=list)

@@ -14,7 +14,6 @@ from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal, require_own
-from shared.config import Settings
 from shared.health import add_health_route
 from shared.http_app import service_app
 from shared.paging import AUTH, Page, Paging, errors, paging
@@ -25,6 +24,7 @@ from ..domain.receipt_rendering import ReceiptRenderer
 from ..domain.webhook_targets import TargetPolicy
 from ..service_layer import subscriptions
 from ..service_layer.replay import replay
+from ..settings import NotificationSettings
 from .views import delivery_view, history_view, subscription_view
 
 
@@ -83,7 +83,7 @@ class ReplayRecord(BaseModel):
     requestedAt: str
 
 
-def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
+def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: NotificationSettings | None = None,
               renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
               on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
               targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:

@@ -18,7 +18,6 @@ from collections.abc import Callable
 
 from aiokafka import ConsumerRecord
 
-from shared.config import Settings
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
@@ -32,6 +31,7 @@ from shared.sandbox.delivery import delivery_route
 from ..adapters import receipt_store, webhook_store
 from ..adapters.receipt_store import KafkaDelivery
 from ..domain.receipt_rendering import ReceiptRenderer
+from ..settings import NotificationSettings
 
 
 def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_status: str) -> dict[str, str]:
@@ -40,7 +40,7 @@ def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_st
 
 
 class Delivery:
-    def __init__(self, settings: Settings, renderer: ReceiptRenderer | None = None,
+    def __init__(self, settings: NotificationSettings, renderer: ReceiptRenderer | None = None,
                  on_webhooks_queued: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self.renderer = renderer or ReceiptRenderer()

@@ -12,12 +12,12 @@ from datetime import datetime
 
 import asyncpg
 
-from shared.config import Settings
 from shared.db.outbox import OutgoingMessage, add_to_outbox
 from shared.kafka import topics
 
 from ..adapters import receipt_store
 from ..domain.receipt_rendering import ReceiptRenderer
+from ..settings import NotificationSettings
 from .delivery import REPLAY_HEADER, receipt_headers
 
 CHUNK = 1000
@@ -29,7 +29,7 @@ class ReplayDone:
     receipts: int
 
 
-async def replay(pool: asyncpg.Pool, settings: Settings, renderer: ReceiptRenderer, dxp_id: str, *,
+async def replay(pool: asyncpg.Pool, settings: NotificationSettings, renderer: ReceiptRenderer, dxp_id: str, *,
                  since: datetime, until: datetime | None, operator: str) -> ReplayDone:
     topic = settings.topic(topics.receipt_topic(dxp_id))
     count, after = 0, 0

@@ -9,7 +9,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.monitor.flows import build_flow_monitor, receipt_kind
-from shared.config import load_settings
+from services.monitor.settings import MonitorSettings
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from tests.support.stack import free_port
@@ -24,7 +24,7 @@ def test_receipt_kind_names_type_and_status_and_survives_garbage():
 
 
 async def test_monitor_counts_receipts_by_kind_and_serves_them(kafka_bootstrap, topic_prefix):
-    settings = load_settings("monitor", {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "CBEC_TOPIC_PREFIX": topic_prefix,
+    settings = MonitorSettings.from_env({"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "CBEC_TOPIC_PREFIX": topic_prefix,
                                          "CBEC_TOPIC_PARTITIONS": "2"})
     admin = TopicAdmin(kafka_bootstrap, partitions=2)
     await admin.start()
