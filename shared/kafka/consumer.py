@@ -28,6 +28,7 @@ from shared.db.outbox import OutgoingMessage, add_to_outbox
 from shared.kafka import headers as H
 from shared.kafka import instrumentation as observe
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.retry import TransientRetry
 from shared.text import loggable, storable, truncated
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ class BatchConsumer:
             consumer.subscribe(pattern=self._pattern)
         await consumer.start()
         self.kafka = consumer
-        failures = 0
+        retry = TransientRetry(self.name, self._max_transient)
         try:
             while True:
                 await self._control_flow(consumer)
@@ -176,15 +177,12 @@ class BatchConsumer:
                     await self._apply(records)
                 except TRANSIENT as exc:
                     watch.failed(exc)
-                    failures += 1
-                    log.warning("%s: transient failure %d/%d: %r", self.name, failures, self._max_transient, exc)
-                    if failures >= self._max_transient:
-                        raise
+                    retry.failed(exc)
                     for tp, recs in batches.items():
                         consumer.seek(tp, recs[0].offset)
-                    await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                    await asyncio.sleep(retry.delay())
                     continue
-                failures = 0
+                retry.succeeded()
                 try:
                     await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
                 except (CommitFailedError, IllegalStateError) as exc:

@@ -15,6 +15,7 @@ from shared import clock
 from shared.auth import Authenticator, Principal
 from shared.db.outbox import add_to_outbox
 from shared.kafka.consumer import TRANSIENT
+from shared.retry import TransientRetry
 
 from . import store
 
@@ -57,16 +58,13 @@ class SandboxService:
         return len(due)
 
     async def run(self, max_failures: int = 20) -> None:
-        failures = 0
+        retry = TransientRetry("sandbox", max_failures)
         while True:
             try:
                 await self.step()
-                failures = 0
+                retry.succeeded()
             except TRANSIENT as exc:
-                failures += 1
-                log.warning("sandbox: transient failure %d/%d: %r", failures, max_failures, exc)
-                if failures >= max_failures:
-                    raise
+                retry.failed(exc)  # it follows the clock every FOLLOW_S anyway
             await asyncio.sleep(FOLLOW_S)
 
     def add_routes(self, app: FastAPI, auth: Authenticator) -> None:

@@ -18,6 +18,7 @@ import asyncpg
 
 from shared.db.outbox import add_to_outbox
 from shared.kafka.consumer import TRANSIENT, Batch
+from shared.retry import TransientRetry
 from shared.text import loggable, storable, truncated
 
 from ..adapters import deferred_intake, sender_tokens
@@ -42,18 +43,14 @@ class FairIntake:
         intake.on_deferred = self._wake.set
 
     async def run(self, max_failures: int = 20) -> None:
-        failures = 0
+        retry = TransientRetry("fair intake", max_failures)
         while True:
             try:
                 taken = await self.take_once()
             except TRANSIENT as exc:
-                failures += 1
-                log.warning("fair intake: transient failure %d/%d: %r", failures, max_failures, exc)
-                if failures >= max_failures:
-                    raise
-                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                await retry.back_off(exc)
                 continue
-            failures = 0
+            retry.succeeded()
             if not taken:
                 self._wake.clear()
                 try:

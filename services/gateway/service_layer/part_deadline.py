@@ -13,6 +13,7 @@ from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka import topics
 from shared.kafka.consumer import TRANSIENT
 from shared.receipts import receipt_for
+from shared.retry import TransientRetry
 
 from ..adapters import bill_parts
 from ..domain.bill_assembly import missing
@@ -32,19 +33,15 @@ class PartDeadline:
 
     async def run(self, max_failures: int = 20) -> None:
         """Sweep every ``interval``; database outages are retried with a back-off, then fatal."""
-        failures = 0
+        retry = TransientRetry("part deadline", max_failures)
         while True:
             await asyncio.sleep(self.interval)
             try:
                 await self.sweep()
             except TRANSIENT as exc:
-                failures += 1
-                log.warning("part deadline: transient failure %d/%d: %r", failures, max_failures, exc)
-                if failures >= max_failures:
-                    raise
-                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                await retry.back_off(exc)
                 continue
-            failures = 0
+            retry.succeeded()
 
     async def sweep(self) -> int:
         """Answer every overdue group once; return how many."""
