@@ -43,7 +43,8 @@ class Problem:
     path: str
     desc: str
 
-    def render(self) -> str:
+    def return_info(self) -> str:
+        """Its ``[Code:NNNN;Desc:<path>: <what is wrong>]`` in a receipt's returnInfo."""
         return return_info(self.code, f"{self.path}: {self.desc}")
 
 

@@ -145,7 +145,7 @@ def verify_command(
     else:
         step, _, detail = problem.desc.partition(": ") if problem.code != "2501" else ("unsigned", "", problem.desc)
         result = {"file": str(file), "verified": False, "code": problem.code, "step": step, "path": problem.path,
-                  "detail": detail, "returnInfo": problem.render()}
+                  "detail": detail, "returnInfo": problem.return_info()}
     if json:
         print_json(result)
     elif result["verified"]:

@@ -56,7 +56,7 @@ async def bootstrap(settings: NotificationSettings | None = None) -> Service:
     endpoint = WebhookEndpoint(w.timeout_s, w.concurrency, policy=targets)
     dispatcher = WebhookDispatcher(webhook_pool, w, renderer, endpoint, sealer=sealer)
     host.pipes.checks.append(webhook_check(webhook_pool, dispatcher))
-    delivery = Delivery(settings, renderer, on_webhooks_queued=dispatcher.wake)
+    delivery = Delivery(settings, renderer, wake_dispatcher=dispatcher.wake)
     host.consumer("notification-enterprises", [topics.ENTERPRISES], delivery.handle_enterprises, topics.DEAD_LETTERS)
     host.consumer("notification-receipts", [topics.RECEIPTS], delivery.handle_receipts, topics.DEAD_LETTERS)
 
@@ -66,7 +66,7 @@ async def bootstrap(settings: NotificationSettings | None = None) -> Service:
         state["ok"] = state["ok"] and not dispatcher.stalled()
         return state
 
-    app = build_app(host.pool, health, settings, renderer, on_outbox=host.relay.wake,
-                    on_webhooks=dispatcher.wake, auth=host.auth, targets=targets, sealer=sealer)
+    app = build_app(host.pool, health, settings, renderer, wake_relay=host.relay.wake,
+                    wake_dispatcher=dispatcher.wake, auth=host.auth, targets=targets, sealer=sealer)
     return Service("notification", app, host, {"webhooks": dispatcher.run}, closing=(webhook_pool.close,),
                    parts={"delivery": delivery, "dispatcher": dispatcher})

@@ -33,10 +33,10 @@ def clock_view() -> dict[str, Any]:
 
 
 class SandboxService:
-    def __init__(self, service: str, pool: asyncpg.Pool, wake: Callable[[], None]) -> None:
+    def __init__(self, service: str, pool: asyncpg.Pool, wake_relay: Callable[[], None]) -> None:
         self.service = service
         self.pool = pool
-        self.wake = wake
+        self.wake_relay = wake_relay
         self.released = 0
 
     async def prepare(self) -> None:
@@ -54,7 +54,7 @@ class SandboxService:
             await add_to_outbox(conn, due)
         if due:
             self.released += len(due)
-            self.wake()
+            self.wake_relay()
         return len(due)
 
     async def run(self, max_failures: int = 20) -> None:

@@ -60,7 +60,7 @@ class CredentialRecord(BaseModel):
     revokeReason: str | None = None
 
 
-def build_app(pool: asyncpg.Pool, settings: GatewaySettings, health: Callable[[], dict], on_change: Callable[[], None],
+def build_app(pool: asyncpg.Pool, settings: GatewaySettings, health: Callable[[], dict], wake_relay: Callable[[], None],
               open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None,
               auth: Authenticator | None = None) -> FastAPI:
     app = service_app(title="cbec gateway admin API", version="1.1",
@@ -84,7 +84,7 @@ def build_app(pool: asyncpg.Pool, settings: GatewaySettings, health: Callable[[]
             created = await register(pool, settings, enterprise, actor=caller.name, transfer=transfer)
         except RegistrationRefused as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from exc
-        on_change()
+        wake_relay()
         kafka = None
         if open_broker_access is not None:
             # the ERP can write its inbound and subscribe to its receipt topic as soon as it is registered
@@ -140,7 +140,7 @@ def build_app(pool: asyncpg.Pool, settings: GatewaySettings, health: Callable[[]
         revoked = await credentials.revoke(pool, settings, token_id, revoked_by=caller.name, reason=reason)
         if revoked is None:
             raise HTTPException(404, f"no credential {token_id}")
-        on_change()
+        wake_relay()
         return revoked
 
     return app

@@ -100,7 +100,7 @@ class Answers:
                parts: list[dict[str, str]] | None = None) -> None:
         """A 100 receipt per document (all of the message's unless named), listing the problems (at
         most 20); a split bill's (``parts``): one per part."""
-        text = "".join(p.render() for p in problems[:MAX_PROBLEMS])
+        text = "".join(p.return_info() for p in problems[:MAX_PROBLEMS])
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
         for doc in message.documents if documents is None else documents:
             for part in parts or [{}]:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class FairIntake:
-    def __init__(self, pool: asyncpg.Pool, intake: Intake, on_emitted: Callable[[], None],
+    def __init__(self, pool: asyncpg.Pool, intake: Intake, wake_relay: Callable[[], None],
                  idle_s: float = 0.2) -> None:
         """``idle_s``: how often the queue is looked at while it holds messages (a sender's tokens
         of that long are taken in one transaction, not one by one)."""
@@ -36,7 +36,7 @@ class FairIntake:
         self.pool = pool
         self.intake = intake
         self.quota = intake.quota
-        self.on_emitted = on_emitted
+        self.wake_relay = wake_relay
         self.idle_s = idle_s
         self.taken = 0
         self._wake = asyncio.Event()
@@ -68,7 +68,7 @@ class FairIntake:
                 total += await self._take(conn, sender, self.quota.quantum)
         if total:
             self.taken += total
-            self.on_emitted()
+            self.wake_relay()
         return total
 
     async def _take(self, conn: asyncpg.Connection, sender: str, room: int) -> int:

@@ -24,10 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class PartDeadline:
-    def __init__(self, settings: GatewaySettings, pool: asyncpg.Pool, on_emitted: Callable[[], None]) -> None:
+    def __init__(self, settings: GatewaySettings, pool: asyncpg.Pool, wake_relay: Callable[[], None]) -> None:
         self.settings = settings
         self.pool = pool
-        self.on_emitted = on_emitted
+        self.wake_relay = wake_relay
         self.interval = max(0.5, min(10.0, settings.parts_timeout_s / 4))
         self.expired = 0
 
@@ -63,7 +63,7 @@ class PartDeadline:
                 groups += 1
                 for n in sorted(group.parts):  # every part received is answered, with its msgSeqNo
                     receipt = receipt_for(key.message_type, group.parts[n].document.head, status="100",
-                                          return_info=problem.render(),
+                                          return_info=problem.return_info(),
                                           recipients=[Recipient(dxp_id=key.sender_dxp_id, format=first.format)],
                                           issued_by="gateway", trace_id=group.trace_id)
                     out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
@@ -72,5 +72,5 @@ class PartDeadline:
         if out:
             self.expired += groups
             log.info("answered %d incomplete split bill(s) after %g s", groups, timeout)
-            self.on_emitted()
+            self.wake_relay()
         return groups

@@ -38,7 +38,7 @@ class AuditOutcome:
             return "[Code:0000;Desc:audit waiting for " + "; ".join(self.waiting_for) + "]"
         if self.verdict is Verdict.CONCLUDED:
             return "[Code:0000;Desc:audit concluded: order and waybill agree with the list]"
-        return "".join(f.render() for f in self.findings)
+        return "".join(f.return_info() for f in self.findings)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ class PendingSummary(BaseModel):
 
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Declarations,
-              wake: Callable[[], None] = lambda: None, auth: Authenticator | None = None) -> FastAPI:
+              wake_relay: Callable[[], None] = lambda: None, auth: Authenticator | None = None) -> FastAPI:
     auth = auth or Authenticator("open")
     officer_only = auth.dependency("officer", acts=True)
     reader = auth.dependency("officer", "admin")
@@ -142,7 +142,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], declarations: Decl
                 raise HTTPException(409, str(err)) from err
             except TransitionRefused as err:
                 raise HTTPException(409, err.reason) from err
-        wake()
+        wake_relay()
         return outcome
 
     async def act(caller: Principal, action) -> ActionOutcome:

@@ -84,8 +84,8 @@ class ReplayRecord(BaseModel):
 
 
 def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: NotificationSettings | None = None,
-              renderer: ReceiptRenderer | None = None, *, on_outbox: Callable[[], None] = lambda: None,
-              on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
+              renderer: ReceiptRenderer | None = None, *, wake_relay: Callable[[], None] = lambda: None,
+              wake_dispatcher: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
               targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:
     auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
     party = auth.dependency("enterprise", "officer")
@@ -155,7 +155,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Notifica
         require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             ids = await webhook_store.redeliver(conn, dxp_id, None, caller.name)
-        on_webhooks()
+        wake_dispatcher()
         return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
 
     @app.post("/enterprises/{dxp_id}/webhook/deliveries/{delivery_id}/redeliver", responses=errors(*AUTH, 409))
@@ -165,7 +165,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Notifica
             ids = await webhook_store.redeliver(conn, dxp_id, delivery_id, caller.name)
         if not ids:
             raise HTTPException(409, f"delivery {delivery_id} of {dxp_id} does not exist or is still pending")
-        on_webhooks()
+        wake_dispatcher()
         return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
 
     @app.post("/enterprises/{dxp_id}/replay", status_code=202, responses=errors(*AUTH, 422, 503))
@@ -174,7 +174,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Notifica
         if settings is None:
             raise HTTPException(503, "replay is not configured")
         done = await replay(pool, settings, renderer, dxp_id, since=body.since, until=body.until, operator=x_operator)
-        on_outbox()
+        wake_relay()
         return {"dxpId": dxp_id, "replayId": done.replay_id, "receipts": done.receipts,
                 "since": body.since.isoformat(), "operator": x_operator}
 

@@ -49,7 +49,7 @@ async def replay(pool: asyncpg.Pool, settings: NotificationSettings, renderer: R
 def _message(topic: str, renderer: ReceiptRenderer, row: asyncpg.Record, dxp_id: str) -> OutgoingMessage:
     receipt_id = str(row["receipt_id"])
     fields = row["fields"]
-    body = renderer.render(row["message_type"], receipt_id, fields, row["format"], dxp_id)
+    body = renderer.receipt_body(row["message_type"], receipt_id, fields, row["format"], dxp_id)
     headers = receipt_headers(receipt_id, row["trace_id"], row["message_type"], fields.get("returnStatus", ""))
     headers[REPLAY_HEADER] = "true"
     return OutgoingMessage.of(topic, row["business_key"], body, headers)

@@ -88,7 +88,7 @@ class WebhookDispatcher:
                     started = await self.dispatch_once()
                     if time.monotonic() - self._last_sweep > SWEEP_S:
                         async with self._pool.acquire() as conn:
-                            await webhook_store.wake_unblocked(conn)
+                            await webhook_store.schedule_unblocked(conn)
                         self._last_sweep = time.monotonic()
                 except TRANSIENT as exc:  # the database is away: back off, give up after a bound
                     await self._retry.back_off(exc)
@@ -157,7 +157,7 @@ class WebhookDispatcher:
 
     async def _post(self, d: webhook_store.DueDelivery) -> PostOutcome:
         try:
-            body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format, d.dxp_id)
+            body = self._renderer.receipt_body(d.message_type, d.receipt_id, d.fields, d.format, d.dxp_id)
         except Exception as exc:  # a receipt that cannot be rendered is parked at once, with the reason
             return PostOutcome(False, None, f"{RENDER_FAILED}: {type(exc).__name__}: {exc}")
         try:

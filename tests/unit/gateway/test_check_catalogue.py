@@ -92,7 +92,7 @@ def test_check_trips(code):
     mine = [p for p in problems if p.code == code]
     assert mine, problems
     assert mine[0].path == path
-    rendered = mine[0].render()
+    rendered = mine[0].return_info()
     assert rendered.startswith(f"[Code:{code};Desc:{path}: ") and rendered.endswith("]")
 
 
@@ -143,7 +143,7 @@ def test_named_party_with_the_wrong_role():
 
 def test_docs_verification_md_is_rendered_from_the_catalogue():
     doc = ROOT / "docs" / "verification.md"
-    assert doc.read_text(encoding="utf-8") == verification_doc.render(), (
+    assert doc.read_text(encoding="utf-8") == verification_doc.return_info(), (
         "docs/verification.md is out of date: run python -m services.gateway.entrypoints.verification_doc")
 
 

@@ -72,7 +72,7 @@ def test_a_receipt_carries_its_delivery_outcome_and_stays_schema_valid(rules):
 
     from services.notification.domain.receipt_rendering import ReceiptRenderer
 
-    xml = ReceiptRenderer().render(late.message_type, late.receipt_id, late.fields, "xml", "DXPENT0000000001")
+    xml = ReceiptRenderer().receipt_body(late.message_type, late.receipt_id, late.fields, "xml", "DXPENT0000000001")
     assert schema_problems(xml) == []
 
 
