@@ -143,7 +143,7 @@ def test_named_party_with_the_wrong_role():
 
 def test_docs_verification_md_is_rendered_from_the_catalogue():
     doc = ROOT / "docs" / "verification.md"
-    assert doc.read_text(encoding="utf-8") == verification_doc.return_info(), (
+    assert doc.read_text(encoding="utf-8") == verification_doc.render(), (
         "docs/verification.md is out of date: run python -m services.gateway.entrypoints.verification_doc")
 
 
