@@ -8,6 +8,7 @@ from collections.abc import Callable
 import asyncpg
 
 from shared import clock
+from shared import return_codes as codes
 from shared.contracts import Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage, add_to_outbox
 from shared.kafka import topics
@@ -56,7 +57,7 @@ class PartDeadline:
                     continue
                 first = group.parts[min(group.parts)]
                 absent = missing(group.parts, group.msg_count)
-                problem = Problem("2601", f"{head_path(first, 1)}/msgSeqNo",
+                problem = Problem(codes.PARTS_MISSING, f"{head_path(first, 1)}/msgSeqNo",
                                   f"parts {','.join(map(str, absent))} of {group.msg_count} of copNo {key.cop_no} "
                                   f"did not arrive within {timeout:g} s (received {','.join(map(str, sorted(group.parts)))}); "
                                   "send the whole bill again, with new guids")
