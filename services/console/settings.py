@@ -3,19 +3,19 @@ answer — ``CBEC_<SERVICE>_URL`` (as the ``cbec`` command reads them), else the
 port (``<SERVICE>_HTTP_PORT``, as deploy/stack.sh sets them)."""
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from shared.config import ProcessSettings, env, own
 
 UPSTREAMS = ("gateway", "management", "notification", "monitor")
 
 
-def _url(service: str, default: str | None = None) -> object:
+def _url(service: str, default: str | None = None) -> Any:
     return env(f"CBEC_{service.upper()}_URL", default="", shown=default or f"`http://127.0.0.1:<{service} port>`",
                doc=f"where the console (and `cbec`) finds {service}")
 
 
-def _port(service: str, port: int) -> object:
+def _port(service: str, port: int) -> Any:
     return env(f"{service.upper()}_HTTP_PORT", default=port,
                doc=f"... else on this local port (the {service}'s own `{service.upper()}_HTTP_PORT`)")
 
