@@ -126,7 +126,7 @@ class ProcessSettings(BaseSettings):
             field = cls.model_fields.get(where)
             names = variables(field) if field is not None else [where]
             problems.append(f"{' / '.join(names) or where}={error.get('input')!r}: {error['msg']}")
-        return f"{cls.service or 'the'} settings: " + "; ".join(problems)
+        return f"{cls.service + ' ' if cls.service else ''}settings: " + "; ".join(problems)
 
 
 class Settings(ProcessSettings):

@@ -11,6 +11,7 @@ import gc
 import json
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
@@ -20,7 +21,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from shared import tracing
-from shared.config import ProcessSettings
+from shared.config import ProcessSettings, SettingsError
 from shared.text import loggable
 
 log = logging.getLogger(__name__)
@@ -158,15 +159,24 @@ def start_process(service: str) -> None:
 
 def serve(bootstrap: Callable[[], Awaitable[Runnable]], service: str = "") -> int:
     """The whole body of a service's ``__main__``: build it (``bootstrap()`` returns a
-    :class:`shared.service.Service`), run it until a signal, exit. ``service`` names its log lines."""
-    start_process(service)
+    :class:`shared.service.Service`), run it until a signal, exit. ``service`` names its log lines.
+    A setting that cannot be used stops it with one line naming the variable (exit status 2)."""
+    try:
+        start_process(service)
+    except SettingsError as exc:
+        print(f"{service or 'service'}: {exc}", file=sys.stderr)
+        return 2
 
     async def main() -> int:
         built = await bootstrap()
         settle_heap()
         return await built.run()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except SettingsError as exc:
+        log.error("%s", exc)
+        return 2
 
 
 def settle_heap() -> None:

@@ -54,3 +54,14 @@ def test_a_value_that_cannot_be_used_stops_start_up_naming_the_variable(cls, env
 
 def test_an_empty_variable_counts_as_unset():
     assert GatewaySettings.from_env({"CBEC_TOPIC_REPLICATION": "", "GATEWAY_SENDER_RATE": ""}).sender_rate == 100
+
+
+def test_a_process_with_a_bad_setting_exits_with_one_line_naming_it(monkeypatch, capsys):
+    from shared.runtime import serve
+
+    async def never() -> None:
+        raise AssertionError("not built with a bad setting")
+
+    monkeypatch.setenv("CBEC_PROFILE", "public")
+    assert serve(never, "console") == 2
+    assert "CBEC_PROFILE='public'" in capsys.readouterr().err
