@@ -62,8 +62,9 @@ def variables(field: FieldInfo) -> list[str]:
 class ProcessSettings(BaseSettings):
     """What every process of the platform reads (the console too)."""
 
-    model_config = SettingsConfigDict(env_ignore_empty=True, validate_by_name=True, validate_by_alias=True,
-                                      extra="forbid", frozen=True)
+    # names as written (GATEWAY_HTTP_PORT, not gateway_http_port), as the services read them before
+    model_config = SettingsConfigDict(case_sensitive=True, env_ignore_empty=True, validate_by_name=True,
+                                      validate_by_alias=True, extra="forbid", frozen=True)
 
     service: ClassVar[str] = ""
 
