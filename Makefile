@@ -4,7 +4,7 @@
 #                     (Debian's, for the browser tests of the console: apt-get when /usr/bin/chromium is missing)
 #   make test         setup, start Kafka + PostgreSQL (not the services), run pytest
 #   make test-unit    the unit tests only (no Kafka, no PostgreSQL)
-#   make lint         ruff and mypy (strict on shared/ and the domains), as .ci/run runs them
+#   make lint         ruff and mypy (strict on shared/, the domains and the settings), as .ci/run runs them
 #   make lock         write requirements.lock again (every package pinned) after a dependency changed
 #   make infra        Kafka + PostgreSQL only;  make infra-down stops them
 #   make up / down    the whole stack (Kafka, PostgreSQL, gateway, management, notification, monitor,
@@ -68,7 +68,8 @@ lock: | $(PY)
 # ruff (style, imports, bugbear, async) and mypy (strict on shared/ and the domains) — .ci/run runs it
 lint: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m mypy shared services/gateway/domain services/management/domain services/notification/domain
+	$(PY) -m mypy shared services/gateway/domain services/management/domain services/notification/domain \
+	    services/*/settings.py services/configuration_doc.py
 
 $(ASYNCAPI_PARSER): tests/contract/asyncapi/package-lock.json
 	npm ci --prefix tests/contract/asyncapi --no-audit --no-fund --ignore-scripts --loglevel=error

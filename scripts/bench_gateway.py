@@ -69,7 +69,7 @@ async def intake_rate(database_url: str, bodies: list[bytes], batch_size: int = 
 
     from services.gateway.adapters import registry
     from services.gateway.service_layer.intake import Intake
-    from shared.config import load_settings
+    from services.gateway.settings import GatewaySettings
     from shared.db.migrator import apply_migrations
     from shared.db.pool import create_pool
     from shared.db.unit_of_work import UnitOfWork
@@ -82,7 +82,7 @@ async def intake_rate(database_url: str, bodies: list[bytes], batch_size: int = 
         async with pool.acquire() as c:
             for e in ENTERPRISES.values():
                 await registry.upsert(c, e)
-        intake = Intake(load_settings("gateway", {"DATABASE_URL": database_url, "GATEWAY_DB_SCHEMA": schema,
+        intake = Intake(GatewaySettings.from_env({"DATABASE_URL": database_url, "GATEWAY_DB_SCHEMA": schema,
                                                   "CBEC_SIGNATURE_MODE": "optional"}))
         records = [ConsumerRecord("ceb.inbound", 0, n, 0, 0, AGENT.dxpId.encode(), b, None, 16, len(b), [])
                    for n, b in enumerate(bodies)]

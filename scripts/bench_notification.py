@@ -36,8 +36,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.notification.bootstrap import bootstrap
-from services.notification.settings import load_notification_settings
-from shared.config import Settings
+from services.notification.settings import NotificationSettings
 from shared.contracts import ReceiptIssued, Recipient
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
@@ -141,7 +140,7 @@ async def main(args: argparse.Namespace) -> int:
     await conn.execute(f'CREATE DATABASE "{db}"')
     await conn.close()
     parts = urlsplit(admin_url)
-    settings = Settings(service="notification", kafka_bootstrap_servers=kafka,
+    settings = NotificationSettings(kafka_bootstrap_servers=kafka,
                         database_url=urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment)),
                         db_schema="notification", http_port=0, topic_prefix=prefix,
                         topic_partitions=args.partitions, consumer_batch=args.batch)
@@ -159,7 +158,7 @@ async def main(args: argparse.Namespace) -> int:
     expected = len(events)
     del events  # not kept alive beside the service: its garbage collections would walk them all
 
-    service = await bootstrap(settings, load_notification_settings())
+    service = await bootstrap(settings)
     settle_heap()  # as the service's own process does after start-up (``shared.runtime.serve``)
     hooked = enterprises[: int(len(enterprises) * args.webhook_share)]
     if hooked:

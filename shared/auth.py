@@ -35,6 +35,8 @@ import jwt
 from fastapi import Depends, Header, HTTPException, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.config import ProcessSettings
+
 Role = Literal["admin", "officer", "enterprise"]
 ROLES: tuple[str, ...] = ("admin", "officer", "enterprise")
 PROFILES = ("open", "secure")
@@ -93,7 +95,7 @@ class Authenticator:
         self._revoked = revoked
 
     @classmethod
-    def from_settings(cls, settings, revoked: Callable[[str], Awaitable[bool]] | None = None) -> Authenticator:
+    def from_settings(cls, settings: ProcessSettings, revoked: Callable[[str], Awaitable[bool]] | None = None) -> Authenticator:
         return cls(settings.profile, settings.auth_key, settings.admin_token, revoked)
 
     @property

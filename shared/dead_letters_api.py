@@ -104,7 +104,7 @@ def _actor(caller: Principal) -> store.Actor:
     return store.Actor(caller.name, caller.role, caller.token_id)
 
 
-def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None], auth: Authenticator,
+def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake_relay: Callable[[], None], auth: Authenticator,
                            redrive_limit: int = 3) -> None:
     """Officers and admins read and act; the actor recorded is the credential's holder."""
     reader = auth.dependency("officer", "admin")
@@ -144,7 +144,7 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], 
             done, refused = await store.redrive(conn, ids, _actor(caller), redrive_limit)
         if done:
             log.warning("dead letters %s redriven by %s", ", ".join(str(d["id"]) for d in done), caller.name)
-            wake()
+            wake_relay()
         return RedriveOutcome.model_validate({"redriven": done, "refused": refused})
 
     @app.post("/dead-letters/redrive", tags=[TAG], response_model=RedriveOutcome, responses=errors(*AUTH, 422),

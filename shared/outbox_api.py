@@ -22,7 +22,7 @@ class Redriven(BaseModel):
     redriven: int
 
 
-def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None], auth: Authenticator) -> None:
+def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake_relay: Callable[[], None], auth: Authenticator) -> None:
     """Officers and admins see the parked rows; an officer (the credential's holder) redrives one."""
     reader = auth.dependency("officer", "admin")
     officer = auth.dependency("officer", "admin", acts=True)
@@ -41,5 +41,5 @@ def add_outbox_routes(app: FastAPI, pool: asyncpg.Pool, wake: Callable[[], None]
             if not await outbox.redrive(conn, row_id):
                 raise HTTPException(404, f"no parked outbox row {row_id}")
         log.warning("parked outbox row %s sent again by %s", row_id, caller.name)
-        wake()
+        wake_relay()
         return {"redriven": row_id}

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from shared import metrics
+from shared.config import Settings
 from shared.kafka.instrumentation import progress_of
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,10 @@ class Thresholds:
     outbox_age_s: float = 120.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Thresholds:
-        env = os.environ if env is None else env
-        return cls(stuck_s=float(env.get("CBEC_READY_STUCK_S", cls.stuck_s)),
-                   max_lag=int(env.get("CBEC_READY_MAX_LAG", cls.max_lag)),
-                   outbox_age_s=float(env.get("CBEC_READY_OUTBOX_AGE_S", cls.outbox_age_s)))
+    def of(cls, settings: Settings) -> Thresholds:
+        """``CBEC_READY_STUCK_S``, ``CBEC_READY_MAX_LAG``, ``CBEC_READY_OUTBOX_AGE_S``."""
+        return cls(stuck_s=settings.ready_stuck_s, max_lag=settings.ready_max_lag,
+                   outbox_age_s=settings.ready_outbox_age_s)
 
     def as_dict(self) -> dict[str, Any]:
         return {"stuckSeconds": self.stuck_s, "maxLag": self.max_lag, "outboxAgeSeconds": self.outbox_age_s}
@@ -80,7 +79,7 @@ class Pipes:
         self.consumers = consumers  # shared.kafka.consumer.BatchConsumer (the list grows as they are made)
         self.relay = relay
         self.pool = pool
-        self.thresholds = thresholds or Thresholds.from_env()
+        self.thresholds = thresholds or Thresholds()
         self.checks = list(checks or [])  # a service's own: each answers {"ok": bool, "problems": [...], ...}
         self._last: dict[str, Any] | None = None
         self._at = 0.0

@@ -10,15 +10,18 @@ import contextlib
 import gc
 import json
 import logging
-import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, Protocol
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from shared import tracing
+from shared.config import ProcessSettings, SettingsError
 from shared.text import loggable
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,10 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
-def http_server(app, host: str, port: int) -> _QuietServer:
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+
+
+def http_server(app: ASGIApp, host: str, port: int) -> _QuietServer:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             access_log=False)
     return _QuietServer(config)
@@ -83,7 +89,7 @@ class OneLineFormatter(logging.Formatter):
         record.message = loggable(record.message)
         return super().formatMessage(record)
 
-    def formatException(self, ei) -> str:
+    def formatException(self, ei: ExcInfo) -> str:
         return "\n".join(f"    | {loggable(line)}" for line in super().formatException(ei).splitlines())
 
 
@@ -120,24 +126,23 @@ class TraceIdFilter(logging.Filter):
 
 def log_format(env: Mapping[str, str] | None = None) -> str:
     """``CBEC_LOG_FORMAT`` (json or text); by default JSON, text in the open local demo profile."""
-    env = os.environ if env is None else env
-    chosen = env.get("CBEC_LOG_FORMAT", "").strip().lower()
-    if chosen in ("json", "text"):
-        return chosen
-    return "text" if env.get("CBEC_PROFILE", "secure") == "open" else "json"
+    settings = ProcessSettings.from_env(env)
+    if settings.log_format is not None:
+        return settings.log_format
+    return "text" if settings.profile == "open" else "json"
 
 
 def configure_logging(service: str = "", env: Mapping[str, str] | None = None) -> None:
     """The process's log lines, on stderr: JSON or text (``log_format``), at ``CBEC_LOG_LEVEL``
     (INFO; DEBUG also writes a line per message consumed, with its trace id)."""
-    env = os.environ if env is None else env
+    settings = ProcessSettings.from_env(env)
     handler = logging.StreamHandler()
     handler.addFilter(TraceIdFilter())
     if log_format(env) == "json":
         handler.setFormatter(JsonLineFormatter(service))
     else:
         handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s [%(trace_id)s]: %(message)s"))
-    logging.basicConfig(level=env.get("CBEC_LOG_LEVEL", "INFO").upper(), handlers=[handler], force=True)
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     for noisy in ("aiokafka", "asyncio", "httpcore", "httpx"):  # not a line per fetch or request at DEBUG
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -154,15 +159,24 @@ def start_process(service: str) -> None:
 
 def serve(bootstrap: Callable[[], Awaitable[Runnable]], service: str = "") -> int:
     """The whole body of a service's ``__main__``: build it (``bootstrap()`` returns a
-    :class:`shared.service.Service`), run it until a signal, exit. ``service`` names its log lines."""
-    start_process(service)
+    :class:`shared.service.Service`), run it until a signal, exit. ``service`` names its log lines.
+    A setting that cannot be used stops it with one line naming the variable (exit status 2)."""
+    try:
+        start_process(service)
+    except SettingsError as exc:
+        print(f"{service or 'service'}: {exc}", file=sys.stderr)
+        return 2
 
     async def main() -> int:
         built = await bootstrap()
         settle_heap()
         return await built.run()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except SettingsError as exc:
+        log.error("%s", exc)
+        return 2
 
 
 def settle_heap() -> None:

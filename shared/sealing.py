@@ -14,8 +14,10 @@ from cryptography.fernet import Fernet, InvalidToken
 
 
 class _SealingSettings(Protocol):
-    profile: str
-    data_key: str
+    @property
+    def profile(self) -> str: ...
+    @property
+    def data_key(self) -> str: ...
 
 SEALED = "fernet:"
 PLAIN = "plain:"

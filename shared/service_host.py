@@ -26,7 +26,7 @@ from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
 from shared.kafka.relay import OutboxRelay
 from shared.metrics import add_metrics_route
 from shared.outbox_api import add_outbox_routes
-from shared.pipes import Pipes
+from shared.pipes import Pipes, Thresholds
 from shared.runtime import http_server, run_service
 from shared.sandbox.service import SandboxService
 
@@ -110,7 +110,7 @@ class ServiceHost:
         if s.sandbox:
             self.sandbox = SandboxService(s.service, self.pool, self.relay.wake)
             await self.sandbox.prepare()
-        self._pipes = Pipes(s.service, self.consumers, self.relay, self.pool)
+        self._pipes = Pipes(s.service, self.consumers, self.relay, self.pool, Thresholds.of(s))
 
     def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
                  *, pattern: str | None = None, external: bool = False, quiet: bool = False) -> BatchConsumer:

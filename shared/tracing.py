@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from shared.config import ProcessSettings
 from shared.kafka import headers as H
 
 log = logging.getLogger(__name__)
@@ -143,8 +143,8 @@ def configure(service: str, env: Mapping[str, str] | None = None) -> bool:
     """Export spans over OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (the exporter reads
     the other ``OTEL_*`` variables itself); whether it does."""
     global _tracer
-    env = os.environ if env is None else env
-    if not env.get("OTEL_EXPORTER_OTLP_ENDPOINT") and not env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+    settings = ProcessSettings.from_env(env)
+    if not settings.otlp_endpoint:
         return False
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -152,13 +152,12 @@ def configure(service: str, env: Mapping[str, str] | None = None) -> bool:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-    name = env.get("OTEL_SERVICE_NAME") or f"cbec-{service}"
+    name = settings.otel_service_name or f"cbec-{service}"
     provider = TracerProvider(resource=Resource.create({"service.name": name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     _tracer = trace.get_tracer("cbec-clearance")
-    log.info("%s: exporting spans to %s", service, env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-             or env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    log.info("%s: exporting spans to %s", service, settings.otlp_endpoint)
     return True
 
 

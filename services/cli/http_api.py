@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 
-from services.console.settings import load_console_settings
+from services.console.settings import ConsoleSettings
 
 from .output import AUTH, CONNECTION, REFUSED, SERVER, CliError
 
 
 def service_url(service: str) -> str:
-    return load_console_settings().upstreams[service]
+    return ConsoleSettings.from_env().upstreams[service]
 
 
 def credentials(admin: bool = False, token: str | None = None) -> dict[str, str]:

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from shared import return_codes as codes
+
 from .arguments import Json, message_files, read_file
 from .output import FAILED, FILE, CliError, err, out, print_json, table
 from .validation import NOT_CHECKED_OFFLINE, Report, signed_bytes, validate
@@ -143,9 +145,9 @@ def verify_command(
         done = verify(signed, load_certificate(certificate), now=now)
         result = {"file": str(file), "verified": True, "keyName": done.key_name, "algorithm": done.signature_method}
     else:
-        step, _, detail = problem.desc.partition(": ") if problem.code != "2501" else ("unsigned", "", problem.desc)
+        step, _, detail = problem.desc.partition(": ") if problem.code != codes.UNSIGNED else ("unsigned", "", problem.desc)
         result = {"file": str(file), "verified": False, "code": problem.code, "step": step, "path": problem.path,
-                  "detail": detail, "returnInfo": problem.render()}
+                  "detail": detail, "returnInfo": problem.return_info()}
     if json:
         print_json(result)
     elif result["verified"]:

@@ -94,8 +94,8 @@ def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], title: str |
         cells = []
         for key, _ in columns:
             value = row.get(key)
-            render = (styles or {}).get(key)
-            cells.append(render(value) if render else ("" if value is None else escape(str(value))))
+            style = (styles or {}).get(key)
+            cells.append(style(value) if style else ("" if value is None else escape(str(value))))
         t.add_row(*cells)
     return t
 

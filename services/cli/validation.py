@@ -17,12 +17,12 @@ platform has seen, and management's checks (2202 and later).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from lxml import etree
 
+from shared import return_codes as codes
 from shared.messages import FormatError, check_fields, decode_message, encode_message
 from shared.messages.catalogue import spec_for
 from shared.messages.errors import return_info
@@ -94,7 +94,7 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
     from services.gateway.domain.signature_check import changes_customs_state, signature_problem
     from services.gateway.domain.verification import verify
     from services.gateway.service_layer.intake import WHOLE_BILL_CHECKS
-    from shared.config import Settings
+    from services.gateway.settings import GatewaySettings
 
     report = Report(file=name)
     try:
@@ -127,12 +127,12 @@ def validate(raw: bytes, name: str, *, sender_dxp: str | None = None, roles: lis
     context = Context(sender=sender, kafka_key=sender.dxpId,
                       transport_sender=transport.SenderId if transport is not None else None, now=now)
     part = part_numbers(message)
-    max_parts = int(os.environ.get("GATEWAY_MAX_PARTS", Settings.model_fields["max_parts"].default))
+    max_parts = GatewaySettings.from_env().max_parts
     if part is not None and part[2] > max_parts:
-        report.findings.append(Finding("logic", "2604", f"{head_path(message, 1)}/msgCount",
+        report.findings.append(Finding("logic", codes.TOO_MANY_PARTS, f"{head_path(message, 1)}/msgCount",
                                        f"msgCount {part[2]}: a split bill has at most {max_parts} parts"))
         return report
-    skip = {"2005"} | (WHOLE_BILL_CHECKS if part else set())
+    skip = {codes.PARTY_NOT_REGISTERED} | (WHOLE_BILL_CHECKS if part else set())
     report.findings += [Finding("logic", p.code, p.path, p.desc) for p in verify(message, context, skip=frozenset(skip))]
     if part is not None:
         report.notes.append(f"part {part[1]} of {part[2]}: 2101 and 2111 are checked on the whole bill")

@@ -6,11 +6,11 @@ import httpx
 from shared.service import Service
 
 from .entrypoints.http import build_app
-from .settings import ConsoleSettings, load_console_settings
+from .settings import ConsoleSettings
 
 
 async def bootstrap(settings: ConsoleSettings | None = None) -> Service:
-    settings = settings or load_console_settings()
+    settings = settings or ConsoleSettings.from_env()
     client = httpx.AsyncClient(timeout=settings.timeout_s)
     return Service("console", build_app(settings, client), http=(settings.http_host, settings.http_port),
                    closing=(client.aclose,))

@@ -1,39 +1,46 @@
-"""The console's configuration: its port and where the services it fronts answer."""
+"""The console's settings: its HTTP address, who may call it, and where the services it fronts
+answer — ``CBEC_<SERVICE>_URL`` (as the ``cbec`` command reads them), else the service's local
+port (``<SERVICE>_HTTP_PORT``, as deploy/stack.sh sets them)."""
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from shared.config import ProcessSettings, env, own
 
 UPSTREAMS = ("gateway", "management", "notification", "monitor")
-DEFAULT_PORTS = {"gateway": 8080, "management": 8081, "notification": 8082, "monitor": 8083}
 
 
-class ConsoleSettings(BaseModel):
-    http_host: str = "127.0.0.1"
-    http_port: int = 8084
-    upstreams: dict[str, str]  # service name → base URL
-    auth_key: str = ""
-    admin_token: str = ""
-    profile: str = "secure"
-    timeout_s: float = 10.0
+def _url(service: str, default: str | None = None) -> Any:
+    return env(f"CBEC_{service.upper()}_URL", default="", shown=default or f"`http://127.0.0.1:<{service} port>`",
+               doc=f"where the console (and `cbec`) finds {service}")
 
 
-def load_console_settings(env: Mapping[str, str] | None = None) -> ConsoleSettings:
-    """``CBEC_<SERVICE>_URL`` (as the ``cbec`` command reads them), else the service's local port
-    (``<SERVICE>_HTTP_PORT``, as deploy/stack.sh sets them)."""
-    env = os.environ if env is None else env
-    upstreams = {}
-    for svc in UPSTREAMS:
-        port = env.get(f"{svc.upper()}_HTTP_PORT", str(DEFAULT_PORTS[svc]))
-        upstreams[svc] = env.get(f"CBEC_{svc.upper()}_URL", f"http://127.0.0.1:{port}").rstrip("/")
-    return ConsoleSettings(
-        http_host=env.get("CONSOLE_HTTP_HOST", env.get("CBEC_HTTP_HOST", "127.0.0.1")),
-        http_port=int(env.get("CONSOLE_HTTP_PORT", "8084")),
-        upstreams=upstreams,
-        auth_key=env.get("CBEC_AUTH_KEY", ""),
-        admin_token=env.get("CBEC_ADMIN_TOKEN", ""),
-        profile=env.get("CBEC_PROFILE", "secure"),
-        timeout_s=float(env.get("CONSOLE_UPSTREAM_TIMEOUT_S", "10")),
-    )
+def _port(service: str, port: int) -> Any:
+    return env(f"{service.upper()}_HTTP_PORT", default=port,
+               doc=f"... else on this local port (the {service}'s own `{service.upper()}_HTTP_PORT`)")
+
+
+class ConsoleSettings(ProcessSettings):
+    service: ClassVar[str] = "console"
+
+    http_host: str = own("console", "http_host")
+    http_port: int = own("console", "http_port", 8084)
+    timeout_s: float = env("CONSOLE_UPSTREAM_TIMEOUT_S", default=10.0,
+                           doc="seconds the console waits for a service's answer")
+    gateway_url: str = _url("gateway", "`http://127.0.0.1:8080`")
+    gateway_http_port: int = _port("gateway", 8080)
+    management_url: str = _url("management")
+    management_http_port: int = _port("management", 8081)
+    notification_url: str = _url("notification", "`http://127.0.0.1:8082`")
+    notification_http_port: int = _port("notification", 8082)
+    monitor_url: str = _url("monitor")
+    monitor_http_port: int = _port("monitor", 8083)
+
+    @property
+    def upstreams(self) -> dict[str, str]:
+        """Service name → base URL."""
+        out = {}
+        for svc in UPSTREAMS:
+            url = getattr(self, f"{svc}_url") or f"http://127.0.0.1:{getattr(self, f'{svc}_http_port')}"
+            out[svc] = str(url).rstrip("/")
+        return out

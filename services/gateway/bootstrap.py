@@ -4,28 +4,25 @@ from __future__ import annotations
 import logging
 
 from shared.auth import Authenticator
-from shared.config import Settings, load_settings
 from shared.kafka import topics
 from shared.messages.signature import sm2_engine
 from shared.service import Service, Task
 from shared.service_host import ServiceHost
 
 from .domain.sender_quota import SenderQuota
-from .domain.signature_check import MODES
 from .entrypoints.http import build_app
 from .service_layer.broker_access import EnterpriseBrokerAccess
 from .service_layer.fair_intake import FairIntake
 from .service_layer.inbound_flow import InboundFlow
 from .service_layer.intake import Intake
 from .service_layer.part_deadline import PartDeadline
+from .settings import GatewaySettings
 
 log = logging.getLogger(__name__)
 
 
-async def bootstrap(settings: Settings | None = None) -> Service:
-    settings = settings or load_settings("gateway")
-    if settings.signature_mode not in MODES:
-        raise ValueError(f"CBEC_SIGNATURE_MODE must be one of {', '.join(MODES)}, not {settings.signature_mode!r}")
+async def bootstrap(settings: GatewaySettings | None = None) -> Service:
+    settings = settings or GatewaySettings.from_env()
     log.info("SM2-SM3 signatures verified by %s", sm2_engine())  # found here, not at the first message
     Authenticator.from_settings(settings)  # a secure profile without its key stops here
     host = ServiceHost(settings, "services.gateway.migrations")

@@ -25,13 +25,14 @@ from mode.utils.times import want_seconds
 from pydantic import ValidationError
 
 from shared import metrics
-from shared.config import Settings
 from shared.contracts import FlowCounts
 from shared.flow_counts import LATENCY_BOUNDS_MS, percentile
 from shared.flow_counts import dead_letter_reason as dead_letter_reason  # re-exported: the monitor's vocabulary
 from shared.flow_counts import receipt_kind as receipt_kind
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
+
+from .settings import MonitorSettings
 
 WINDOW = timedelta(minutes=1)
 KEEP = timedelta(hours=6)
@@ -72,7 +73,7 @@ def latency_summary(cells: dict[str, int]) -> dict[str, dict[str, int | None]]:
             for kind, b in sorted(per_kind.items())}
 
 
-def broker_credentials(settings: Settings) -> dict:
+def broker_credentials(settings: MonitorSettings) -> dict:
     """The monitor's SASL principal in the secure profile (faust passes it on to aiokafka)."""
     if not settings.kafka_secured:
         return {}
@@ -81,7 +82,7 @@ def broker_credentials(settings: Settings) -> dict:
         mechanism=settings.kafka_sasl_mechanism, ssl_context=None)}
 
 
-def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App:
+def build_flow_monitor(settings: MonitorSettings, *, web_port: int = 8083) -> faust.App:
     app = faust.App(
         settings.group("cbec-flow-monitor"),
         broker=f"kafka://{settings.kafka_bootstrap_servers}",
@@ -155,7 +156,7 @@ def build_flow_monitor(settings: Settings, *, web_port: int = 8083) -> faust.App
     return app
 
 
-def source_topics(settings: Settings) -> list[str]:
+def source_topics(settings: MonitorSettings) -> list[str]:
     """The topics the monitor reads: created at start-up if the services have not yet."""
     return [settings.topic(topics.FLOWS)]
 
@@ -173,7 +174,7 @@ def changelog_topics(app: faust.App) -> dict[str, dict[str, str]]:
     return out
 
 
-async def create_topics(app: faust.App, settings: Settings) -> None:
+async def create_topics(app: faust.App, settings: MonitorSettings) -> None:
     """Before the worker starts: the topics it reads (faust does not create topics it only reads;
     without them it would fail and restart) and its tables' changelog topics (faust, with aiokafka
     0.14, leaves those to the broker's auto-creation, which the secure profile turns off)."""

@@ -1,29 +1,22 @@
-"""Notification's own settings (webhook delivery, receipt signing), read from the environment.
+"""Notification's settings: what :class:`shared.config.Settings` holds, and webhook delivery,
+receipt signing and the key sealing webhook secrets (README, Configuration; docs/notification.md).
 
-Nothing is read at import time: :func:`load_notification_settings` is called by ``bootstrap``.
-
-| variable | default | what |
-|---|---|---|
-| ``CBEC_WEBHOOK_TIMEOUT_S`` | 5 | seconds one POST may take (connect + answer) |
-| ``CBEC_WEBHOOK_MAX_ATTEMPTS`` | 20 | attempts before a delivery is parked |
-| ``CBEC_WEBHOOK_BACKOFF_BASE_S`` / ``CBEC_WEBHOOK_BACKOFF_MAX_S`` | 1 / 900 | back-off base and cap |
-| ``CBEC_WEBHOOK_CONCURRENCY`` | 32 | POSTs in flight, all enterprises together |
-| ``CBEC_WEBHOOK_PER_ENTERPRISE`` | 4 | POSTs in flight to one enterprise |
-| ``CBEC_WEBHOOK_POLL_S`` | 0.2 | how often the dispatcher looks for due deliveries when idle |
-| ``CBEC_WEBHOOK_ALLOW`` | – | addresses/networks webhooks may reach although not public (e.g. ``127.0.0.1`` in local tests) |
-| ``CBEC_PLATFORM_SIGNING_KEY`` / ``CBEC_PLATFORM_SIGNING_CERT`` | – | PEM files; XML receipts are signed when set |
+Nothing is read at import time: ``bootstrap`` calls :meth:`NotificationSettings.from_env`.
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
+
+from shared.config import Settings, env, own
 
 from .domain.retry_schedule import RetrySchedule
 
 
 @dataclass(frozen=True)
 class WebhookSettings:
+    """What the webhook dispatcher is given."""
+
     timeout_s: float = 5.0
     retry: RetrySchedule = field(default_factory=RetrySchedule)
     concurrency: int = 32
@@ -32,27 +25,53 @@ class WebhookSettings:
     allow: tuple[str, ...] = ()  # non-public addresses webhooks may reach (local tests)
 
 
-@dataclass(frozen=True)
-class NotificationSettings:
-    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
-    signing_key_path: str | None = None
-    signing_cert_path: str | None = None
+class NotificationSettings(Settings):
+    service: ClassVar[str] = "notification"
 
+    database_url: str = own("notification", "database_url")
+    db_schema: str = own("notification", "db_schema")
+    http_host: str = own("notification", "http_host")
+    http_port: int = own("notification", "http_port", 8082)
+    kafka_sasl_username: str = own("notification", "kafka_sasl_username")
+    kafka_sasl_password: str = own("notification", "kafka_sasl_password")
 
-def load_notification_settings(env: Mapping[str, str] | None = None) -> NotificationSettings:
-    env = os.environ if env is None else env
+    data_key: str = env("CBEC_DATA_KEY", default="", secret=True, shown="– (made by `make up`)",
+                        doc="Fernet key sealing secrets at rest (webhook secrets); needed in the secure profile")
+    webhook_timeout_s: float = env("CBEC_WEBHOOK_TIMEOUT_S", default=5.0,
+                                   doc="seconds one webhook POST may take (connect + answer)")
+    webhook_max_attempts: int = env("CBEC_WEBHOOK_MAX_ATTEMPTS", default=20,
+                                    doc="attempts before a webhook delivery is parked; see "
+                                        "[docs/notification.md](docs/notification.md)")
+    webhook_backoff_base_s: float = env("CBEC_WEBHOOK_BACKOFF_BASE_S", default=1.0,
+                                        doc="back-off after a failed POST: the first wait at most (then doubling)")
+    webhook_backoff_max_s: float = env("CBEC_WEBHOOK_BACKOFF_MAX_S", default=900.0, doc="... and its cap")
+    webhook_concurrency: int = env("CBEC_WEBHOOK_CONCURRENCY", default=32,
+                                   doc="webhook POSTs in flight, all enterprises together")
+    webhook_per_enterprise: int = env("CBEC_WEBHOOK_PER_ENTERPRISE", default=4,
+                                      doc="webhook POSTs in flight to one enterprise")
+    webhook_poll_s: float = env("CBEC_WEBHOOK_POLL_S", default=0.2,
+                                doc="how often the dispatcher looks for due deliveries when idle")
+    webhook_allow: str = env("CBEC_WEBHOOK_ALLOW", default="", shown="–",
+                             doc="addresses/networks (comma-separated) webhooks may reach although not public "
+                                 "(e.g. `127.0.0.1` for local tests)")
+    signing_key_path: str | None = env("CBEC_PLATFORM_SIGNING_KEY", shown="–",
+                                doc="PEM file of the platform's key: receipts are signed with it when set (XML ones "
+                                    "inside a signed DXP envelope)")
+    signing_cert_path: str | None = env("CBEC_PLATFORM_SIGNING_CERT", shown="–",
+                                 doc="... and of its certificate")
 
-    def num(name: str, default: float) -> float:
-        return float(env.get(name, default))
+    @property
+    def webhooks(self) -> WebhookSettings:
+        retry = RetrySchedule(base_s=self.webhook_backoff_base_s, cap_s=self.webhook_backoff_max_s,
+                              max_attempts=self.webhook_max_attempts)
+        allow = tuple(a.strip() for a in self.webhook_allow.split(",") if a.strip())
+        return WebhookSettings(timeout_s=self.webhook_timeout_s, retry=retry, concurrency=self.webhook_concurrency,
+                               per_enterprise=self.webhook_per_enterprise, poll_s=self.webhook_poll_s, allow=allow)
 
-    retry = RetrySchedule(base_s=num("CBEC_WEBHOOK_BACKOFF_BASE_S", 1.0),
-                          cap_s=num("CBEC_WEBHOOK_BACKOFF_MAX_S", 900.0),
-                          max_attempts=int(num("CBEC_WEBHOOK_MAX_ATTEMPTS", 20)))
-    webhooks = WebhookSettings(timeout_s=num("CBEC_WEBHOOK_TIMEOUT_S", 5.0), retry=retry,
-                               concurrency=int(num("CBEC_WEBHOOK_CONCURRENCY", 32)),
-                               per_enterprise=int(num("CBEC_WEBHOOK_PER_ENTERPRISE", 4)),
-                               poll_s=num("CBEC_WEBHOOK_POLL_S", 0.2),
-                               allow=tuple(a.strip() for a in env.get("CBEC_WEBHOOK_ALLOW", "").split(",") if a.strip()))
-    return NotificationSettings(webhooks=webhooks,
-                                signing_key_path=env.get("CBEC_PLATFORM_SIGNING_KEY") or None,
-                                signing_cert_path=env.get("CBEC_PLATFORM_SIGNING_CERT") or None)
+    def with_webhooks(self, webhooks: WebhookSettings) -> NotificationSettings:
+        """The same settings delivering webhooks as ``webhooks`` says (tests, benchmarks)."""
+        return self.model_copy(update={
+            "webhook_timeout_s": webhooks.timeout_s, "webhook_max_attempts": webhooks.retry.max_attempts,
+            "webhook_backoff_base_s": webhooks.retry.base_s, "webhook_backoff_max_s": webhooks.retry.cap_s,
+            "webhook_concurrency": webhooks.concurrency, "webhook_per_enterprise": webhooks.per_enterprise,
+            "webhook_poll_s": webhooks.poll_s, "webhook_allow": ",".join(webhooks.allow)})

@@ -135,7 +135,8 @@ async def parked(conn: asyncpg.Connection, limit: int = 100, offset: int = 0) ->
 
 
 async def parked_count(conn: asyncpg.Connection) -> int:
-    return await conn.fetchval("SELECT count(*) FROM outbox_parked")
+    count: int = await conn.fetchval("SELECT count(*) FROM outbox_parked")
+    return count
 
 
 async def redrive(conn: asyncpg.Connection, row_id: int) -> bool:

@@ -28,6 +28,7 @@ from shared.db.unit_of_work import UnitOfWork
 from shared.kafka import headers as H
 from shared.kafka import instrumentation as observe
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.retry import TransientRetry
 from shared.text import loggable, storable, truncated
 
 log = logging.getLogger(__name__)
@@ -66,14 +67,14 @@ def message_id(record: ConsumerRecord, trust_headers: bool = True) -> str:
     if trust_headers:
         for key, value in record.headers or ():
             if key == MESSAGE_ID_HEADER and value:
-                return value.decode("ascii", "replace")
+                return str(value.decode("ascii", "replace"))
     return f"{record.topic}:{record.partition}:{record.offset}"
 
 
 def header(record: ConsumerRecord, name: str) -> str:
     for key, value in record.headers or ():
         if key == name and value is not None:
-            return value.decode("utf-8", "replace")
+            return str(value.decode("utf-8", "replace"))
     return ""
 
 
@@ -158,7 +159,7 @@ class BatchConsumer:
             consumer.subscribe(pattern=self._pattern)
         await consumer.start()
         self.kafka = consumer
-        failures = 0
+        retry = TransientRetry(self.name, self._max_transient)
         try:
             while True:
                 await self._control_flow(consumer)
@@ -174,15 +175,12 @@ class BatchConsumer:
                     await self._apply(records)
                 except TRANSIENT as exc:
                     watch.failed(exc)
-                    failures += 1
-                    log.warning("%s: transient failure %d/%d: %r", self.name, failures, self._max_transient, exc)
-                    if failures >= self._max_transient:
-                        raise
+                    retry.failed(exc)
                     for tp, recs in batches.items():
                         consumer.seek(tp, recs[0].offset)
-                    await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                    await asyncio.sleep(retry.delay())
                     continue
-                failures = 0
+                retry.succeeded()
                 try:
                     await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
                 except (CommitFailedError, IllegalStateError) as exc:

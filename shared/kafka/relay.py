@@ -142,7 +142,7 @@ class OutboxRelay:
                 await lock_conn.remove_listener(channel, self._notified)
                 await lock_conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"relay:{self.name}")
 
-    def _notified(self, *_args) -> None:
+    def _notified(self, *_args: object) -> None:
         self._wake.set()
 
     async def _publish_until_failure(self) -> None:
@@ -293,14 +293,14 @@ class OutboxRelay:
             raise
         await producer.commit_transaction()
 
-    async def _send_in_batches(self, producer: AIOKafkaProducer, rows: list[OutboxRow]) -> list[tuple]:
+    async def _send_in_batches(self, producer: AIOKafkaProducer, rows: list[OutboxRow]) -> list[tuple[asyncio.Future[Any], list[int]]]:
         """Send the rows as one record batch per partition (the key picks the partition, as the
         producer's default partitioner would): far less work per message than one send each.
         Batches of one partition are queued in row order, so per-key order holds. Returns each
         queued batch's future with the ids of its rows."""
         partitions = {t: sorted(await producer.partitions_for(t)) for t in {r.topic for r in rows}}
         open_batches: dict[tuple[str, int], tuple[Any, list[int]]] = {}
-        sent: list[tuple] = []
+        sent: list[tuple[asyncio.Future[Any], list[int]]] = []
         for n, r in enumerate(rows):
             parts = partitions[r.topic]
             part = self._partitioner(r.key, parts, parts) if r.key is not None else parts[n % len(parts)]

@@ -23,13 +23,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared import return_codes as codes
+
 MARKER_PREFIX = "SANDBOX:"
 GATEWAY = frozenset({"reject", "signature_failure"})
 DECISION = frozenset({"inspect", "release"})
 DELIVERY = frozenset({"no_receipt", "duplicate", "reorder", "delay"})
 OUTCOMES = frozenset({"accept"}) | GATEWAY | DECISION | DELIVERY
-DEFAULT_REJECT_CODE = "2999"  # listed in shared/return_codes.py
-DEFAULT_SIGNATURE_CODE = "2504"
+DEFAULT_REJECT_CODE = codes.SANDBOX_REJECTION  # listed in shared/return_codes.py
+DEFAULT_SIGNATURE_CODE = codes.SIGNATURE_VALUE
 _CODE = re.compile(r"\d{4}")
 _STATUS = re.compile(r"-?\d{1,3}")
 

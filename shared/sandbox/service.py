@@ -15,6 +15,7 @@ from shared import clock
 from shared.auth import Authenticator, Principal
 from shared.db.outbox import add_to_outbox
 from shared.kafka.consumer import TRANSIENT
+from shared.retry import TransientRetry
 
 from . import store
 
@@ -32,10 +33,10 @@ def clock_view() -> dict[str, Any]:
 
 
 class SandboxService:
-    def __init__(self, service: str, pool: asyncpg.Pool, wake: Callable[[], None]) -> None:
+    def __init__(self, service: str, pool: asyncpg.Pool, wake_relay: Callable[[], None]) -> None:
         self.service = service
         self.pool = pool
-        self.wake = wake
+        self.wake_relay = wake_relay
         self.released = 0
 
     async def prepare(self) -> None:
@@ -53,20 +54,17 @@ class SandboxService:
             await add_to_outbox(conn, due)
         if due:
             self.released += len(due)
-            self.wake()
+            self.wake_relay()
         return len(due)
 
     async def run(self, max_failures: int = 20) -> None:
-        failures = 0
+        retry = TransientRetry("sandbox", max_failures)
         while True:
             try:
                 await self.step()
-                failures = 0
+                retry.succeeded()
             except TRANSIENT as exc:
-                failures += 1
-                log.warning("sandbox: transient failure %d/%d: %r", failures, max_failures, exc)
-                if failures >= max_failures:
-                    raise
+                retry.failed(exc)  # it follows the clock every FOLLOW_S anyway
             await asyncio.sleep(FOLLOW_S)
 
     def add_routes(self, app: FastAPI, auth: Authenticator) -> None:

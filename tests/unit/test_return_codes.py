@@ -1,6 +1,7 @@
 """The one table of return codes (shared/return_codes.py) holds every code a service answers with."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -50,3 +51,26 @@ def test_every_named_constant_is_a_code_of_the_table():
 def test_codes_are_listed_once_in_order():
     codes = [c.code for c in RETURN_CODES]
     assert codes == sorted(set(codes))
+
+
+def _written_as_digits(path: Path) -> list[str]:
+    """The return codes a module writes as string literals (docstrings and a customs code's
+    "0000" default aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            allowed.add(id(node.value))  # a docstring
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == "customsCode"):
+            allowed.update(id(a) for a in node.args)
+    return [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in allowed
+            and (node.value in BY_CODE or node.value in ERROR_CODES)]
+
+
+def test_the_services_write_every_code_by_its_name():
+    homes = {ROOT / "shared" / "return_codes.py", ROOT / "shared" / "messages" / "errors.py"}
+    found = [hit for folder in ("services", "shared") for path in sorted((ROOT / folder).rglob("*.py"))
+             if path not in homes for hit in _written_as_digits(path)]
+    assert found == [], "name the code (shared/return_codes.py, shared/messages/errors.py), not its digits"

@@ -2,6 +2,7 @@
 collected until every number has arrived, then checked and forwarded as one message."""
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage, Document
 
@@ -28,7 +29,7 @@ def disagreement(first: CebMessage, first_seq: int, part: CebMessage, seq: int) 
     for name in SHARED_HEAD_FIELDS:
         mine, theirs = part.document.get(name), first.document.get(name)
         if mine != theirs:
-            return Problem("2602", f"{head_path(part, 1)}/{name}",
+            return Problem(codes.PARTS_DISAGREE, f"{head_path(part, 1)}/{name}",
                            f"part {seq} says {name} {mine or '(empty)'}, part {first_seq} said {theirs or '(empty)'}")
     return None
 

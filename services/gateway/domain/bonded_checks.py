@@ -2,6 +2,7 @@
 platform can make on the message alone (standard 202205 §2.11, §2.17, §2.21)."""
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.messages.catalogue import spec_for
 from shared.messages.field_formats import PARTY_CODE
 from shared.messages.model import CebMessage
@@ -25,17 +26,17 @@ def bonded_list_fields(message: CebMessage, ctx: Context) -> list[Problem]:
             continue
         for name in head_fields:
             if not doc.get(name):
-                out.append(Problem("2112", f"{path}/{name}",
+                out.append(Problem(codes.BONDED_LIST_FIELDS, f"{path}/{name}",
                                    f"a special-zone export (tradeMode {mode}) names the zone's warehouse enterprise "
                                    "(iacCode, iacName) and its account book (emsNo)"))
         iac = doc.get("iacCode")
         if iac and not PARTY_CODE.accepts(iac):
-            out.append(Problem("2112", f"{path}/iacCode",
+            out.append(Problem(codes.BONDED_LIST_FIELDS, f"{path}/iacCode",
                                f"{iac} is not a customs registration code (10 characters) or unified social "
                                "credit code (18 characters)"))
         for i, item in enumerate(doc.items, start=1):
             if not item.get("itemRecordNo"):
-                out.append(Problem("2112", f"{item_path(message, number, i)}/itemRecordNo",
+                out.append(Problem(codes.BONDED_LIST_FIELDS, f"{item_path(message, number, i)}/itemRecordNo",
                                    f"a bonded export (tradeMode {mode}) names each item's record number in the "
                                    "account book"))
     return out
@@ -43,7 +44,7 @@ def bonded_list_fields(message: CebMessage, ctx: Context) -> list[Problem]:
 
 def return_comes_from_abroad(message: CebMessage, ctx: Context) -> list[Problem]:
     """启运国（地区）不能为中国: returned goods come from abroad."""
-    return [Problem("2113", f"{path}/country", "returned goods come from abroad: the country of departure "
+    return [Problem(codes.RETURN_NOT_FROM_ABROAD, f"{path}/country", "returned goods come from abroad: the country of departure "
                     f"cannot be China ({CHINA})")
             for _, path, doc in documents(message) if doc.get("country") == CHINA]
 
@@ -56,17 +57,17 @@ def summary_period_or_lists(message: CebMessage, ctx: Context) -> list[Problem]:
         start, end = doc.get("startTime"), doc.get("endTime")
         if bool(start) != bool(end):
             missing = "endTime" if start else "startTime"
-            out.append(Problem("2114", f"{path}/{missing}", "startTime and endTime are given together"))
+            out.append(Problem(codes.SUMMARY_WITHOUT_LISTS_OR_PERIOD, f"{path}/{missing}", "startTime and endTime are given together"))
         elif start and end < start:
-            out.append(Problem("2114", f"{path}/endTime", f"endTime {end} is before startTime {start}"))
+            out.append(Problem(codes.SUMMARY_WITHOUT_LISTS_OR_PERIOD, f"{path}/endTime", f"endTime {end} is before startTime {start}"))
         elif not start and not doc.items:
-            out.append(Problem("2114", f"{path}", "a summary names its lists (SummaryApplyList) or a period "
+            out.append(Problem(codes.SUMMARY_WITHOUT_LISTS_OR_PERIOD, f"{path}", "a summary names its lists (SummaryApplyList) or a period "
                                                   "(startTime and endTime)"))
     return out
 
 
 def summary_whole(message: CebMessage, ctx: Context) -> list[Problem]:
     """A summary is taken as one message (msgCount 1): summaries in parts are not supported yet."""
-    return [Problem("2115", f"{path}/msgCount", f"msgCount {doc.get('msgCount')}: a summary application in parts "
+    return [Problem(codes.SUMMARY_IN_PARTS, f"{path}/msgCount", f"msgCount {doc.get('msgCount')}: a summary application in parts "
                     "is not supported; send it as one message (msgCount 1, msgSeqNo 1)")
             for _, path, doc in documents(message) if doc.get("msgCount") not in ("1", "")]

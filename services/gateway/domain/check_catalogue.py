@@ -4,6 +4,7 @@ function here are answered elsewhere in the pipeline (signature, parts, guid) or
 """
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.return_codes import RETURN_CODES
 
 from . import agreement_checks as agree
@@ -14,27 +15,27 @@ from . import sender_checks as sender
 from .checking import Check, Run
 
 RUNS: dict[str, Run] = {
-    "2001": sender.role_allows_type,
-    "2002": sender.parties_are_senders_own,
-    "2003": sender.dxp_id_is_senders,
-    "2004": sender.transport_sender_is_key,
-    "2005": sender.named_parties_registered,
-    "2101": goods.gnum_sequence,
-    "2102": goods.price_times_qty,
-    "2103": docs.net_le_gross,
-    "2104": docs.part_number,
-    "2105": goods.currency_codes,
-    "2106": goods.country_codes,
-    "2107": goods.hs_chapter,
-    "2108": goods.order_total,
-    "2109": goods.item_currency,
-    "2110": docs.list_numbers,
-    "2111": docs.packages_once,
-    "2112": bonded.bonded_list_fields,
-    "2113": bonded.return_comes_from_abroad,
-    "2114": bonded.summary_period_or_lists,
-    "2115": bonded.summary_whole,
-    "2123": agree.payment_matches_order,
+    codes.ROLE_MAY_NOT_SEND_TYPE: sender.role_allows_type,
+    codes.PARTY_NOT_SENDER: sender.parties_are_senders_own,
+    codes.DXP_ID_NOT_SENDERS: sender.dxp_id_is_senders,
+    codes.TRANSPORT_SENDER_NOT_SENDERS: sender.transport_sender_is_key,
+    codes.PARTY_NOT_REGISTERED: sender.named_parties_registered,
+    codes.GNUM_SEQUENCE: goods.gnum_sequence,
+    codes.TOTAL_PRICE_NOT_QTY_TIMES_PRICE: goods.price_times_qty,
+    codes.NET_WEIGHT_OVER_GROSS: docs.net_le_gross,
+    codes.PART_NUMBER_OUT_OF_RANGE: docs.part_number,
+    codes.UNKNOWN_CURRENCY: goods.currency_codes,
+    codes.UNKNOWN_COUNTRY: goods.country_codes,
+    codes.UNKNOWN_HS_CHAPTER: goods.hs_chapter,
+    codes.ORDER_TOTAL_MISMATCH: goods.order_total,
+    codes.ORDER_ITEM_CURRENCY_MISMATCH: goods.item_currency,
+    codes.NOT_A_LIST_NUMBER: docs.list_numbers,
+    codes.PACKAGE_TWICE: docs.packages_once,
+    codes.BONDED_LIST_FIELDS: bonded.bonded_list_fields,
+    codes.RETURN_NOT_FROM_ABROAD: bonded.return_comes_from_abroad,
+    codes.SUMMARY_WITHOUT_LISTS_OR_PERIOD: bonded.summary_period_or_lists,
+    codes.SUMMARY_IN_PARTS: bonded.summary_whole,
+    codes.PAYMENT_DISAGREES_WITH_ORDER: agree.payment_matches_order,
 }
 
 CATALOGUE: list[Check] = [Check(rc, RUNS.get(rc.code)) for rc in RETURN_CODES]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from shared import return_codes as codes
 from shared.messages.model import CebMessage
 
 from .checking import Context, Problem, dec, documents, item_path, places
@@ -19,7 +20,7 @@ def gnum_sequence(message: CebMessage, ctx: Context) -> list[Problem]:
         expected = [str(i) for i in range(1, len(gnums) + 1)]
         if gnums and [g.lstrip("0") or "0" for g in gnums] != expected:
             item = next(i for i, (g, e) in enumerate(zip(gnums, expected), start=1) if (g.lstrip("0") or "0") != e)
-            out.append(Problem("2101", f"{item_path(message, number, item)}/gnum",
+            out.append(Problem(codes.GNUM_SEQUENCE, f"{item_path(message, number, item)}/gnum",
                                f"items must be numbered 1..{len(gnums)} without gaps; got "
                                f"{','.join(gnums)}"))
     return out
@@ -34,7 +35,7 @@ def price_times_qty(message: CebMessage, ctx: Context) -> list[Problem]:
                 continue
             expected = (qty * price).quantize(CENT)
             if expected != total.quantize(CENT):
-                out.append(Problem("2102", f"{item_path(message, number, i)}/totalPrice",
+                out.append(Problem(codes.TOTAL_PRICE_NOT_QTY_TIMES_PRICE, f"{item_path(message, number, i)}/totalPrice",
                                    f"{item['totalPrice']} is not qty {item['qty']} x price "
                                    f"{item['price']} = {expected}"))
     return out
@@ -48,7 +49,7 @@ def currency_codes(message: CebMessage, ctx: Context) -> list[Problem]:
                 code = values.get(field, "")
                 if code and not is_currency(code):
                     where = item_path(message, number, i) if i else path
-                    out.append(Problem("2105", f"{where}/{field}",
+                    out.append(Problem(codes.UNKNOWN_CURRENCY, f"{where}/{field}",
                                        f"{code} is not in the customs currency table "
                                        f"(e.g. 142 CNY, 502 USD, 300 EUR)"))
     return out
@@ -61,7 +62,7 @@ def country_codes(message: CebMessage, ctx: Context) -> list[Problem]:
             code = values.get("country", "")
             if code and not is_country(code):
                 where = item_path(message, number, i) if i else path
-                out.append(Problem("2106", f"{where}/country",
+                out.append(Problem(codes.UNKNOWN_COUNTRY, f"{where}/country",
                                    f"{code} is not in the customs country table (e.g. 502 United States, "
                                    "303 United Kingdom, 116 Japan)"))
     return out
@@ -73,7 +74,7 @@ def hs_chapter(message: CebMessage, ctx: Context) -> list[Problem]:
         for i, item in enumerate(doc.items, start=1):
             gcode = item.get("gcode", "")
             if len(gcode) == 10 and gcode.isdigit() and not hs_chapter_exists(gcode):
-                out.append(Problem("2107", f"{item_path(message, number, i)}/gcode",
+                out.append(Problem(codes.UNKNOWN_HS_CHAPTER, f"{item_path(message, number, i)}/gcode",
                                    f"{gcode}: HS chapter {gcode[:2]} does not exist (chapters 01-97, not 77)"))
     return out
 
@@ -88,7 +89,7 @@ def order_total(message: CebMessage, ctx: Context) -> list[Problem]:
             continue
         total = sum(known, Decimal(0)).quantize(CENT)
         if value.quantize(CENT) != total:
-            out.append(Problem("2108", f"{path}/goodsValue",
+            out.append(Problem(codes.ORDER_TOTAL_MISMATCH, f"{path}/goodsValue",
                                f"{doc.get('goodsValue')} is not the sum of the items' totalPrice {total}"))
     return out
 
@@ -100,7 +101,7 @@ def item_currency(message: CebMessage, ctx: Context) -> list[Problem]:
         for i, item in enumerate(doc.items, start=1):
             cur = item.get("currency", "")
             if head and cur and cur != head:
-                out.append(Problem("2109", f"{item_path(message, number, i)}/currency",
+                out.append(Problem(codes.ORDER_ITEM_CURRENCY_MISMATCH, f"{item_path(message, number, i)}/currency",
                                    f"{cur} ({CURRENCIES.get(cur, '?')}) differs from the order's "
                                    f"currency {head} ({CURRENCIES.get(head, '?')})"))
     return out

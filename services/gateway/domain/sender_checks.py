@@ -1,6 +1,7 @@
 """Who may send what: the sender's roles, its own party codes, the parties it names."""
 from __future__ import annotations
 
+from shared import return_codes as codes
 from shared.messages.catalogue import spec_for
 from shared.messages.model import CebMessage
 
@@ -26,7 +27,7 @@ def role_allows_type(message: CebMessage, ctx: Context) -> list[Problem]:
     sender = ctx.sender
     if sender.may_send(message.message_type):
         return []
-    return [Problem("2001", f"{message.message_type}Message",
+    return [Problem(codes.ROLE_MAY_NOT_SEND_TYPE, f"{message.message_type}Message",
                     f"sender {sender.code} (roles {','.join(sender.roles)}) may not send "
                     f"{message.message_type}; see the roles table of the registry")]
 
@@ -38,26 +39,26 @@ def parties_are_senders_own(message: CebMessage, ctx: Context) -> list[Problem]:
     for _, path, doc in documents(message):
         value = doc.get(field)
         if value and value != sender.code:
-            out.append(Problem("2002", f"{path}/{field}",
+            out.append(Problem(codes.PARTY_NOT_SENDER, f"{path}/{field}",
                                f"{value} is not the sender's code {sender.code}: an enterprise may "
                                "only declare in its own name"))
     cop = message.base_transfer.copCode
     if cop and cop != sender.code:
-        out.append(Problem("2002", "BaseTransfer/copCode", f"{cop} is not the sender's code {sender.code}"))
+        out.append(Problem(codes.PARTY_NOT_SENDER, "BaseTransfer/copCode", f"{cop} is not the sender's code {sender.code}"))
     return out
 
 
 def dxp_id_is_senders(message: CebMessage, ctx: Context) -> list[Problem]:
     dxp = message.base_transfer.dxpId
     if dxp and dxp != ctx.sender.dxpId:
-        return [Problem("2003", "BaseTransfer/dxpId",
+        return [Problem(codes.DXP_ID_NOT_SENDERS, "BaseTransfer/dxpId",
                         f"{dxp} is not the sender's DXP id {ctx.sender.dxpId}")]
     return []
 
 
 def transport_sender_is_key(message: CebMessage, ctx: Context) -> list[Problem]:
     if ctx.transport_sender is not None and ctx.transport_sender != ctx.kafka_key:
-        return [Problem("2004", "DxpMsg/TransInfo/SenderId",
+        return [Problem(codes.TRANSPORT_SENDER_NOT_SENDERS, "DxpMsg/TransInfo/SenderId",
                         f"{ctx.transport_sender or '(empty)'} does not match the sender's DXP id {ctx.kafka_key}")]
     return []
 
@@ -71,9 +72,9 @@ def named_parties_registered(message: CebMessage, ctx: Context) -> list[Problem]
                 continue
             party = ctx.parties.get(code)
             if party is None:
-                out.append(Problem("2005", f"{path}/{field}", f"{code} is not a registered enterprise"))
+                out.append(Problem(codes.PARTY_NOT_REGISTERED, f"{path}/{field}", f"{code} is not a registered enterprise"))
             elif role not in party.roles:
-                out.append(Problem("2005", f"{path}/{field}",
+                out.append(Problem(codes.PARTY_NOT_REGISTERED, f"{path}/{field}",
                                    f"{code} is registered without the role {role} "
                                    f"(roles {','.join(party.roles)})"))
     return out

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from shared import return_codes as codes
 from shared.messages.model import CebMessage, Document
 from shared.messages.signature import SignatureError, Step, load_certificate, verify_json, verify_xml
 
@@ -15,12 +16,12 @@ OPTIONAL = "optional"
 MODES = (REQUIRED, OPTIONAL)
 
 CODE_OF_STEP = {
-    Step.CANONICALISATION: "2502",
-    Step.DIGEST: "2503",
-    Step.SIGNATURE_VALUE: "2504",
-    Step.UNKNOWN_CERTIFICATE: "2505",
-    Step.EXPIRED_CERTIFICATE: "2506",
-    Step.ALGORITHM: "2507",
+    Step.CANONICALISATION: codes.SIGNATURE_CANONICALISATION,
+    Step.DIGEST: codes.SIGNATURE_DIGEST,
+    Step.SIGNATURE_VALUE: codes.SIGNATURE_VALUE,
+    Step.UNKNOWN_CERTIFICATE: codes.SIGNATURE_UNKNOWN_CERTIFICATE,
+    Step.EXPIRED_CERTIFICATE: codes.SIGNATURE_CERTIFICATE_NOT_VALID_NOW,
+    Step.ALGORITHM: codes.SIGNATURE_ALGORITHM,
 }
 
 
@@ -43,7 +44,7 @@ def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem:
     root = f"{message.message_type}Message"
     if not message.signed:
         if changes_customs_state(message) and mode == REQUIRED:
-            return Problem("2501", f"{root}/Signature",
+            return Problem(codes.UNSIGNED, f"{root}/Signature",
                            "a declared message (appStatus 2) must be signed with the enterprise's registered "
                            "certificate (enveloped XML-DSig, SM2-SM3 or RSA; for JSON see docs/verification.md); "
                            "send appStatus 1 to store a draft")
@@ -57,6 +58,6 @@ def signature_problem(message: CebMessage, signed_bytes: bytes, certificate_pem:
     except SignatureError as err:
         return Problem(CODE_OF_STEP[err.step], err.path, f"{err.step.value}: {err.detail}")
     except (ValueError, TypeError, etree.LxmlError) as exc:  # anything the steps did not foresee
-        return Problem("2502", "Signature", f"canonicalisation: the signature could not be processed: "
+        return Problem(codes.SIGNATURE_CANONICALISATION, "Signature", f"canonicalisation: the signature could not be processed: "
                                             f"{type(exc).__name__}: {str(exc)[:200]}")
     return None

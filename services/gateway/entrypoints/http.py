@@ -13,7 +13,6 @@ from fastapi import FastAPI, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal
-from shared.config import Settings
 from shared.db.unit_of_work import UnitsOfWork
 from shared.health import add_health_route
 from shared.http_app import service_app
@@ -25,6 +24,7 @@ from ..domain.enterprise import Enterprise
 from ..service_layer import credentials
 from ..service_layer.broker_access import KafkaAccess
 from ..service_layer.registration import RegistrationRefused, register
+from ..settings import GatewaySettings
 
 
 class CredentialRequest(BaseModel):
@@ -61,7 +61,7 @@ class CredentialRecord(BaseModel):
     revokeReason: str | None = None
 
 
-def build_app(pool: asyncpg.Pool, settings: Settings, health: Callable[[], dict], units: UnitsOfWork,
+def build_app(pool: asyncpg.Pool, settings: GatewaySettings, health: Callable[[], dict], units: UnitsOfWork,
               open_broker_access: Callable[[str], Awaitable[KafkaAccess]] | None = None,
               auth: Authenticator | None = None) -> FastAPI:
     app = service_app(title="cbec gateway admin API", version="1.1",

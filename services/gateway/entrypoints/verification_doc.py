@@ -8,12 +8,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shared.config import Settings
+from shared.config import variables
 from shared.messages.catalogue import MAX_DOCUMENTS
 from shared.messages.errors import ERROR_CODES
 from shared.receipts import RETURN_INFO_MAX
 
 from ..domain.check_catalogue import CATALOGUE  # the table of return codes, as the gateway binds it
+from ..settings import GatewaySettings
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "verification.md"
 
@@ -130,11 +131,11 @@ does not fit it).
 """
 
 
-# (setting, variable, what is limited, how a message beyond it is answered)
+# (setting, what is limited, how a message beyond it is answered)
 LIMITS = [
-    ("max_message_bytes", "CBEC_MAX_MESSAGE_BYTES", "bytes of one message read from `ceb.inbound`", "CEB900 9008"),
-    ("max_parts", "GATEWAY_MAX_PARTS", "parts of a split bill (`msgCount`)", "100 with 2604"),
-    ("max_record_bytes", "CBEC_MAX_RECORD_BYTES",
+    ("max_message_bytes", "bytes of one message read from `ceb.inbound`", "CEB900 9008"),
+    ("max_parts", "parts of a split bill (`msgCount`)", "100 with 2604"),
+    ("max_record_bytes",
      "bytes of a record the platform publishes (the broker's `message.max.bytes`): a message whose "
      "declaration (with its acceptance receipts) would not fit", "CEB900 9008"),
 ]
@@ -158,8 +159,9 @@ def _limits() -> str:
     out = [_LIMITS_INTRO.format(return_info=RETURN_INFO_MAX),
            f"| business documents in one message (lists, orders, ...: the schema's maxOccurs) | – | "
            f"{MAX_DOCUMENTS} | CEB900 9011 (one answer for the message) |\n"]
-    for name, variable, what, answer in LIMITS:
-        out.append(f"| {what} | `{variable}` | {Settings.model_fields[name].default} | {answer} |\n")
+    for name, what, answer in LIMITS:
+        field = GatewaySettings.model_fields[name]
+        out.append(f"| {what} | `{variables(field)[0]}` | {field.default} | {answer} |\n")
     return "".join(out) + "\n"
 
 

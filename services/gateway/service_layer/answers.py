@@ -9,7 +9,6 @@ from aiokafka import ConsumerRecord
 
 from shared import clock
 from shared import return_codes as codes
-from shared.config import Settings
 from shared.contracts import Declaration, Recipient
 from shared.db import dead_letters
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
@@ -22,6 +21,7 @@ from shared.receipts import business_key, format_error_receipt, info, receipt_fo
 from ..adapters import message_log
 from ..domain.checking import Problem
 from ..domain.enterprise import Enterprise
+from ..settings import GatewaySettings
 
 MAX_PROBLEMS = 20
 DRAFT_STORED = "电子口岸已暂存 (stored as a draft, not declared to customs); send it with appStatus 2 to declare it"
@@ -41,7 +41,7 @@ def pre_no(serial: int, at: datetime) -> str:
 
 
 class Answers:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self._dlq = dead_letter_to(settings.topic(topics.INBOUND_DLQ), settings.max_record_bytes)
         self.accepted = 0
@@ -100,7 +100,7 @@ class Answers:
                parts: list[dict[str, str]] | None = None) -> None:
         """A 100 receipt per document (all of the message's unless named), listing the problems (at
         most 20); a split bill's (``parts``): one per part."""
-        text = "".join(p.render() for p in problems[:MAX_PROBLEMS])
+        text = "".join(p.return_info() for p in problems[:MAX_PROBLEMS])
         recipients = [Recipient(dxp_id=sender.dxpId, format=message.format)]
         for doc in message.documents if documents is None else documents:
             for part in parts or [{}]:

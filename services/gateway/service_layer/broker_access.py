@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from shared.config import Settings
 from shared.kafka import topics
 from shared.kafka.access import BrokerAccess, consumer_group_prefix, new_password
 from shared.kafka.admin import TopicAdmin
+
+from ..settings import GatewaySettings
 
 
 class KafkaAccess(BaseModel):
@@ -30,7 +31,7 @@ class KafkaAccess(BaseModel):
 
 
 class EnterpriseBrokerAccess:
-    def __init__(self, settings: Settings, admin: TopicAdmin) -> None:
+    def __init__(self, settings: GatewaySettings, admin: TopicAdmin) -> None:
         self._settings = settings
         self._admin = admin
 

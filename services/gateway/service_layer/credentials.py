@@ -9,10 +9,11 @@ import asyncpg
 
 from shared import credential_revocations
 from shared.auth import Authenticator, Issued, token_digest
-from shared.config import Settings
 from shared.contracts import CredentialRevoked
 from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
+
+from ..settings import GatewaySettings
 
 
 class UnknownEnterprise(Exception):
@@ -58,7 +59,7 @@ async def listed(pool: asyncpg.Pool, *, offset: int = 0, limit: int = 100, revok
     return {"total": total, "items": [_shown(r) for r in rows]}
 
 
-async def revoke(units: UnitsOfWork, settings: Settings, token_id: str, *, revoked_by: str,
+async def revoke(units: UnitsOfWork, settings: GatewaySettings, token_id: str, *, revoked_by: str,
                  reason: str = "") -> dict | None:
     """Revoke one credential (again: unchanged, the first revocation stands); None if no such one."""
     async with units() as uow:

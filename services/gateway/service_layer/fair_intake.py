@@ -18,6 +18,7 @@ import asyncpg
 
 from shared.db.outbox import add_to_outbox
 from shared.kafka.consumer import TRANSIENT, Batch
+from shared.retry import TransientRetry
 from shared.text import loggable, storable, truncated
 
 from ..adapters import deferred_intake, sender_tokens
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class FairIntake:
-    def __init__(self, pool: asyncpg.Pool, intake: Intake, on_emitted: Callable[[], None],
+    def __init__(self, pool: asyncpg.Pool, intake: Intake, wake_relay: Callable[[], None],
                  idle_s: float = 0.2) -> None:
         """``idle_s``: how often the queue is looked at while it holds messages (a sender's tokens
         of that long are taken in one transaction, not one by one)."""
@@ -35,25 +36,21 @@ class FairIntake:
         self.pool = pool
         self.intake = intake
         self.quota = intake.quota
-        self.on_emitted = on_emitted
+        self.wake_relay = wake_relay
         self.idle_s = idle_s
         self.taken = 0
         self._wake = asyncio.Event()
         intake.on_deferred = self._wake.set
 
     async def run(self, max_failures: int = 20) -> None:
-        failures = 0
+        retry = TransientRetry("fair intake", max_failures)
         while True:
             try:
                 taken = await self.take_once()
             except TRANSIENT as exc:
-                failures += 1
-                log.warning("fair intake: transient failure %d/%d: %r", failures, max_failures, exc)
-                if failures >= max_failures:
-                    raise
-                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                await retry.back_off(exc)
                 continue
-            failures = 0
+            retry.succeeded()
             if not taken:
                 self._wake.clear()
                 try:
@@ -71,7 +68,7 @@ class FairIntake:
                 total += await self._take(conn, sender, self.quota.quantum)
         if total:
             self.taken += total
-            self.on_emitted()
+            self.wake_relay()
         return total
 
     async def _take(self, conn: asyncpg.Connection, sender: str, room: int) -> int:

@@ -33,7 +33,7 @@ from aiokafka import ConsumerRecord
 from lxml import etree
 
 from shared import clock, tracing
-from shared.config import Settings
+from shared import return_codes as codes
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
 from shared.messages import FormatError, check_fields, decode_message
@@ -54,12 +54,13 @@ from ..domain.sender_checks import party_codes_named
 from ..domain.sender_quota import SenderQuota
 from ..domain.signature_check import is_draft, signature_problem
 from ..domain.verification import verify
+from ..settings import GatewaySettings
 from .answers import Answers
 
 log = logging.getLogger(__name__)
 
 # checks about the whole of a split bill: run once all its parts are in
-WHOLE_BILL_CHECKS = frozenset({"2101", "2111"})
+WHOLE_BILL_CHECKS = frozenset({codes.GNUM_SEQUENCE, codes.PACKAGE_TWICE})
 
 
 @dataclass
@@ -99,7 +100,7 @@ def sender_of(record: ConsumerRecord, prefix: str = "") -> str:
 
 
 class Intake:
-    def __init__(self, settings: Settings, quota: SenderQuota | None = None) -> None:
+    def __init__(self, settings: GatewaySettings, quota: SenderQuota | None = None) -> None:
         self.settings = settings
         self.answers = Answers(settings)
         self.quota = quota
@@ -215,7 +216,7 @@ class Intake:
                 return None
             if seen is not None and seen.outcome != message_log.FORMAT_ERROR:
                 return self.answers.reject(batch, message, sender, [Problem(
-                    "2201", f"{message.message_type}Message/@guid",
+                    codes.GUID_USED, f"{message.message_type}Message/@guid",
                     f"{message.guid} was already used by an earlier message; every message needs a new guid")],
                     a.trace)
             outcome = message_log.FORMAT_ERROR if problems else message_log.RECEIVED
@@ -237,7 +238,7 @@ class Intake:
         part = part_numbers(message)
         if part is not None and part[2] > self.settings.max_parts:
             return self.answers.reject(batch, message, sender, [Problem(
-                "2604", f"{head_path(message, 1)}/msgCount",
+                codes.TOO_MANY_PARTS, f"{head_path(message, 1)}/msgCount",
                 f"msgCount {part[2]}: a split bill has at most {self.settings.max_parts} parts")], a.trace)
         problems = verify(message, context, skip=WHOLE_BILL_CHECKS if part else frozenset()) + scripted_rejections(message)
         if problems:
@@ -313,7 +314,7 @@ class Intake:
                 return self.answers.reject(batch, message, sender, [problem], trace)
         if not await bill_parts.add_part(batch.conn, key, seq, count, message, trace):
             return self.answers.reject(batch, message, sender, [Problem(
-                "2603", f"{head_path(message, 1)}/msgSeqNo",
+                codes.PART_TWICE, f"{head_path(message, 1)}/msgSeqNo",
                 f"part {seq} of copNo {cop_no} was already received; the bill still misses parts "
                 f"{','.join(map(str, missing(group.parts, count))) if group else '?'}")], trace)
         group = await bill_parts.load(batch.conn, key)

@@ -5,23 +5,25 @@ import asyncio
 import logging
 
 from shared import clock
-from shared.config import Settings
+from shared import return_codes as codes
 from shared.contracts import Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 from shared.kafka.consumer import TRANSIENT
 from shared.receipts import receipt_for
+from shared.retry import TransientRetry
 
 from ..adapters import bill_parts
 from ..domain.bill_assembly import missing
 from ..domain.checking import Problem, head_path
+from ..settings import GatewaySettings
 
 log = logging.getLogger(__name__)
 
 
 class PartDeadline:
-    def __init__(self, settings: Settings, units: UnitsOfWork) -> None:
+    def __init__(self, settings: GatewaySettings, units: UnitsOfWork) -> None:
         self.settings = settings
         self.units = units
         self.interval = max(0.5, min(10.0, settings.parts_timeout_s / 4))
@@ -29,19 +31,15 @@ class PartDeadline:
 
     async def run(self, max_failures: int = 20) -> None:
         """Sweep every ``interval``; database outages are retried with a back-off, then fatal."""
-        failures = 0
+        retry = TransientRetry("part deadline", max_failures)
         while True:
             await asyncio.sleep(self.interval)
             try:
                 await self.sweep()
             except TRANSIENT as exc:
-                failures += 1
-                log.warning("part deadline: transient failure %d/%d: %r", failures, max_failures, exc)
-                if failures >= max_failures:
-                    raise
-                await asyncio.sleep(min(0.2 * 2**failures, 5.0))
+                await retry.back_off(exc)
                 continue
-            failures = 0
+            retry.succeeded()
 
     async def sweep(self) -> int:
         """Answer every overdue group once; return how many."""
@@ -57,14 +55,14 @@ class PartDeadline:
                     continue
                 first = group.parts[min(group.parts)]
                 absent = missing(group.parts, group.msg_count)
-                problem = Problem("2601", f"{head_path(first, 1)}/msgSeqNo",
+                problem = Problem(codes.PARTS_MISSING, f"{head_path(first, 1)}/msgSeqNo",
                                   f"parts {','.join(map(str, absent))} of {group.msg_count} of copNo {key.cop_no} "
                                   f"did not arrive within {timeout:g} s (received {','.join(map(str, sorted(group.parts)))}); "
                                   "send the whole bill again, with new guids")
                 groups += 1
                 for n in sorted(group.parts):  # every part received is answered, with its msgSeqNo
                     receipt = receipt_for(key.message_type, group.parts[n].document.head, status="100",
-                                          return_info=problem.render(),
+                                          return_info=problem.return_info(),
                                           recipients=[Recipient(dxp_id=key.sender_dxp_id, format=first.format)],
                                           issued_by="gateway", trace_id=group.trace_id)
                     out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,

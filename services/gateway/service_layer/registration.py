@@ -7,7 +7,6 @@ moved to another DXP id only when the admin asks for it (``transfer=True``), rec
 """
 from __future__ import annotations
 
-from shared.config import Settings
 from shared.contracts import EnterpriseRegistered
 from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitsOfWork
@@ -15,6 +14,7 @@ from shared.kafka import topics
 
 from ..adapters import registry
 from ..domain.enterprise import Enterprise
+from ..settings import GatewaySettings
 
 
 class RegistrationRefused(Exception):
@@ -29,7 +29,7 @@ class CodeHeldByAnotherDxpId(RegistrationRefused):
     pass
 
 
-async def register(units: UnitsOfWork, settings: Settings, enterprise: Enterprise, *, actor: str = "admin",
+async def register(units: UnitsOfWork, settings: GatewaySettings, enterprise: Enterprise, *, actor: str = "admin",
                    transfer: bool = False) -> bool:
     """Register or update; True when the enterprise is new. Raises :class:`RegistrationRefused`."""
     async with units() as uow:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
+from shared import return_codes as codes
 from shared.return_codes import Problem
 
 NEEDS_ORDER_AND_WAYBILL = frozenset({"9610", "9710"})
@@ -38,7 +39,7 @@ class AuditOutcome:
             return "[Code:0000;Desc:audit waiting for " + "; ".join(self.waiting_for) + "]"
         if self.verdict is Verdict.CONCLUDED:
             return "[Code:0000;Desc:audit concluded: order and waybill agree with the list]"
-        return "".join(f.render() for f in self.findings)
+        return "".join(f.return_info() for f in self.findings)
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def _same_amount(a: str | None, b: str | None) -> bool:
 def _order_findings(head: dict[str, str], items: list[dict[str, str]], order: TradeDocument) -> list[Problem]:
     out: list[Problem] = []
     if order.head.get("ebcCode") != head.get("ebcCode"):
-        out.append(Problem("3101", "Order/ebcCode", f"order's seller {order.head.get('ebcCode')} is not the list's {head.get('ebcCode')}"))
+        out.append(Problem(codes.ORDER_SELLER_MISMATCH, "Order/ebcCode", f"order's seller {order.head.get('ebcCode')} is not the list's {head.get('ebcCode')}"))
     if len(order.items) != len(items):
-        out.append(Problem("3102", "Order/OrderList", f"order has {len(order.items)} item(s), the list {len(items)}"))
+        out.append(Problem(codes.ORDER_ITEM_COUNT_MISMATCH, "Order/OrderList", f"order has {len(order.items)} item(s), the list {len(items)}"))
         return out
     for i, (o, li) in enumerate(zip(order.items, items), start=1):
         differs = {
@@ -75,12 +76,12 @@ def _order_findings(head: dict[str, str], items: list[dict[str, str]], order: Tr
             "qty": dec(o.get("qty")) != dec(li.get("qty")),
         }
         for name in (n for n, d in differs.items() if d):
-            out.append(Problem("3103", f"InventoryList[{i}]/{name}", f"list says {li.get(name)}, order says {o.get(name)}"))
+            out.append(Problem(codes.ORDER_ITEM_MISMATCH, f"InventoryList[{i}]/{name}", f"list says {li.get(name)}, order says {o.get(name)}"))
         if not _same_amount(o.get("totalPrice"), li.get("totalPrice")):
-            out.append(Problem("3104", f"InventoryList[{i}]/totalPrice", f"list says {li.get('totalPrice')}, order says {o.get('totalPrice')}"))
+            out.append(Problem(codes.ORDER_ITEM_PRICE_MISMATCH, f"InventoryList[{i}]/totalPrice", f"list says {li.get('totalPrice')}, order says {o.get('totalPrice')}"))
     total = sum((dec(i.get("totalPrice")) or Decimal(0) for i in items), Decimal(0))
     if order.head.get("goodsValue") and not _same_amount(order.head["goodsValue"], str(total)):
-        out.append(Problem("3105", "Order/goodsValue", f"order's goods value {order.head['goodsValue']} is not the list's total {total:.2f}"))
+        out.append(Problem(codes.ORDER_VALUE_MISMATCH, "Order/goodsValue", f"order's goods value {order.head['goodsValue']} is not the list's total {total:.2f}"))
     return out
 
 
@@ -96,16 +97,16 @@ def _waybill_findings(head: dict[str, str], waybill: TradeDocument) -> tuple[lis
     hard: list[Problem] = []
     soft: list[Problem] = []
     if waybill.head.get("logisticsNo") != head.get("logisticsNo"):
-        hard.append(Problem("3201", "InventoryHead/logisticsNo", f"list says {head.get('logisticsNo')}, waybill says {waybill.head.get('logisticsNo')}"))
+        hard.append(Problem(codes.WAYBILL_LOGISTICS_NO_MISMATCH, "InventoryHead/logisticsNo", f"list says {head.get('logisticsNo')}, waybill says {waybill.head.get('logisticsNo')}"))
     if waybill.head.get("packNo") and head.get("packNo") and dec(waybill.head["packNo"]) != dec(head["packNo"]):
-        hard.append(Problem("3202", "InventoryHead/packNo", f"list says {head.get('packNo')} package(s), waybill {waybill.head['packNo']}"))
+        hard.append(Problem(codes.WAYBILL_PACKAGES_MISMATCH, "InventoryHead/packNo", f"list says {head.get('packNo')} package(s), waybill {waybill.head['packNo']}"))
     gap = _weight_gap(head.get("grossWeight"), waybill.head.get("grossWeight"))
     if gap is None:
-        hard.append(Problem("3203", "InventoryHead/grossWeight", "list or waybill gross weight is not a number"))
+        hard.append(Problem(codes.WAYBILL_WEIGHT_MISMATCH, "InventoryHead/grossWeight", "list or waybill gross weight is not a number"))
     elif gap > REVIEW_BAND:
-        hard.append(Problem("3203", "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart)"))
+        hard.append(Problem(codes.WAYBILL_WEIGHT_MISMATCH, "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart)"))
     elif gap > WEIGHT_TOLERANCE:
-        soft.append(Problem("3204", "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart): an officer reviews it"))
+        soft.append(Problem(codes.WAYBILL_WEIGHT_REVIEW, "InventoryHead/grossWeight", f"list says {head.get('grossWeight')} kg, waybill {waybill.head.get('grossWeight')} kg ({gap:.1%} apart): an officer reviews it"))
     return hard, soft
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from shared import return_codes as codes
 from shared.receipts import info
 
 # the return trade mode of each export trade mode (一般出口填 9661，特殊区域出口填 1261)
@@ -27,11 +28,11 @@ def return_problems(head: dict[str, Any], items: list[dict[str, Any]], list_head
     out = []
     for name in ("ebpCode", "ebcCode"):
         if head.get(name) != list_head.get(name):
-            out.append(info("2702", f"InvtRefundHead/{name}: the return says {head.get(name)}, the list "
+            out.append(info(codes.RETURN_PARTIES_MISMATCH, f"InvtRefundHead/{name}: the return says {head.get(name)}, the list "
                                     f"{list_head.get('copNo')} says {list_head.get(name)}"))
     expected = RETURN_TRADE_MODE.get(list_head.get("tradeMode", ""))
     if head.get("tradeMode") and expected and head["tradeMode"] != expected:
-        out.append(info("2705", f"InvtRefundHead/tradeMode: a return of a {list_head.get('tradeMode')} export is "
+        out.append(info(codes.RETURN_TRADE_MODE, f"InvtRefundHead/tradeMode: a return of a {list_head.get('tradeMode')} export is "
                                 f"declared under {expected}, not {head['tradeMode']}"))
     by_gnum = {str(int(i["gnum"])): i for i in list_items if i.get("gnum", "").isdigit()}
     named: set[str] = set()
@@ -40,21 +41,21 @@ def return_problems(head: dict[str, Any], items: list[dict[str, Any]], list_head
         original = by_gnum.get(gnum)
         where = f"InvtRefundList[{n}]"
         if gnum in named:
-            out.append(info("2703", f"{where}/gnum: item {gnum} of the list is named twice"))
+            out.append(info(codes.RETURN_ITEM_MISMATCH, f"{where}/gnum: item {gnum} of the list is named twice"))
             continue
         named.add(gnum)
         if original is None:
-            out.append(info("2703", f"{where}/gnum: the list {list_head.get('copNo')} has no item {gnum}"))
+            out.append(info(codes.RETURN_ITEM_MISMATCH, f"{where}/gnum: the list {list_head.get('copNo')} has no item {gnum}"))
             continue
         for name in SAME_AS_LIST:
             if (item.get(name) or "") != (original.get(name) or ""):
-                out.append(info("2703", f"{where}/{name}: the return says {item.get(name) or '(empty)'}, the "
+                out.append(info(codes.RETURN_ITEM_MISMATCH, f"{where}/{name}: the return says {item.get(name) or '(empty)'}, the "
                                         f"list's item {gnum} says {original.get(name) or '(empty)'}"))
         for name in QUANTITIES:
             taken = sum((_dec(e.get(name, "")) for earlier in earlier_items for e in earlier
                          if e.get("gnum", "").lstrip("0") == gnum), Decimal(0))
             left = _dec(original.get(name, "")) - taken
             if _dec(item.get(name, "")) > left:
-                out.append(info("2704", f"{where}/{name}: {item.get(name)} exceeds what is left to return of the "
+                out.append(info(codes.RETURN_QUANTITY_EXCEEDED, f"{where}/{name}: {item.get(name)} exceeds what is left to return of the "
                                         f"list's item {gnum}: {left} of {original.get(name) or 0}"))
     return out

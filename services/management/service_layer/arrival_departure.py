@@ -27,7 +27,7 @@ from .list_flow import decide, move
 
 
 def _wrong_port(lists: list[repo.StoredList], customs: str, what: str) -> list[str]:
-    return [info("2310", f"{what}/customsCode: list {s.cop_no} leaves through port {s.exit_customs}; its "
+    return [info(codes.NOT_THE_EXIT_PORT, f"{what}/customsCode: list {s.cop_no} leaves through port {s.exit_customs}; its "
                          f"{what.lower()} is reported by customs {s.exit_customs}, not {customs}")
             for s in lists if s.exit_customs != customs]
 
@@ -46,8 +46,8 @@ async def bill_of(cl: Clearance, doc: Document) -> str:
 
 def _no_bill(bill_no: str, what: str) -> str:
     if bill_no:
-        return info("2302", f"{what}Head/billNo: no master bill {bill_no}")
-    return info("2302", f"{what}List/logisticsNo: no master bill binds the packages named (billNo is empty)")
+        return info(codes.MASTER_BILL_UNKNOWN, f"{what}Head/billNo: no master bill {bill_no}")
+    return info(codes.MASTER_BILL_UNKNOWN, f"{what}List/logisticsNo: no master bill binds the packages named (billNo is empty)")
 
 
 async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptance: ReceiptIssued) -> None:
@@ -61,7 +61,7 @@ async def handle_arrival(cl: Clearance, d: Declaration, doc: Document, acceptanc
     named = [item.get("logisticsNo", "") for item in doc.items] or list(by_package)
     unknown = [n for n in named if n not in by_package]
     arrived = [by_package[n] for n in named if n in by_package]
-    problems = [info("2307", f"ArrivalList/logisticsNo: package {n} is not in bill {bill_no}") for n in unknown]
+    problems = [info(codes.ARRIVAL_PACKAGE_NOT_IN_BILL, f"ArrivalList/logisticsNo: package {n} is not in bill {bill_no}") for n in unknown]
     problems += _wrong_port([s for s in arrived if ListStatus(s.status) not in TERMINAL], doc.get("customsCode"), "Arrival")
     if problems:
         cl.answer(d, doc, "100", "".join(problems[:20]), acceptance)
@@ -103,7 +103,7 @@ async def handle_departure(cl: Clearance, d: Declaration, doc: Document, accepta
     still_open = [s for s in of_bill if s.status != ListStatus.RELEASED.value]
     problems = _wrong_port(of_bill, doc.get("customsCode"), "Departure")
     if not released:
-        problems.append(info("2308", f"DepartureHead/billNo: no list of bill {bill_no} is released"
+        problems.append(info(codes.DEPARTURE_WITHOUT_RELEASED_LISTS, f"DepartureHead/billNo: no list of bill {bill_no} is released"
                                      + (": " + ", ".join(f"{s.cop_no} ({s.status})" for s in still_open) if still_open
                                         else f" (the bill is {bill.status})")))
     if problems:

@@ -27,13 +27,13 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
     bound = await repo.of_bill(cl.conn, bill_no) if bill else []
     problem = ""
     if amend and bill is None:
-        problem = info("2303", f"WayBillHead/billNo: no master bill {bill_no} to amend")
+        problem = info(codes.BILL_AMENDMENT_OF_UNKNOWN_BILL, f"WayBillHead/billNo: no master bill {bill_no} to amend")
     elif amend and any(s.arrived_at is not None for s in bound):
         arrived = ", ".join(s.cop_no for s in bound if s.arrived_at is not None)
-        problem = info("2304", f"WayBillHead/billNo: goods of bill {bill_no} have arrived ({arrived}); "
+        problem = info(codes.BILL_AMENDED_AFTER_ARRIVAL, f"WayBillHead/billNo: goods of bill {bill_no} have arrived ({arrived}); "
                                "the bill can no longer be amended")
     elif not amend and bill is not None and not await _another_part(cl, doc, bill_no):
-        problem = info("2305", f"WayBillHead/billNo: bill {bill_no} is already declared; send appType 2 to amend it")
+        problem = info(codes.BILL_ALREADY_DECLARED, f"WayBillHead/billNo: bill {bill_no} is already declared; send appType 2 to amend it")
     if problem:
         cl.answer(d, doc, "100", problem, acceptance)
         return
@@ -48,9 +48,9 @@ async def handle_bill(cl: Clearance, d: Declaration, doc: Document, acceptance: 
         name = item.get("invtNo") or item.get("logisticsNo")
         if stored is None or ListStatus(stored.status) in TERMINAL:
             why = f"is {stored.status}" if stored else "does not exist"
-            missing.append(info("2301", f"WayBill/WayBillList[{i}]/invtNo: list {name} {why}"))
+            missing.append(info(codes.BILL_LIST_UNKNOWN, f"WayBill/WayBillList[{i}]/invtNo: list {name} {why}"))
         elif stored.bill_no and stored.bill_no != bill_no:
-            missing.append(info("2306", f"WayBill/WayBillList[{i}]/invtNo: list {name} is bound to bill {stored.bill_no}"))
+            missing.append(info(codes.LIST_BOUND_TO_OTHER_BILL, f"WayBill/WayBillList[{i}]/invtNo: list {name} is bound to bill {stored.bill_no}"))
         else:
             found.append(stored)
     if missing:

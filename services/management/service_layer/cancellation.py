@@ -24,7 +24,7 @@ async def handle_cancellation(cl: Clearance, d: Declaration, doc: Document, acce
     stored = await repo.by_invt_no(cl.conn, doc.get("invtNo")) if doc.get("invtNo") else None
     if stored is None or stored.cop_no != doc.get("copNo") or stored.agent_code != doc.get("agentCode"):
         cl.emit(acceptance)
-        cl.answer(d, doc, "100", info("2401", f"InvtCancel/invtNo: no list {doc.get('invtNo')} with copNo "
+        cl.answer(d, doc, "100", info(codes.CANCELLATION_OF_UNKNOWN_LIST, f"InvtCancel/invtNo: no list {doc.get('invtNo')} with copNo "
                                               f"{doc.get('copNo')} of agent {doc.get('agentCode')}"), acceptance)
         return
     accepted = as_list_receipt(acceptance, stored)
@@ -36,7 +36,7 @@ async def handle_cancellation(cl: Clearance, d: Declaration, doc: Document, acce
     pending = await applications.pending_for(cl.conn, stored.id, Kind.CANCELLATION.value)
     if routing.route is Route.REFUSED or pending is not None:
         why = routing.reason or f"a cancellation (application {pending.id}) is already waiting for an officer"
-        tell(cl, stored, doc.head, applicant, "100", info("2402", f"cancellation refused: {why}"),
+        tell(cl, stored, doc.head, applicant, "100", info(codes.CANCELLATION_NOT_POSSIBLE, f"cancellation refused: {why}"),
              "cancellation refused")
         return
     if routing.route is Route.OFFICER:
@@ -45,7 +45,7 @@ async def handle_cancellation(cl: Clearance, d: Declaration, doc: Document, acce
             pre_no=acceptance.fields.get("preNo", ""), applicant_dxp=d.sender_dxp_id, receipt_format=d.message.format,
             trace_id=d.trace_id, reason=doc.get("reason"))
         tell(cl, stored, doc.head, applicant, ListStatus.REVIEW.value, info(
-            "0000", f"cancellation waiting for an officer's approval (application {app_id}): {routing.reason}"),
+            codes.OK, f"cancellation waiting for an officer's approval (application {app_id}): {routing.reason}"),
             "cancellation waiting")
         return
     await cancel(cl, stored, doc.head, applicant, "approved at once: the goods were not released")

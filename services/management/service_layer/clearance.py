@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.db.unit_of_work import UnitOfWork
@@ -24,6 +23,7 @@ from shared.receipts import receipt_for
 from ..adapters import lists as repo
 from ..domain.release_policy import ReleasePolicy
 from ..domain.risk import RiskRules
+from ..settings import ManagementSettings
 from .deferred_writes import HISTORY
 from .known_documents import KnownDocuments
 
@@ -31,7 +31,7 @@ from .known_documents import KnownDocuments
 @dataclass
 class Clearance:
     uow: UnitOfWork
-    settings: Settings
+    settings: ManagementSettings
     policy: ReleasePolicy
     rules: RiskRules
     trace_id: str = ""

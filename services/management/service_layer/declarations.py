@@ -23,7 +23,6 @@ from aiokafka import ConsumerRecord
 
 from shared import return_codes as codes
 from shared import tracing
-from shared.config import Settings
 from shared.contracts import Declaration, ReceiptIssued
 from shared.db.unit_of_work import UnitOfWork
 from shared.kafka.consumer import Batch
@@ -35,6 +34,7 @@ from ..domain.list_lifecycle import TransitionRefused
 from ..domain.meeting_points import meeting_points as points_of
 from ..domain.release_policy import ReleasePolicy
 from ..domain.risk import RiskRules
+from ..settings import ManagementSettings
 from .arrival_departure import handle_arrival, handle_departure
 from .bills import handle_bill
 from .cancellation import handle_cancellation
@@ -63,7 +63,7 @@ HANDLERS: dict[str, DocumentHandler] = {
 
 
 class Declarations:
-    def __init__(self, settings: Settings, policy: ReleasePolicy, rules: RiskRules) -> None:
+    def __init__(self, settings: ManagementSettings, policy: ReleasePolicy, rules: RiskRules) -> None:
         self.settings = settings
         self.policy = policy
         self.rules = rules

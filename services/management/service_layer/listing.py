@@ -44,7 +44,7 @@ def refuse_duplicate(cl: Clearance, d: Declaration, doc: Document, acceptance: R
                      existing: repo.StoredList) -> None:
     head = doc.head
     cl.answer(d, doc, "100", info(
-        "2202", f"Inventory/InventoryHead/copNo: list {head.get('copNo')} of agent {head.get('agentCode')} "
+        codes.LIST_ALREADY_DECLARED, f"Inventory/InventoryHead/copNo: list {head.get('copNo')} of agent {head.get('agentCode')} "
                 f"is already declared (invtNo {existing.invt_no}, status {existing.status}); cancel it first "
                 "or send a modification (appType 2)"), acceptance, {"preNo": ""})
 
@@ -87,7 +87,7 @@ async def modify(cl: Clearance, d: Declaration, doc: Document, acceptance: Recei
             pre_no=acceptance.fields.get("preNo", ""), applicant_dxp=d.sender_dxp_id, receipt_format=d.message.format,
             trace_id=d.trace_id, reason=", ".join(changes_goods(stored.head, stored.items, head, doc.items)) or "no goods change")
         cl.tell_list(stored, ListStatus.REVIEW.value, info(
-            "0000", f"modification waiting for an officer's approval (application {app_id}): {routing.reason}"),
+            codes.OK, f"modification waiting for an officer's approval (application {app_id}): {routing.reason}"),
             event="modification waiting")
         return
     await apply_modification(cl, stored, head, doc.items, by=d.message.guid)
@@ -115,6 +115,6 @@ async def apply_modification(cl: Clearance, stored: repo.StoredList, head: dict,
         await inspections.withdraw_open(cl.conn, stored.id, "the list was modified")
     move(cl, stored, Event.MODIFY, {"version": version, "changed": changed})
     cl.tell_list(stored, ListStatus.STORED.value, info(
-        "0000", f"modification applied: the list holds version {version}; audit again"
+        codes.OK, f"modification applied: the list holds version {version}; audit again"
                 + (f" (changed: {', '.join(changed[:10])})" if changed else "")))
     await audit(cl, stored)

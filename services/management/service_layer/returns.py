@@ -34,20 +34,20 @@ async def handle_return(cl: Clearance, d: Declaration, doc: Document, acceptance
     head = doc.head
     cl.emit(acceptance)
     if head.get("appType", "1") != "1":
-        return _refuse(cl, d, doc, acceptance, [info("2708", "InvtRefundHead/appType: only new returns (appType 1) "
+        return _refuse(cl, d, doc, acceptance, [info(codes.ONLY_NEW_DOCUMENTS, "InvtRefundHead/appType: only new returns (appType 1) "
                                                              "are handled; changing or deleting one is not supported")])
     if await returns.exists(cl.conn, head.get("agentCode", ""), head.get("coElNo", "")):
-        return _refuse(cl, d, doc, acceptance, [info("2707", f"InvtRefundHead/coElNo: return {head.get('coElNo')} of "
+        return _refuse(cl, d, doc, acceptance, [info(codes.RETURN_ALREADY_DECLARED, f"InvtRefundHead/coElNo: return {head.get('coElNo')} of "
                                                              f"agent {head.get('agentCode')} is already declared")])
     stored = await repo.by_invt_no(cl.conn, head.get("invtNo", ""))
     if stored is None or ListStatus(stored.status) not in RETURNABLE:
         why = (f"no list {head.get('invtNo')}" if stored is None else
                f"list {stored.cop_no} is {stored.status}: only a released (800) or closed (899) list can be returned")
-        return _refuse(cl, d, doc, acceptance, [info("2701", f"InvtRefundHead/invtNo: {why}")])
+        return _refuse(cl, d, doc, acceptance, [info(codes.RETURN_OF_UNRETURNABLE_LIST, f"InvtRefundHead/invtNo: {why}")])
     earlier = await returns.of_list(cl.conn, stored.id)
     if any(r.status == "120" for r in earlier):
         pending = next(r for r in earlier if r.status == "120")
-        return _refuse(cl, d, doc, acceptance, [info("2706", f"InvtRefundHead/invtNo: return {pending.co_el_no} of "
+        return _refuse(cl, d, doc, acceptance, [info(codes.RETURN_ALREADY_WAITING, f"InvtRefundHead/invtNo: return {pending.co_el_no} of "
                                                              f"list {stored.cop_no} is still waiting for its goods")])
     problems = return_problems(head, doc.items, stored.numbered_head, stored.items, [r.items for r in earlier])
     if problems:
@@ -67,12 +67,12 @@ async def handle_tally(cl: Clearance, d: Declaration, doc: Document, acceptance:
     head = doc.head
     cl.emit(acceptance)
     if head.get("appType", "1") != "1":
-        return _refuse(cl, d, doc, acceptance, [info("2708", "InvtRefundDetail/appType: only new tallies (appType 1) "
+        return _refuse(cl, d, doc, acceptance, [info(codes.ONLY_NEW_DOCUMENTS, "InvtRefundDetail/appType: only new tallies (appType 1) "
                                                              "are handled")])
     waiting = await returns.waiting_for_package(cl.conn, head.get("logisticsCode", ""), head.get("logisticsNo", ""))
     stored = await repo.by_id(cl.conn, waiting.list_id) if waiting is not None else None
     if waiting is None or stored is None or (head.get("invtNo") and head["invtNo"] != stored.invt_no):
-        return _refuse(cl, d, doc, acceptance, [info("2711", f"InvtRefundDetail/logisticsNo: no return waiting for "
+        return _refuse(cl, d, doc, acceptance, [info(codes.TALLY_WITHOUT_WAITING_RETURN, f"InvtRefundDetail/logisticsNo: no return waiting for "
                                                              f"package {head.get('logisticsNo')} of "
                                                              f"{head.get('logisticsCode')}"
                                                              + (f" on list {head['invtNo']}" if head.get("invtNo") else ""))])

@@ -50,16 +50,16 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
         cl.answer(d, doc, "100", "".join(problems[:20]), acceptance, keys)
 
     if head.get("appType", "1") != "1":
-        return refused(info("2708", "SummaryApplyHead/appType: only new summaries (appType 1) are handled"))
+        return refused(info(codes.ONLY_NEW_DOCUMENTS, "SummaryApplyHead/appType: only new summaries (appType 1) are handled"))
     if await summaries.exists(cl.conn, head.get("agentCode", ""), head.get("copNo", "")):
-        return refused(info("2725", f"SummaryApplyHead/copNo: summary {head.get('copNo')} of agent "
+        return refused(info(codes.SUMMARY_ALREADY_DECLARED, f"SummaryApplyHead/copNo: summary {head.get('copNo')} of agent "
                                    f"{head.get('agentCode')} is already declared"))
     ebc, customs = head.get("ebcCode", ""), head.get("customsCode", "")
     if head.get("startTime") and head.get("endTime"):
         found = await summaries.lists_in_period(cl.conn, ebc, customs, clock.wall(_moment(head["startTime"])),
                                                  clock.wall(_moment(head["endTime"])))
         if not found:
-            return refused(info("2724", f"SummaryApplyHead/startTime: no closed summary-declaration (B) list of "
+            return refused(info(codes.SUMMARY_PERIOD_EMPTY, f"SummaryApplyHead/startTime: no closed summary-declaration (B) list of "
                                        f"{ebc} at customs {customs} was declared from {head['startTime']} to "
                                        f"{head['endTime']} and not yet summarised"))
         covered = [await repo.by_id(cl.conn, list_id) for list_id in found]
@@ -67,17 +67,17 @@ async def handle_summary(cl: Clearance, d: Declaration, doc: Document, acceptanc
         covered, problems, named = [], [], set()
         for n, item in enumerate(doc.items, start=1):
             if item.get("invtNo", "") in named:
-                problems.append(info("2722", f"SummaryApplyList[{n}]/invtNo: {item.get('invtNo')} is named twice"))
+                problems.append(info(codes.SUMMARY_LIST_NOT_SUMMARISABLE, f"SummaryApplyList[{n}]/invtNo: {item.get('invtNo')} is named twice"))
                 continue
             named.add(item.get("invtNo", ""))
             stored = await repo.by_invt_no(cl.conn, item.get("invtNo", ""))
             why = _not_summarisable(stored, ebc, customs)
             if why:
-                problems.append(info("2722", f"SummaryApplyList[{n}]/invtNo: {item.get('invtNo')}: {why}"))
+                problems.append(info(codes.SUMMARY_LIST_NOT_SUMMARISABLE, f"SummaryApplyList[{n}]/invtNo: {item.get('invtNo')}: {why}"))
             else:
                 covered.append(stored)
         taken = await summaries.summarised_in(cl.conn, [s.id for s in covered])
-        problems += [info("2723", f"SummaryApplyList/invtNo: list {s.invt_no} is already in summary {taken[s.id]}")
+        problems += [info(codes.LIST_IN_OTHER_SUMMARY, f"SummaryApplyList/invtNo: list {s.invt_no} is already in summary {taken[s.id]}")
                      for s in covered if s.id in taken]
         if problems:
             return refused(*problems)
@@ -160,7 +160,7 @@ async def refuse(cl: Clearance, number: str, reason: str) -> dict:
     summary = await _waiting(cl, number)
     covered = await summaries.list_ids_of(cl.conn, summary.id)
     await summaries.decide(cl.conn, summary.id, "100", cl.actor, {"reason": reason})
-    _answer(cl, summary, "100", info("2726", f"summary {number} refused by customs: {reason}"))
+    _answer(cl, summary, "100", info(codes.SUMMARY_REFUSED, f"summary {number} refused by customs: {reason}"))
     for list_id in covered:
         stored = await repo.by_id(cl.conn, list_id)
         cl.history(stored, "summary refused", stored.status, {"sumNo": number, "reason": reason})

@@ -93,9 +93,10 @@ async def queue(conn: asyncpg.Connection, rows: list[tuple[str, str, str, str]])
         [r["id"] for r in inserted])
 
 
-async def wake_unblocked(conn: asyncpg.Connection) -> int:
-    """Wake waiting deliveries with nothing open before them any more (a safety net for a wake-up
-    lost to a race between queueing and delivering; the dispatcher runs it every few seconds)."""
+async def schedule_unblocked(conn: asyncpg.Connection) -> int:
+    """Schedule (now) the waiting deliveries with nothing open before them any more (a safety net
+    for a wake-up lost to a race between queueing and delivering; the dispatcher runs it every few
+    seconds)."""
     status = await conn.execute(
         "UPDATE webhook_deliveries d SET next_attempt_at = now() "
         "WHERE d.status = 'pending' AND d.next_attempt_at = 'infinity' "

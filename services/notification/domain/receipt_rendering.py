@@ -142,7 +142,7 @@ class ReceiptRenderer:
         """Whether an XML receipt's bytes depend on its recipient (its envelope names it)."""
         return self.signer is not None
 
-    def render(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: Format,
+    def receipt_body(self, message_type: str, receipt_id: str, fields: dict[str, str], fmt: Format,
                recipient: str = "") -> bytes:
         guid = str(receipt_id).upper()
         t = _template(message_type)

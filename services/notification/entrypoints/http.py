@@ -14,7 +14,6 @@ from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal, require_own
-from shared.config import Settings
 from shared.db.unit_of_work import UnitsOfWork, units_of_work
 from shared.health import add_health_route
 from shared.http_app import service_app
@@ -26,6 +25,7 @@ from ..domain.receipt_rendering import ReceiptRenderer
 from ..domain.webhook_targets import TargetPolicy
 from ..service_layer import subscriptions
 from ..service_layer.replay import replay
+from ..settings import NotificationSettings
 from .views import delivery_view, history_view, subscription_view
 
 
@@ -84,9 +84,9 @@ class ReplayRecord(BaseModel):
     requestedAt: str
 
 
-def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings | None = None,
+def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: NotificationSettings | None = None,
               renderer: ReceiptRenderer | None = None, *, units: UnitsOfWork | None = None,
-              on_webhooks: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
+              wake_dispatcher: Callable[[], None] = lambda: None, auth: Authenticator | None = None,
               targets: TargetPolicy | None = None, sealer: Sealer | None = None) -> FastAPI:
     auth = auth or (Authenticator.from_settings(settings) if settings is not None else Authenticator("open"))
     party = auth.dependency("enterprise", "officer")
@@ -157,7 +157,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
         require_own(caller, dxp_id)
         async with pool.acquire() as conn:
             ids = await webhook_store.redeliver(conn, dxp_id, None, caller.name)
-        on_webhooks()
+        wake_dispatcher()
         return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
 
     @app.post("/enterprises/{dxp_id}/webhook/deliveries/{delivery_id}/redeliver", responses=errors(*AUTH, 409))
@@ -167,7 +167,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Settings
             ids = await webhook_store.redeliver(conn, dxp_id, delivery_id, caller.name)
         if not ids:
             raise HTTPException(409, f"delivery {delivery_id} of {dxp_id} does not exist or is still pending")
-        on_webhooks()
+        wake_dispatcher()
         return {"dxpId": dxp_id, "redelivered": ids, "count": len(ids)}
 
     @app.post("/enterprises/{dxp_id}/replay", status_code=202, responses=errors(*AUTH, 422, 503))

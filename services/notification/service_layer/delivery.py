@@ -18,7 +18,6 @@ from collections.abc import Callable
 
 from aiokafka import ConsumerRecord
 
-from shared.config import Settings
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
@@ -32,6 +31,7 @@ from shared.sandbox.delivery import delivery_route
 from ..adapters import receipt_store, webhook_store
 from ..adapters.receipt_store import KafkaDelivery
 from ..domain.receipt_rendering import ReceiptRenderer
+from ..settings import NotificationSettings
 
 
 def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_status: str) -> dict[str, str]:
@@ -40,11 +40,11 @@ def receipt_headers(receipt_id: str, trace_id: str, message_type: str, return_st
 
 
 class Delivery:
-    def __init__(self, settings: Settings, renderer: ReceiptRenderer | None = None,
-                 on_webhooks_queued: Callable[[], None] | None = None) -> None:
+    def __init__(self, settings: NotificationSettings, renderer: ReceiptRenderer | None = None,
+                 wake_dispatcher: Callable[[], None] | None = None) -> None:
         self.settings = settings
         self.renderer = renderer or ReceiptRenderer()
-        self._on_webhooks_queued = on_webhooks_queued or (lambda: None)
+        self._wake_dispatcher = wake_dispatcher or (lambda: None)
         self.delivered = 0
         self._topic_of: dict[str, str] = {}  # DXP id -> its receipt topic
 
@@ -67,7 +67,7 @@ class Delivery:
         kafka: list[KafkaDelivery] = []
         webhooks: list[tuple[str, str, str, str]] = []
         topic_of = self._topic_of
-        render = self.renderer.render
+        receipt_body = self.renderer.receipt_body
         per_recipient = self.renderer.per_recipient
         route = delivery_route(self.settings.service, batch.emit)  # the sandbox's, or batch.emit
         for receipt, recipients in plan:
@@ -83,7 +83,7 @@ class Delivery:
                 who = dxp_id if per_recipient and fmt == "xml" else ""
                 body = bodies.get((fmt, who))
                 if body is None:
-                    body = bodies[fmt, who] = render(receipt.message_type, receipt_id, receipt.fields, fmt, dxp_id)
+                    body = bodies[fmt, who] = receipt_body(receipt.message_type, receipt_id, receipt.fields, fmt, dxp_id)
                 topic = topic_of.get(dxp_id)
                 if topic is None:
                     topic = topic_of[dxp_id] = self.settings.topic(topics.receipt_topic(dxp_id))
@@ -97,7 +97,7 @@ class Delivery:
         await webhook_store.queue(batch.conn, webhooks)
         self.delivered += len(kafka)
         if webhooks:
-            self._on_webhooks_queued()
+            self._wake_dispatcher()
 
     async def handle_enterprises(self, records: list[ConsumerRecord], batch: Batch) -> None:
         for record in records:

@@ -13,13 +13,13 @@ from datetime import datetime
 
 import asyncpg
 
-from shared.config import Settings
 from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 
 from ..adapters import receipt_store
 from ..domain.receipt_rendering import ReceiptRenderer
+from ..settings import NotificationSettings
 from .delivery import REPLAY_HEADER, receipt_headers
 
 CHUNK = 1000
@@ -31,7 +31,7 @@ class ReplayDone:
     receipts: int
 
 
-async def replay(units: UnitsOfWork, settings: Settings, renderer: ReceiptRenderer, dxp_id: str, *,
+async def replay(units: UnitsOfWork, settings: NotificationSettings, renderer: ReceiptRenderer, dxp_id: str, *,
                  since: datetime, until: datetime | None, operator: str) -> ReplayDone:
     topic = settings.topic(topics.receipt_topic(dxp_id))
     count, after = 0, 0
@@ -49,7 +49,7 @@ async def replay(units: UnitsOfWork, settings: Settings, renderer: ReceiptRender
 def _message(topic: str, renderer: ReceiptRenderer, row: asyncpg.Record, dxp_id: str) -> OutgoingMessage:
     receipt_id = str(row["receipt_id"])
     fields = row["fields"]
-    body = renderer.render(row["message_type"], receipt_id, fields, row["format"], dxp_id)
+    body = renderer.receipt_body(row["message_type"], receipt_id, fields, row["format"], dxp_id)
     headers = receipt_headers(receipt_id, row["trace_id"], row["message_type"], fields.get("returnStatus", ""))
     headers[REPLAY_HEADER] = "true"
     return OutgoingMessage.of(topic, row["business_key"], body, headers)

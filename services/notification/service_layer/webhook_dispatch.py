@@ -25,6 +25,7 @@ import asyncpg
 from shared import tracing
 from shared.kafka import headers as H
 from shared.kafka.consumer import TRANSIENT
+from shared.retry import TransientRetry
 from shared.sealing import Sealer, SealingError
 
 from ..adapters import webhook_store
@@ -37,7 +38,6 @@ from ..settings import WebhookSettings
 log = logging.getLogger(__name__)
 
 LEASE_MARGIN_S = 5.0
-MAX_TRANSIENT = 20
 STALL_SECONDS = 60.0
 SWEEP_S = 5.0
 RENDER_FAILED = "cannot render receipt"
@@ -57,7 +57,7 @@ class WebhookDispatcher:
         self._in_flight: Counter[str] = Counter()
         self._tasks: set[asyncio.Task] = set()
         self._failure: BaseException | None = None
-        self._transient = 0
+        self._retry = TransientRetry("webhooks")
         self._pauses = EndpointPauses(settings.per_enterprise, settings.retry.base_s,
                                       min(PAUSE_CAP_S, settings.retry.cap_s))
         self._last_sweep = 0.0
@@ -88,16 +88,12 @@ class WebhookDispatcher:
                     started = await self.dispatch_once()
                     if time.monotonic() - self._last_sweep > SWEEP_S:
                         async with self._pool.acquire() as conn:
-                            await webhook_store.wake_unblocked(conn)
+                            await webhook_store.schedule_unblocked(conn)
                         self._last_sweep = time.monotonic()
                 except TRANSIENT as exc:  # the database is away: back off, give up after a bound
-                    self._transient += 1
-                    log.warning("webhooks: transient failure %d/%d: %r", self._transient, MAX_TRANSIENT, exc)
-                    if self._transient >= MAX_TRANSIENT:
-                        raise
-                    await asyncio.sleep(min(0.2 * 2 ** self._transient, 5.0))
+                    await self._retry.back_off(exc)
                     continue
-                self._transient = 0
+                self._retry.succeeded()
                 self.last_progress = time.monotonic()
                 if not started:
                     try:
@@ -144,7 +140,7 @@ class WebhookDispatcher:
         if isinstance(exc, TRANSIENT):
             # the outcome could not be recorded: the lease ends and the delivery is tried again
             log.warning("webhooks: could not record an attempt: %r", exc)
-            self._transient += 1
+            self._retry.failures += 1
         elif self._failure is None:
             self._failure = exc  # the run loop re-raises it: the process restarts
         self._wake.set()
@@ -161,7 +157,7 @@ class WebhookDispatcher:
 
     async def _post(self, d: webhook_store.DueDelivery) -> PostOutcome:
         try:
-            body = self._renderer.render(d.message_type, d.receipt_id, d.fields, d.format, d.dxp_id)
+            body = self._renderer.receipt_body(d.message_type, d.receipt_id, d.fields, d.format, d.dxp_id)
         except Exception as exc:  # a receipt that cannot be rendered is parked at once, with the reason
             return PostOutcome(False, None, f"{RENDER_FAILED}: {type(exc).__name__}: {exc}")
         try:

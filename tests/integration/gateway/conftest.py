@@ -13,7 +13,7 @@ from aiokafka import ConsumerRecord
 
 from services.gateway.adapters import registry
 from services.gateway.service_layer.intake import Intake
-from shared.config import load_settings
+from services.gateway.settings import GatewaySettings
 from shared.contracts import Declaration, ReceiptIssued
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
@@ -73,7 +73,7 @@ class GatewayRig:
 
 
 def settings_for(schema: str, database_url: str, **env: str):
-    return load_settings("gateway", {"DATABASE_URL": database_url, "GATEWAY_DB_SCHEMA": schema,
+    return GatewaySettings.from_env({"DATABASE_URL": database_url, "GATEWAY_DB_SCHEMA": schema,
                                      "CBEC_SIGNATURE_MODE": "optional", **env})
 
 

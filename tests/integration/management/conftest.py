@@ -12,7 +12,7 @@ import pytest
 from services.management.domain.risk import RiskEngine, RiskRules
 from services.management.service_layer import officer
 from services.management.service_layer.declarations import Declarations
-from shared.config import load_settings
+from services.management.settings import ManagementSettings
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
@@ -42,7 +42,7 @@ class Desk:
 
     def __init__(self, pool: asyncpg.Pool, rules: RiskRules) -> None:
         self.pool = pool
-        self.declarations = Declarations(load_settings("management", {}), RiskEngine(rules), rules)
+        self.declarations = Declarations(ManagementSettings.from_env({}), RiskEngine(rules), rules)
         self.serial = 0
 
     def declaration(self, body: bytes) -> Declaration:

@@ -8,7 +8,7 @@ import pytest
 from services.management.domain.risk import RiskEngine, RiskRules
 from services.management.entrypoints.http import build_app
 from services.management.service_layer.declarations import Declarations
-from shared.config import load_settings
+from services.management.settings import ManagementSettings
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ async def test_queues_page_past_a_thousand_and_stuck_lists_are_found_by_age(mana
                            "SELECT id, CASE WHEN trade_mode = '9710' THEN 0 ELSE 1 END, '[]' FROM lists")
     rules = RiskRules.load()
     app = build_app(management_pool, lambda: {"ok": True},
-                    Declarations(load_settings("management", {}), RiskEngine(rules), rules))
+                    Declarations(ManagementSettings.from_env({}), RiskEngine(rules), rules))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as http:
         first = (await http.get("/inspections", params={"limit": 1000})).json()
         second = (await http.get("/inspections", params={"offset": 1000, "limit": 1000})).json()

@@ -11,7 +11,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.monitor.flows import build_flow_monitor
-from shared.config import load_settings
+from services.monitor.settings import MonitorSettings
 from shared.db.outbox import OutgoingMessage, add_to_outbox
 from shared.flow_counts import FlowTally, receipt_kind
 from shared.kafka import topics
@@ -34,7 +34,7 @@ def receipt(status: str, waited: timedelta) -> bytes:
 
 
 async def test_monitor_counts_what_the_relays_publish_by_kind_and_serves_it(kafka_bootstrap, topic_prefix, service_pool):
-    settings = load_settings("monitor", {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "CBEC_TOPIC_PREFIX": topic_prefix,
+    settings = MonitorSettings.from_env({"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "CBEC_TOPIC_PREFIX": topic_prefix,
                                          "CBEC_TOPIC_PARTITIONS": "2"})
     admin = TopicAdmin(kafka_bootstrap, partitions=2)
     await admin.start()

@@ -14,7 +14,6 @@ from aiokafka import AIOKafkaProducer
 from services.notification.bootstrap import bootstrap
 from services.notification.domain.retry_schedule import RetrySchedule
 from services.notification.settings import NotificationSettings, WebhookSettings
-from shared.config import Settings
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.kafka import topics
 from tests.integration.notification.topic_reader import TopicReader
@@ -43,17 +42,18 @@ class Notification:
     kafka: str
     database_url: str
     prefix: str
-    own: NotificationSettings = field(default_factory=lambda: NotificationSettings(webhooks=FAST_WEBHOOKS))
-    settings: Settings | None = None
+    webhooks: WebhookSettings = FAST_WEBHOOKS
+    own: dict[str, str] = field(default_factory=dict)  # signing_key_path, signing_cert_path
+    settings: NotificationSettings | None = None
     _task: asyncio.Task | None = None
 
     async def start(self) -> None:
         if self.settings is None:
-            self.settings = Settings(service="notification", kafka_bootstrap_servers=self.kafka,
-                                     database_url=self.database_url, db_schema=f"n_{uuid.uuid4().hex[:8]}",
-                                     http_port=free_port(), topic_prefix=self.prefix, topic_partitions=3,
-                                     profile="open")
-        self.service = await bootstrap(self.settings, self.own)
+            self.settings = NotificationSettings(
+                kafka_bootstrap_servers=self.kafka, database_url=self.database_url,
+                db_schema=f"n_{uuid.uuid4().hex[:8]}", http_port=free_port(), topic_prefix=self.prefix,
+                topic_partitions=3, profile="open", **self.own).with_webhooks(self.webhooks)
+        self.service = await bootstrap(self.settings)
         self._task = asyncio.create_task(self.service.run())
         async with httpx.AsyncClient(base_url=self.url) as http:
             for _ in range(300):
@@ -104,7 +104,7 @@ async def notification(kafka_bootstrap, database_url, topic_prefix):
     services: list[Notification] = []
 
     async def start(webhooks: WebhookSettings = FAST_WEBHOOKS, **own) -> Notification:
-        n = Notification(kafka_bootstrap, database_url, topic_prefix, NotificationSettings(webhooks=webhooks, **own))
+        n = Notification(kafka_bootstrap, database_url, topic_prefix, webhooks, own)
         await n.start()
         services.append(n)
         return n

@@ -57,7 +57,7 @@ def test_validate_answers_the_gateways_codes_and_field_paths(tmp_path):
 
     registry = {e["code"]: Enterprise(**e) for e in DEMO_ENTERPRISES}  # the gateway's, with the parties registered
     sender = registry[wrong.document.get("agentCode")]
-    gateway = [p.render() for p in verify(wrong, Context(sender=sender, kafka_key=sender.dxpId, parties=registry))]
+    gateway = [p.return_info() for p in verify(wrong, Context(sender=sender, kafka_key=sender.dxpId, parties=registry))]
     assert [f["returnInfo"] for f in listed["findings"]] == gateway
 
 

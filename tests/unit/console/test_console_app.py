@@ -8,7 +8,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from services.console.entrypoints.http import STATIC, build_app, named_flows
-from services.console.settings import load_console_settings
+from services.console.settings import ConsoleSettings
 from shared.auth import Authenticator
 from shared.status_names import kind_name
 
@@ -21,7 +21,7 @@ def issue_jwt(key: str, role: str, name: str, ttl: timedelta = timedelta(hours=1
 
 
 def console(handler, **env) -> TestClient:
-    settings = load_console_settings({"CBEC_AUTH_KEY": KEY, **env})
+    settings = ConsoleSettings.from_env({"CBEC_AUTH_KEY": KEY, **env})
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     return TestClient(build_app(settings, client))
 
@@ -31,11 +31,11 @@ def bearer(role: str, name: str = "someone") -> dict:
 
 
 def test_upstreams_default_to_the_local_ports_and_follow_the_environment():
-    s = load_console_settings({})
+    s = ConsoleSettings.from_env({})
     assert s.http_port == 8084
     assert s.upstreams == {"gateway": "http://127.0.0.1:8080", "management": "http://127.0.0.1:8081",
                            "notification": "http://127.0.0.1:8082", "monitor": "http://127.0.0.1:8083"}
-    s = load_console_settings({"MANAGEMENT_HTTP_PORT": "9181", "CBEC_MONITOR_URL": "http://flows:8083/",
+    s = ConsoleSettings.from_env({"MANAGEMENT_HTTP_PORT": "9181", "CBEC_MONITOR_URL": "http://flows:8083/",
                                "CONSOLE_HTTP_PORT": "9184"})
     assert s.upstreams["management"] == "http://127.0.0.1:9181" and s.upstreams["monitor"] == "http://flows:8083"
     assert s.http_port == 9184
@@ -97,7 +97,7 @@ def test_expired_tokens_and_the_admin_token():
     assert app.get("/console/session").json()["role"] is None
     assert console(lambda r: httpx.Response(200), CBEC_PROFILE="open").get("/console/session").json()["role"] == "open"
     # nothing to check it with: the services decide, the console masks
-    blind = TestClient(build_app(load_console_settings({}), httpx.AsyncClient(
+    blind = TestClient(build_app(ConsoleSettings.from_env({}), httpx.AsyncClient(
         transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"buyerTelephone": "13812345678"})))))
     seen = blind.get("/api/management/lists", headers={"Authorization": "Bearer anything"})
     assert seen.status_code == 200 and seen.json() == {"buyerTelephone": "*******5678"}

@@ -6,12 +6,13 @@ import pytest
 from fastapi import FastAPI
 
 from services.gateway.entrypoints.http import build_app as gateway_app
+from services.gateway.settings import GatewaySettings
 from services.management.domain.risk import RiskEngine, RiskRules
 from services.management.entrypoints.http import build_app as management_app
 from services.management.service_layer.declarations import Declarations
+from services.management.settings import ManagementSettings
 from services.notification.entrypoints.http import build_app as notification_app
 from shared.auth import Authenticator
-from shared.config import load_settings
 from shared.dead_letters_api import add_dead_letter_routes
 from shared.outbox_api import add_outbox_routes
 
@@ -25,9 +26,9 @@ def with_shared_routes(app: FastAPI) -> FastAPI:
 
 def apps() -> dict[str, FastAPI]:
     rules = RiskRules.load()
-    declarations = Declarations(load_settings("management", {}), RiskEngine(rules), rules)
+    declarations = Declarations(ManagementSettings.from_env({}), RiskEngine(rules), rules)
     return {
-        "gateway": gateway_app(None, load_settings("gateway", {"CBEC_PROFILE": "open"}), lambda: {"ok": True},
+        "gateway": gateway_app(None, GatewaySettings.from_env({"CBEC_PROFILE": "open"}), lambda: {"ok": True},
                                lambda: None),
         "management": management_app(pool=None, health=lambda: {"ok": True}, declarations=declarations),
         "notification": notification_app(None, lambda: {"ok": True}),

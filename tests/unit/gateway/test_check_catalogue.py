@@ -92,7 +92,7 @@ def test_check_trips(code):
     mine = [p for p in problems if p.code == code]
     assert mine, problems
     assert mine[0].path == path
-    rendered = mine[0].render()
+    rendered = mine[0].return_info()
     assert rendered.startswith(f"[Code:{code};Desc:{path}: ") and rendered.endswith("]")
 
 

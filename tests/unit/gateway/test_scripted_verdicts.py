@@ -28,12 +28,12 @@ def test_a_scripted_rejection_names_the_note_and_the_code(list_noted):
     assert (problem.code, problem.path) == ("2603", "Inventory[1]/InventoryHead/note")
     assert scripted_signature_problem(list_noted("SANDBOX:REJECT:2603")) is None
     assert scripted_rejections(list_noted("SANDBOX:REJECT"))[0].code == "2999"
-    assert "not understood" in scripted_rejections(list_noted("SANDBOX:NOPE"))[0].render()
+    assert "not understood" in scripted_rejections(list_noted("SANDBOX:NOPE"))[0].return_info()
 
 
 def test_a_scripted_signature_failure_names_the_signature_step(list_noted):
     problem = scripted_signature_problem(list_noted("SANDBOX:SIGNATURE_FAILURE:2503"))
-    assert problem.render().startswith("[Code:2503;Desc:Signature/SignatureValue: sandbox:")
+    assert problem.return_info().startswith("[Code:2503;Desc:Signature/SignatureValue: sandbox:")
     assert scripted_signature_problem(list_noted("SANDBOX:SIGNATURE_FAILURE")).code == "2504"
 
 

@@ -6,7 +6,8 @@ import hashlib
 import hmac
 import re
 
-from shared.config import load_settings
+from services.gateway.settings import GatewaySettings
+from services.management.settings import ManagementSettings
 from shared.kafka import access, topics
 from shared.kafka.access import ALLOW, CLUSTER, GROUP, LITERAL, PREFIXED, READ, TOPIC, WRITE, Acl
 
@@ -75,9 +76,9 @@ def test_inbound_topics_name_their_sender_and_the_pattern_takes_them_all():
 def test_each_service_authenticates_as_its_own_principal():
     env = {"KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "GATEWAY_KAFKA_SASL_USERNAME": "cbec-gateway",
            "GATEWAY_KAFKA_SASL_PASSWORD": "g-secret", "KAFKA_SASL_USERNAME": "cbec-other", "KAFKA_SASL_PASSWORD": "o"}
-    gateway = load_settings("gateway", env)
+    gateway = GatewaySettings.from_env(env)
     assert gateway.kafka_auth() == {"security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "SCRAM-SHA-512",
                                     "sasl_plain_username": "cbec-gateway", "sasl_plain_password": "g-secret"}
-    assert load_settings("management", env).kafka_auth()["sasl_plain_username"] == "cbec-other"
+    assert ManagementSettings.from_env(env).kafka_auth()["sasl_plain_username"] == "cbec-other"
     assert "g-secret" not in repr(gateway)
-    assert load_settings("gateway", {}).kafka_auth() == {"security_protocol": "PLAINTEXT"}
+    assert GatewaySettings.from_env({}).kafka_auth() == {"security_protocol": "PLAINTEXT"}

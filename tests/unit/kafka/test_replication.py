@@ -1,7 +1,7 @@
 """How replicated the services make their topics: as the cluster allows, or as configured."""
 from __future__ import annotations
 
-from shared.config import load_settings
+from services.gateway.settings import GatewaySettings
 from shared.kafka.admin import durability, replication_for
 
 
@@ -17,5 +17,5 @@ def test_three_replicas_need_two_in_sync_so_one_broker_may_die():
 
 def test_replication_comes_from_the_environment_or_the_cluster():
     env = {"DATABASE_URL": "postgresql://x@h/cbec"}
-    assert load_settings("gateway", env).topic_replication is None
-    assert load_settings("gateway", {**env, "CBEC_TOPIC_REPLICATION": "3"}).topic_replication == 3
+    assert GatewaySettings.from_env(env).topic_replication is None
+    assert GatewaySettings.from_env({**env, "CBEC_TOPIC_REPLICATION": "3"}).topic_replication == 3

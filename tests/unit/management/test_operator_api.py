@@ -4,12 +4,12 @@ from __future__ import annotations
 from services.management.domain.risk import RiskEngine, RiskRules
 from services.management.entrypoints.http import build_app
 from services.management.service_layer.declarations import Declarations
-from shared.config import load_settings
+from services.management.settings import ManagementSettings
 
 
 def openapi() -> dict:
     rules = RiskRules.load()
-    declarations = Declarations(load_settings("management", {}), RiskEngine(rules), rules)
+    declarations = Declarations(ManagementSettings.from_env({}), RiskEngine(rules), rules)
     return build_app(pool=None, health=lambda: {"ok": True}, declarations=declarations).openapi()
 
 

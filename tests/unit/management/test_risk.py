@@ -80,16 +80,16 @@ def test_the_rules_file_is_chosen_by_the_environment_and_checked(tmp_path):
 
     import pytest
 
-    from services.management.bootstrap import risk_rules
+    from services.management.settings import ManagementSettings
 
     tuned = copy.deepcopy(DEFAULT.raw)
     tuned["sampling"]["rate"] = 0.5
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(tuned))
-    assert risk_rules({"MANAGEMENT_RISK_RULES": str(path)}).raw["sampling"]["rate"] == 0.5
-    assert risk_rules({}).raw == DEFAULT.raw
+    assert ManagementSettings.from_env({"MANAGEMENT_RISK_RULES": str(path)}).risk_rules().raw["sampling"]["rate"] == 0.5
+    assert ManagementSettings.from_env({}).risk_rules().raw == DEFAULT.raw
     tuned["sampling"]["rate"] = 5
     tuned["enterprise_credit"]["3301960002"] = "platinum"
     path.write_text(json.dumps(tuned))
     with pytest.raises(ValueError, match="sampling.rate.*platinum"):
-        risk_rules({"MANAGEMENT_RISK_RULES": str(path)})
+        ManagementSettings.from_env({"MANAGEMENT_RISK_RULES": str(path)}).risk_rules()

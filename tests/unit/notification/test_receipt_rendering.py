@@ -18,7 +18,7 @@ def test_each_receipt_type_renders_and_reads_back(message_type, fmt):
     spec = RECEIPT_SPECS[message_type]
     fields = {f.name: f"v{i}" for i, f in enumerate(spec.fields)}
     fields.update(returnStatus="120", returnTime="20261128120000000", returnInfo="[Code:0000;Desc:ok]")
-    body = ReceiptRenderer().render(message_type, RECEIPT_ID, fields, fmt)
+    body = ReceiptRenderer().receipt_body(message_type, RECEIPT_ID, fields, fmt)
     back = decode_receipt(body)
     assert back.message_type == message_type and back.guid == RECEIPT_ID.upper()
     assert back.fields == fields

@@ -59,7 +59,7 @@ def test_errors_are_the_encoders():
 
 def test_renderer_uses_the_receipt_id_upper_case_as_guid():
     fields = {"returnStatus": "120"}
-    assert ReceiptRenderer().render("CEB604", RECEIPT_ID, fields, "xml") == _expected(
+    assert ReceiptRenderer().receipt_body("CEB604", RECEIPT_ID, fields, "xml") == _expected(
         "CEB604", RECEIPT_ID.upper(), fields, "xml")
 
 
@@ -69,6 +69,6 @@ def test_a_receipt_stored_in_the_old_shape_renders_in_the_schemas():
     old = {"guid": "4CDE1CFD-EDED-46B1-946C-B8022E42FC94", "customsCode": "2992", "ebpCode": "3301960009",
            "ebcCode": "3301960002", "agentCode": "3301960001", "copNo": "AG1", "preNo": "B20261128000000001",
            "invtNo": "", "returnStatus": "120", "returnTime": "20261128120000000", "returnInfo": "[Code:0000;Desc:ok]"}
-    body = ReceiptRenderer().render("CEB604", RECEIPT_ID, old, "xml")
+    body = ReceiptRenderer().receipt_body("CEB604", RECEIPT_ID, old, "xml")
     assert schema_problems(body) == []
     assert b"customsCode" not in body and b"<ceb:copNo>AG1</ceb:copNo>" in body

@@ -42,26 +42,26 @@ def keys():
 def test_signed_xml_receipt_verifies_and_still_reads_as_a_receipt(keys):
     pem, cert = keys
     renderer = ReceiptRenderer(signer=PlatformSigner.of(pem, cert))
-    body = renderer.render("CEB604", RECEIPT_ID, FIELDS, "xml")
+    body = renderer.receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml")
     verified = verify_xml(body, cert)
     assert verified.key_name == certificate_number(cert)
     assert b"rsa-sha256" in body and b'URI=""' in body
     receipt = decode_receipt(body)
     assert receipt.fields["returnStatus"] == "120" and receipt.guid == RECEIPT_ID.upper()
-    assert renderer.render("CEB604", RECEIPT_ID, FIELDS, "xml") == body  # a retry carries the same bytes
+    assert renderer.receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml") == body  # a retry carries the same bytes
 
 
 def test_signed_json_receipt_verifies(keys):
     pem, cert = keys
-    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).render("CEB604", RECEIPT_ID, FIELDS, "json")
+    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).receipt_body("CEB604", RECEIPT_ID, FIELDS, "json")
     assert verify_json(body, cert).key_name == certificate_number(cert)
     assert decode_receipt(body).fields["copNo"] == "AG1"
 
 
 def test_a_tampered_receipt_fails_verification(keys):
     pem, cert = keys
-    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).render("CEB604", RECEIPT_ID, FIELDS, "xml")
-    receipt = ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")
+    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml")
+    receipt = ReceiptRenderer().receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml")
     assert base64.b64encode(receipt) in body
     tampered = body.replace(base64.b64encode(receipt), base64.b64encode(receipt.replace(b">120<", b">800<")))
     with pytest.raises(SignatureError):
@@ -69,7 +69,7 @@ def test_a_tampered_receipt_fails_verification(keys):
 
 
 def test_unsigned_without_a_key():
-    body = ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")
+    body = ReceiptRenderer().receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml")
     assert b"Signature" not in body
 
 
@@ -79,11 +79,11 @@ def test_a_signed_xml_receipt_is_schema_valid_in_its_dxp_envelope(keys):
     from shared.messages.xml_reading import read_xml
 
     pem, cert = keys
-    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).render("CEB604", RECEIPT_ID, FIELDS, "xml",
+    body = ReceiptRenderer(signer=PlatformSigner.of(pem, cert)).receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml",
                                                                        "DXPENT0000000001")
     assert schema_problems(body) == []  # the envelope (with its ds:Signature) and the receipt in it
     info, data = open_envelope(read_xml(body))
     assert (info.CopMsgId, info.SenderId, info.ReceiverIds, info.MsgType) == (
         RECEIPT_ID.upper(), "DXPEDCCEB0000002", ["DXPENT0000000001"], "CEB604Message")
     assert info.CreatTime == "2026-11-28T12:00:00.000+08:00"
-    assert data == ReceiptRenderer().render("CEB604", RECEIPT_ID, FIELDS, "xml")  # the unsigned receipt
+    assert data == ReceiptRenderer().receipt_body("CEB604", RECEIPT_ID, FIELDS, "xml")  # the unsigned receipt

@@ -72,16 +72,16 @@ def test_a_receipt_carries_its_delivery_outcome_and_stays_schema_valid(rules):
 
     from services.notification.domain.receipt_rendering import ReceiptRenderer
 
-    xml = ReceiptRenderer().render(late.message_type, late.receipt_id, late.fields, "xml", "DXPENT0000000001")
+    xml = ReceiptRenderer().receipt_body(late.message_type, late.receipt_id, late.fields, "xml", "DXPENT0000000001")
     assert schema_problems(xml) == []
 
 
 async def test_a_service_refuses_to_start_in_the_sandbox_with_the_secure_profile():
-    from shared.config import load_settings
+    from services.gateway.settings import GatewaySettings
     from shared.service_host import ServiceHost
 
-    settings = load_settings("gateway", {"CBEC_SANDBOX": "1", "CBEC_PROFILE": "secure"})
+    settings = GatewaySettings.from_env({"CBEC_SANDBOX": "1", "CBEC_PROFILE": "secure"})
     with pytest.raises(RuntimeError, match="refused in the secure profile"):
         await ServiceHost(settings, "services.gateway.migrations").start()
     assert not sandbox.active()
-    assert load_settings("gateway", {}).sandbox is False
+    assert GatewaySettings.from_env({}).sandbox is False
