@@ -177,8 +177,15 @@ listen_addresses = '127.0.0.1'
 port = $PGPORT
 unix_socket_directories = $sockets
 max_connections = 200
-shared_buffers = 256MB
+shared_buffers = 1GB
 max_parallel_workers_per_gather = 0
+# a write-heavy pipeline (inbox, outbox, history on every message): checkpoints by time, not every
+# gigabyte of WAL, so fewer full-page images follow them; crash safety is unchanged
+max_wal_size = 8GB
+min_wal_size = 1GB
+checkpoint_timeout = 15min
+checkpoint_completion_target = 0.9
+wal_buffers = 16MB
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF

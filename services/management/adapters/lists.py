@@ -233,9 +233,11 @@ async def waiting_for_documents(conn: asyncpg.Connection, orders: set[tuple[str,
     if not orders and not waybills:
         return []
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM lists WHERE id IN (SELECT id FROM lists WHERE (ebp_code, order_no) IN "
+        # the ids first (an init plan over the two indexes), then the lists by primary key: a
+        # semi-join against every stored list would grow with the history (every list waits in 120)
+        f"SELECT {COLUMNS} FROM lists WHERE id = ANY(ARRAY(SELECT id FROM lists WHERE (ebp_code, order_no) IN "
         "(SELECT * FROM unnest($1::text[], $2::text[])) UNION SELECT id FROM lists WHERE (logistics_code, logistics_no) "
-        "IN (SELECT * FROM unnest($3::text[], $4::text[]))) AND status = '120' ORDER BY id FOR UPDATE",
+        "IN (SELECT * FROM unnest($3::text[], $4::text[])))) AND status = '120' ORDER BY id FOR UPDATE",
         *_pairs(orders), *_pairs(waybills))
     return [_row(r) for r in rows]
 
