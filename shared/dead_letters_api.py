@@ -5,7 +5,6 @@ The store and its loop guard are ``shared.db.dead_letters``."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from shared.auth import Authenticator, Principal
 from shared.db import dead_letters as store
+from shared.db.unit_of_work import UnitsOfWork
 from shared.paging import AUTH, Page, Paging, errors, paging
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _actor(caller: Principal) -> store.Actor:
     return store.Actor(caller.name, caller.role, caller.token_id)
 
 
-def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake_relay: Callable[[], None], auth: Authenticator,
+def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, units: UnitsOfWork, auth: Authenticator,
                            redrive_limit: int = 3) -> None:
     """Officers and admins read and act; the actor recorded is the credential's holder."""
     reader = auth.dependency("officer", "admin")
@@ -140,11 +140,10 @@ def add_dead_letter_routes(app: FastAPI, pool: asyncpg.Pool, wake_relay: Callabl
         return found
 
     async def redrive(ids: list[int], caller: Principal) -> RedriveOutcome:
-        async with pool.acquire() as conn, conn.transaction():
-            done, refused = await store.redrive(conn, ids, _actor(caller), redrive_limit)
+        async with units() as uow:  # the redriven records leave through the outbox; the relay is woken
+            done, refused = await store.redrive(uow, ids, _actor(caller), redrive_limit)
         if done:
             log.warning("dead letters %s redriven by %s", ", ".join(str(d["id"]) for d in done), caller.name)
-            wake_relay()
         return RedriveOutcome.model_validate({"redriven": done, "refused": refused})
 
     @app.post("/dead-letters/redrive", tags=[TAG], response_model=RedriveOutcome, responses=errors(*AUTH, 422),

@@ -168,7 +168,7 @@ class ServiceHost:
         if app is not None:
             assert self.auth is not None
             add_outbox_routes(app, self.pool, self.relay.wake, self.auth)
-            add_dead_letter_routes(app, self.pool, self.relay.wake, self.auth, self.settings.redrive_limit)
+            add_dead_letter_routes(app, self.pool, self.unit_of_work, self.auth, self.settings.redrive_limit)
             if self.sandbox is not None:
                 self.sandbox.add_routes(app, self.auth)
             add_probe_routes(app, self.settings.service, self.pipes)

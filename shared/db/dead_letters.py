@@ -19,7 +19,8 @@ from typing import Any
 import asyncpg
 from aiokafka import ConsumerRecord
 
-from shared.db.outbox import OutgoingMessage, add_to_outbox
+from shared.db.outbox import OutgoingMessage
+from shared.db.unit_of_work import UnitOfWork
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
 from shared.text import storable, truncated
 
@@ -136,9 +137,10 @@ async def inspect(conn: asyncpg.Connection, dead_letter_id: int) -> dict[str, An
             "payloadTruncated": len(value) > PAYLOAD_TEXT_LIMIT, "audit": actions}
 
 
-async def redrive(conn: asyncpg.Connection, ids: list[int], actor: Actor, limit: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Send the open dead letters ``ids`` again (in the caller's transaction): what was redriven
+async def redrive(uow: UnitOfWork, ids: list[int], actor: Actor, limit: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Send the open dead letters ``ids`` again (in the caller's unit of work): what was redriven
     (id, topic, the new message id) and what was refused (id, why)."""
+    conn = uow.conn
     rows = await conn.fetch('SELECT id, topic, key, value, headers, redrives, state, settled_by FROM dead_letters '
                             "WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", ids)
     found = {r["id"] for r in rows}
@@ -162,7 +164,7 @@ async def redrive(conn: asyncpg.Connection, ids: list[int], actor: Actor, limit:
         audit_rows.append((r["id"], r["topic"], message.message_id))
         done.append({"id": r["id"], "topic": r["topic"], "messageId": str(message.message_id)})
     if outgoing:
-        await add_to_outbox(conn, outgoing)
+        uow.emit_all(outgoing)
         await _settle(conn, [a[0] for a in audit_rows], "redriven", actor)
         await conn.executemany(
             "INSERT INTO dead_letter_actions (dead_letter_id, action, actor, role, token_id, topic, message_id) "

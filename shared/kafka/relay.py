@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -43,6 +44,7 @@ from shared.db.outbox import (
     park,
 )
 from shared.kafka.admin import TopicAdmin
+from shared.retry import TransientRetry
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
         self._suspects: set[int] = set()
+        self._retry = TransientRetry(f"{name}: relay", limit=sys.maxsize, base_s=retry_pause_s,
+                                     cap_s=max(retry_pause_s, 5.0))
         self._tally = tally if flows_topic else None
         self._flows = flows_topic
         self.published = 0
@@ -133,9 +137,10 @@ class OutboxRelay:
                     except ProducerFenced:
                         raise  # another relay holds our transactional id: this one must not go on
                     except (TimeoutError, KafkaError, OSError) as exc:
-                        log.warning("%s: relay round failed (%r); starting again in %.1f s", self.name, exc, self._pause)
+                        # the broker away: a fresh producer after a back-off, for as long as it takes
+                        # (the outbox keeps every row meanwhile)
                         await self.stop()
-                        await asyncio.sleep(self._pause)
+                        await self._retry.back_off(exc)
             finally:
                 self.holder = False
                 await self.stop()
@@ -149,6 +154,7 @@ class OutboxRelay:
         while True:
             sent = await self.publish_once()
             self.last_progress = time.monotonic()
+            self._retry.succeeded()
             if sent < self._batch:
                 try:
                     await asyncio.wait_for(self._wake.wait(), self._idle)

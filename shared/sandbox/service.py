@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shared import clock
 from shared.auth import Authenticator, Principal
-from shared.db.outbox import add_to_outbox
+from shared.db.unit_of_work import UnitOfWork
 from shared.kafka.consumer import TRANSIENT
 from shared.retry import TransientRetry
 
@@ -48,13 +48,11 @@ class SandboxService:
 
     async def step(self) -> int:
         """Read the clock; publish the held receipts that are due. How many were released."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            clock.set_offset(await store.offset(conn))
-            due = await store.release_due(conn, self.service, clock.now())
-            await add_to_outbox(conn, due)
-        if due:
-            self.released += len(due)
-            self.wake_relay()
+        async with UnitOfWork(pool=self.pool, wake=self.wake_relay) as uow:
+            clock.set_offset(await store.offset(uow.conn))
+            due = await store.release_due(uow.conn, self.service, clock.now())
+            uow.emit_all(due)
+        self.released += len(due)
         return len(due)
 
     async def run(self, max_failures: int = 20) -> None:

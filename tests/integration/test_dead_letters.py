@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
+from shared.db.unit_of_work import units_of_work
 from shared.dead_letters_api import add_dead_letter_routes
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, dead_letter_to
@@ -48,7 +49,7 @@ async def test_redrive_reads_discard_and_the_loop_guard(service_pool, kafka_boot
 
     auth = Authenticator("secure", key="k" * 32)
     app = FastAPI()
-    add_dead_letter_routes(app, service_pool, relay.wake, auth, redrive_limit=1)
+    add_dead_letter_routes(app, service_pool, units_of_work(service_pool, relay.wake), auth, redrive_limit=1)
     officer = {"Authorization": f"Bearer {auth.issue('officer', 'ops-wang').token}"}
     seller = {"Authorization": f"Bearer {auth.issue('enterprise', 'seller', 'DXPENT0000000002').token}"}
 
