@@ -102,7 +102,6 @@ class OutboxRelay:
         self._partitioner = DefaultPartitioner()
         self._batch = batch_size
         self._idle = idle_poll_s
-        self._pause = retry_pause_s
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
         self._suspects: set[int] = set()
