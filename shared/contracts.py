@@ -5,9 +5,12 @@ These are the project's own contracts, versioned by field addition only.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from shared.kafka import topics
+from shared.kafka.received import Decoder, json_contract
 from shared.messages.model import CebMessage, Format
 
 
@@ -85,3 +88,24 @@ class FlowCounts(BaseModel):
     # "CEB604:120" -> receipts per latency bucket (decided → published, ms; bounds LATENCY_BOUNDS_MS, the
     # last bucket unbounded)
     latency_ms: dict[str, list[int]] = Field(default_factory=dict)
+
+
+# what each internal topic carries: the consumer loop decodes its records into it
+# (``shared.kafka.received``); a compacted topic's record without a value is a tombstone
+TOPIC_CONTRACTS: dict[str, type[BaseModel]] = {
+    topics.DECLARATIONS: Declaration,
+    topics.RECEIPTS: ReceiptIssued,
+    topics.ENTERPRISES: EnterpriseRegistered,
+    topics.CREDENTIALS: CredentialRevoked,
+    topics.FLOWS: FlowCounts,
+}
+
+
+def contract_decoder(logical_topics: list[str]) -> Decoder[Any]:
+    """The decoder of a consumer of internal topics: their one contract, as JSON."""
+    models = {TOPIC_CONTRACTS.get(t) for t in logical_topics}
+    if len(models) != 1 or None in models:
+        raise ValueError(f"topics {logical_topics} do not carry one contract of shared.contracts.TOPIC_CONTRACTS: "
+                         "give the consumer its decoder")
+    compacted = all(topics.FIXED_TOPICS.get(t, {}).get("cleanup.policy") == "compact" for t in logical_topics)
+    return json_contract(TOPIC_CONTRACTS[logical_topics[0]], tombstones=compacted)

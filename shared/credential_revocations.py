@@ -11,11 +11,11 @@ every service, within the time the revocation takes to cross Kafka (well under a
 from __future__ import annotations
 
 import asyncpg
-from aiokafka import ConsumerRecord
 
 from shared.contracts import CredentialRevoked
 from shared.db.outbox import OutgoingMessage
 from shared.kafka.consumer import Batch
+from shared.kafka.received import Received
 
 
 async def record(conn: asyncpg.Connection, revoked: list[CredentialRevoked]) -> None:
@@ -29,10 +29,10 @@ async def record(conn: asyncpg.Connection, revoked: list[CredentialRevoked]) -> 
         [r.expires_at for r in revoked])
 
 
-async def handle(records: list[ConsumerRecord], batch: Batch) -> None:
+async def handle(messages: list[Received[CredentialRevoked]], batch: Batch) -> None:
     """The consumer of ``cbec.credentials`` (a record that is not a ``CredentialRevoked`` is
-    dead-lettered by the consumer loop)."""
-    await record(batch.conn, [CredentialRevoked.model_validate_json(r.value) for r in records if r.value])
+    dead-lettered by the consumer loop, a tombstone left out)."""
+    await record(batch.conn, [m.model for m in messages])
 
 
 def announcement(topic: str, revoked: CredentialRevoked) -> OutgoingMessage:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
 from shared import credential_revocations, sandbox
 from shared.auth import Authenticator
 from shared.config import Settings
+from shared.contracts import contract_decoder
 from shared.credential_revocations import RevocationList
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
@@ -23,6 +24,7 @@ from shared.health import add_probe_routes
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, Handler, dead_letter_to
+from shared.kafka.received import Decoder
 from shared.kafka.relay import OutboxRelay
 from shared.metrics import add_metrics_route
 from shared.outbox_api import add_outbox_routes
@@ -33,6 +35,7 @@ from shared.sandbox.service import SandboxService
 log = logging.getLogger(__name__)
 
 STALL_SECONDS = 60.0
+M = TypeVar("M")
 
 
 class ServiceHost:
@@ -43,7 +46,7 @@ class ServiceHost:
         self._admin: TopicAdmin | None = None
         self._relay: OutboxRelay | None = None
         self._pipes: Pipes | None = None  # lag, outbox, relay: /health/ready and /metrics
-        self.consumers: list[BatchConsumer] = []
+        self.consumers: list[BatchConsumer[Any]] = []
         # the HTTP APIs' authenticator: it refuses revoked credentials (set by start)
         self.auth: Authenticator | None = None
         self.started_at = time.monotonic()
@@ -112,13 +115,15 @@ class ServiceHost:
             await self.sandbox.prepare()
         self._pipes = Pipes(s.service, self.consumers, self.relay, self.pool, Thresholds.of(s))
 
-    def consumer(self, name: str, logical_topics: list[str], handler: Handler, dead_letter_topic: str,
-                 *, pattern: str | None = None, external: bool = False, quiet: bool = False) -> BatchConsumer:
-        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches.
-        ``external``: topics enterprises produce to (their headers are never trusted, see
-        ``shared.kafka.consumer.message_id``). ``quiet``: a topic that carries little (each fetch
-        returns at once and waits up to half a second when there is nothing, instead of gathering
-        ``fetch_min_bytes`` for up to ``fetch_max_wait_ms``)."""
+    def consumer(self, name: str, logical_topics: list[str], handler: Handler[M], dead_letter_topic: str,
+                 *, decode: Decoder[M] | None = None, pattern: str | None = None, external: bool = False,
+                 quiet: bool = False) -> BatchConsumer[M]:
+        """A consumer of the given topics, or (``pattern``) of every topic whose full name matches;
+        its handler gets their records decoded by ``decode``, by default into the topics' contract
+        (``shared.contracts.TOPIC_CONTRACTS``). ``external``: topics enterprises produce to (their
+        headers are never trusted, see ``shared.kafka.received.message_id``). ``quiet``: a topic
+        that carries little (each fetch returns at once and waits up to half a second when there is
+        nothing, instead of gathering ``fetch_min_bytes`` for up to ``fetch_max_wait_ms``)."""
         s = self.settings
         c = BatchConsumer(
             name,
@@ -127,6 +132,7 @@ class ServiceHost:
             group_id=s.group(f"cbec-{name}"),
             pool=self.pool,
             handler=handler,
+            decode=decode if decode is not None else contract_decoder(logical_topics),
             dead_letter=dead_letter_to(s.topic(dead_letter_topic), s.max_record_bytes),
             max_records=s.consumer_batch,
             fetch_max_wait_ms=500 if quiet else s.fetch_max_wait_ms,

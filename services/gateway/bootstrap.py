@@ -30,8 +30,8 @@ async def bootstrap(settings: GatewaySettings | None = None) -> Service:
     quota = (SenderQuota(settings.sender_rate, settings.sender_burst, settings.sender_quantum)
              if settings.sender_quantum > 0 else None)
     intake = Intake(settings, quota)
-    # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included
-    consumer = host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ,
+    # ceb.inbound and every enterprise's ceb.inbound.<DXP id>, new ones included, read as envelopes
+    consumer = host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ, decode=intake.read_envelope,
                              pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
     if quota is not None:
         consumer.flow = InboundFlow(host.pool, settings.topic_prefix, settings.sender_pause_backlog).held

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from aiokafka import ConsumerRecord
 
 from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitOfWork
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.kafka.headers import REDRIVE_COUNT as REDRIVE_COUNT_HEADER
+from shared.kafka.headers import REDRIVEN_FROM as REDRIVEN_FROM_HEADER
+from shared.kafka.received import HeaderPairs, RawRecord
 from shared.text import storable, truncated
 
-REDRIVE_COUNT_HEADER = "cbec-redrive-count"
-REDRIVEN_FROM_HEADER = "cbec-redriven-from"
 # what a redrive does not carry over: the old message id (the outbox gives a new one), the old count
 NOT_CARRIED = {MESSAGE_ID_HEADER, REDRIVE_COUNT_HEADER, REDRIVEN_FROM_HEADER}
 STATES = ("open", "redriven", "discarded")
@@ -49,7 +49,7 @@ def _text(value: bytes | None) -> str:
     return value.decode("utf-8", "replace") if value is not None else ""
 
 
-def redrives_of(headers: list[tuple[str, bytes | None]] | None) -> int:
+def redrives_of(headers: HeaderPairs | None) -> int:
     """How many times a record had been redriven, as its ``cbec-redrive-count`` header says."""
     for key, value in headers or ():
         if key == REDRIVE_COUNT_HEADER:
@@ -60,7 +60,7 @@ def redrives_of(headers: list[tuple[str, bytes | None]] | None) -> int:
     return 0
 
 
-async def record(conn: asyncpg.Connection, consumer: str, rec: ConsumerRecord, reason: str) -> int:
+async def record(conn: asyncpg.Connection, consumer: str, rec: RawRecord, reason: str) -> int:
     """Keep a record that could not be applied, with its reason (in the caller's transaction).
     Headers are kept as text PostgreSQL can store (a sender's NUL bytes escaped)."""
     headers = [[storable(truncated(k, 256)), storable(truncated(_text(v), 4000))] for k, v in rec.headers or ()]

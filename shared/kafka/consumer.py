@@ -1,6 +1,11 @@
-"""The consumer loop every service uses: batches, inbox, outbox, offsets after commit.
+"""The consumer loop every service uses: typed messages, batches, inbox, outbox, offsets after commit.
 
-A batch from ``getmany`` is applied in ONE database transaction: the inbox claims the message ids
+Each record of a batch from ``getmany`` is decoded once, here, by its topic's decoder into a
+typed message (``shared.kafka.received.Received``: model, key, trace id, headers, position); the
+handler gets those, never a raw record. A record the decoder refuses is dead-lettered with the
+decoder's reason in the batch's transaction, and the rest of the batch flows on.
+
+A batch is applied in ONE database transaction: the inbox claims the message ids
 (so redelivered messages are skipped), the handler changes state and queues outgoing messages,
 the outbox rows are inserted, the transaction commits, and only then are the Kafka offsets
 committed. If the batch fails, each message is retried in a transaction of its own; one that
@@ -17,6 +22,8 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -27,7 +34,7 @@ from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitOfWork
 from shared.kafka import headers as H
 from shared.kafka import instrumentation as observe
-from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.kafka.received import Decoder, RawRecord, Received, Undecodable, message_id, receive
 from shared.retry import TransientRetry
 from shared.text import loggable, storable, truncated
 
@@ -38,14 +45,16 @@ log = logging.getLogger(__name__)
 Batch = UnitOfWork
 
 
-Handler = Callable[[list[ConsumerRecord], Batch], Awaitable[None]]
+M = TypeVar("M")
+# what a consumer calls with the typed messages of a batch that its inbox has not seen
+Handler = Callable[[list[Received[M]], Batch], Awaitable[None]]
 # flow control: given the assigned partitions, those to leave unread for now (paused until it no
 # longer names them; e.g. the gateway's senders with a backlog, services/gateway/service_layer/inbound_flow.py)
 FlowControl = Callable[[set[TopicPartition]], Awaitable[set[TopicPartition]]]
 # checked before every fetch (one small query): a held sender's records copied out of Kafka stay within
 # its backlog and one batch, however fast the batches go
 FLOW_CHECK_S = 0.0
-DeadLetterFactory = Callable[[ConsumerRecord, str], list[OutgoingMessage]]
+DeadLetterFactory = Callable[[RawRecord, str], list[OutgoingMessage]]
 
 TRANSIENT = (
     asyncpg.PostgresConnectionError,
@@ -59,26 +68,22 @@ TRANSIENT = (
 )
 
 
-def message_id(record: ConsumerRecord, trust_headers: bool = True) -> str:
-    """The id the inbox knows a message by: the outbox id when it has one (internal topics, written
-    by the services' relays), else its position. On a topic anyone may produce to
-    (``trust_headers=False``: ``ceb.inbound``) only the position counts: a made-up
-    ``cbec-message-id`` must not make the inbox skip somebody else's message."""
-    if trust_headers:
-        for key, value in record.headers or ():
-            if key == MESSAGE_ID_HEADER and value:
-                return str(value.decode("ascii", "replace"))
-    return f"{record.topic}:{record.partition}:{record.offset}"
+@dataclass(slots=True)
+class _Refused:
+    """A record its topic's decoder refused: dead-lettered with the reason."""
+
+    record: RawRecord
+    message_id: str
+    reason: str
 
 
-def header(record: ConsumerRecord, name: str) -> str:
-    for key, value in record.headers or ():
-        if key == name and value is not None:
-            return str(value.decode("utf-8", "replace"))
-    return ""
+def reason_of(exc: BaseException) -> str:
+    """A dead letter's reason: the decoder's own words (``Undecodable``), else the exception."""
+    text = str(exc) if isinstance(exc, Undecodable) else f"{type(exc).__name__}: {exc}"
+    return storable(truncated(text, 4000))
 
 
-class BatchConsumer:
+class BatchConsumer(Generic[M]):
     def __init__(
         self,
         name: str,
@@ -87,7 +92,8 @@ class BatchConsumer:
         bootstrap_servers: str,
         group_id: str,
         pool: asyncpg.Pool,
-        handler: Handler,
+        handler: Handler[M],
+        decode: Decoder[M],
         dead_letter: DeadLetterFactory,
         max_records: int = 500,
         fetch_max_wait_ms: int = 100,
@@ -106,6 +112,7 @@ class BatchConsumer:
         self._group = group_id
         self._pool = pool
         self._handler = handler
+        self._decode = decode
         self._dead_letter = dead_letter
         self._max_records = max_records
         self._fetch_wait = fetch_max_wait_ms
@@ -172,7 +179,7 @@ class BatchConsumer:
                 records = [r for recs in batches.values() for r in recs]
                 watch = observe.batch_started(self, records)
                 try:
-                    await self._apply(records)
+                    await self._apply(*self._received(records))
                 except TRANSIENT as exc:
                     watch.failed(exc)
                     retry.failed(exc)
@@ -194,45 +201,70 @@ class BatchConsumer:
             self.kafka = None
             await consumer.stop()
 
-    async def _apply(self, records: list[ConsumerRecord]) -> None:
+    def _received(self, records: list[ConsumerRecord]) -> tuple[list[Received[M]], list[_Refused]]:
+        """The batch's typed messages (tombstones left out), and the records their decoder refused."""
+        decode, trust = self._decode, self._trust_ids
+        good: list[Received[M]] = []
+        refused: list[_Refused] = []
+        for record in records:
+            try:
+                model = decode(record)
+            except Exception as exc:  # whatever the decoder says is the reason
+                refused.append(_Refused(record, message_id(record, trust), reason_of(exc)))
+                continue
+            if model is not None:
+                good.append(receive(record, model, trust))
+        return good, refused
+
+    async def _apply(self, messages: list[Received[M]], refused: list[_Refused]) -> None:
         async with self._pool.acquire() as conn:
             try:
-                await self._apply_in_transaction(conn, records)
+                self.dead_lettered += await self._apply_in_transaction(conn, messages, refused)
                 return
             except TRANSIENT:
                 raise
             except Exception:
-                if len(records) > 1:
-                    log.warning("%s: batch of %d failed, retrying one by one", self.name, len(records))
-            for record in records:
+                if len(messages) > 1:
+                    log.warning("%s: batch of %d failed, retrying one by one", self.name, len(messages))
+            if refused:
+                self.dead_lettered += await self._apply_in_transaction(conn, [], refused)
+            for message in messages:
                 try:
-                    await self._apply_in_transaction(conn, [record])
+                    await self._apply_in_transaction(conn, [message], [])
                 except TRANSIENT:
                     raise
                 except Exception as exc:  # a poison message: record it, publish it, move on
-                    reason = storable(truncated(f"{type(exc).__name__}: {exc}", 4000))
-                    log.error("%s: dead-lettering %s: %s\n%s", self.name, self._id(record), loggable(reason),
+                    reason = reason_of(exc)
+                    log.error("%s: dead-lettering %s: %s\n%s", self.name, message.message_id, loggable(reason),
                               traceback.format_exc())
-                    await self._record_dead_letter(conn, record, reason)
+                    await self._record_dead_letter(conn, message.record, message.message_id, reason)
 
-    def _id(self, record: ConsumerRecord) -> str:
-        return message_id(record, self._trust_ids)
-
-    async def _apply_in_transaction(self, conn: asyncpg.Connection, records: list[ConsumerRecord]) -> None:
+    async def _apply_in_transaction(self, conn: asyncpg.Connection, messages: list[Received[M]],
+                                    refused: list[_Refused]) -> int:
+        """Apply what the inbox has not seen, dead-letter what the decoder refused; how many were."""
         async with UnitOfWork(conn) as batch:
-            ids = [self._id(r) for r in records]
-            fresh = await inbox.claim(conn, self.name, ids)
+            fresh = await inbox.claim(conn, self.name, [m.message_id for m in messages] +
+                                      [r.message_id for r in refused])
             todo = []
-            for r, mid in zip(records, ids):
-                if mid in fresh:
-                    fresh.discard(mid)
-                    todo.append(r)
+            for m in messages:
+                if m.message_id in fresh:
+                    fresh.discard(m.message_id)  # the same id twice in a batch is applied once
+                    todo.append(m)
             if todo:
                 await self._handler(todo, batch)
+            dead = 0
+            for r in refused:
+                if r.message_id in fresh:
+                    fresh.discard(r.message_id)
+                    log.error("%s: dead-lettering %s: %s", self.name, r.message_id, loggable(r.reason))
+                    await dead_letters.record(conn, self.name, r.record, r.reason)
+                    batch.emit_all(self._dead_letter(r.record, r.reason))
+                    dead += 1
+        return dead
 
-    async def _record_dead_letter(self, conn: asyncpg.Connection, record: ConsumerRecord, reason: str) -> None:
+    async def _record_dead_letter(self, conn: asyncpg.Connection, record: RawRecord, mid: str, reason: str) -> None:
         async with UnitOfWork(conn) as uow:
-            await inbox.claim(conn, self.name, [self._id(record)])
+            await inbox.claim(conn, self.name, [mid])
             await dead_letters.record(conn, self.name, record, reason)
             uow.emit_all(self._dead_letter(record, reason))
         self.dead_lettered += 1
@@ -249,7 +281,7 @@ def dead_letter_to(topic: str, max_record_bytes: int = 5 * 1024 * 1024) -> DeadL
     the original length and SHA-256); the whole record stays in the ``dead_letters`` table."""
     budget = max(1024, max_record_bytes - DEAD_LETTER_HEADROOM)
 
-    def build(record: ConsumerRecord, reason: str) -> list[OutgoingMessage]:
+    def build(record: RawRecord, reason: str) -> list[OutgoingMessage]:
         value = record.value if record.value is not None else b""
         observe.dead_lettered(topic, reason)
         headers = [
@@ -268,4 +300,4 @@ def dead_letter_to(topic: str, max_record_bytes: int = 5 * 1024 * 1024) -> DeadL
     return build
 
 
-__all__ = ["Batch", "BatchConsumer", "ConsumerRecord", "TopicPartition", "dead_letter_to", "header", "message_id"]
+__all__ = ["Batch", "BatchConsumer", "Handler", "Received", "TopicPartition", "dead_letter_to", "message_id"]

@@ -15,9 +15,11 @@ MESSAGE_TYPE = "cbec-message-type"
 RETURN_STATUS = "cbec-return-status"
 REPLAY = "cbec-replay"
 
-# dead letters
+# dead letters (on the dead-letter topics) and redriven records (on the topic they came from)
 DLQ_REASON = "dlq-reason"
 DLQ_SOURCE_TOPIC = "dlq-source-topic"
 DLQ_SOURCE_PARTITION = "dlq-source-partition"
 DLQ_SOURCE_OFFSET = "dlq-source-offset"
 DLQ_TRUNCATED = "dlq-truncated"
+REDRIVE_COUNT = "cbec-redrive-count"  # how many times the record was redriven (the loop guard)
+REDRIVEN_FROM = "cbec-redriven-from"  # the id of the dead letter it was redriven from

@@ -15,6 +15,7 @@ from shared.db.unit_of_work import units_of_work
 from shared.dead_letters_api import add_dead_letter_routes
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer, dead_letter_to
+from shared.kafka.received import raw_value
 from shared.kafka.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
@@ -29,16 +30,16 @@ async def test_redrive_reads_discard_and_the_loop_guard(service_pool, kafka_boot
         await conn.execute("CREATE TABLE applied (value text)")
     fixed: set[bytes] = set()  # what the "bug fix" lets through
 
-    async def handler(records, batch):
-        for r in records:
-            if r.value.startswith(b"poison") and r.value not in fixed:
-                raise ValueError(f"cannot apply {r.value.decode()}")
-            await batch.conn.execute("INSERT INTO applied VALUES ($1)", r.value.decode())
+    async def handler(messages, batch):
+        for m in messages:
+            if m.model.startswith(b"poison") and m.model not in fixed:
+                raise ValueError(f"cannot apply {m.model.decode()}")
+            await batch.conn.execute("INSERT INTO applied VALUES ($1)", m.model.decode())
 
     relay = OutboxRelay("dl-test", service_pool, admin, bootstrap_servers=kafka_bootstrap,
                         transactional_id=f"{topic_prefix}dl-relay", progress_topic=f"{topic_prefix}dl-progress")
     consumer = BatchConsumer("dl-consumer", [topic], bootstrap_servers=kafka_bootstrap, group_id=f"{topic_prefix}dl",
-                             pool=service_pool, handler=handler, dead_letter=dead_letter_to(dlq),
+                             pool=service_pool, handler=handler, decode=raw_value, dead_letter=dead_letter_to(dlq),
                              on_committed=relay.wake)
     tasks = [asyncio.create_task(consumer.run()), asyncio.create_task(relay.run())]
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)

@@ -10,9 +10,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
-from shared.db.outbox import MESSAGE_ID_HEADER, OutgoingMessage, add_to_outbox, parked
+from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER, OutgoingMessage, add_to_outbox, parked
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer
+from shared.kafka.received import Undecodable, raw_value
 from shared.kafka.relay import OutboxRelay
 from shared.outbox_api import add_outbox_routes
 from tests.support.records import read_records
@@ -111,44 +112,56 @@ async def test_consumer_applies_each_message_once_and_dead_letters_poison(servic
     await admin.ensure({topic: {}, dlq: {}})
     await admin.close()
     async with service_pool.acquire() as conn:
-        await conn.execute("CREATE TABLE applied (value text)")
+        await conn.execute("CREATE TABLE applied (value text, key text, trace text)")
 
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
     dup_id = str(uuid.uuid4()).encode()
     for i in range(10):
-        await producer.send(topic, f"ok-{i}".encode(), key=b"k")
+        await producer.send(topic, f"ok-{i}".encode(), key=b"k", headers=[(TRACE_ID_HEADER, f"t-{i}".encode())])
     await producer.send(topic, b"poison", key=b"k")
+    await producer.send(topic, b"garbled", key=b"k")  # refused by the topic's decoder, at the edge
     await producer.send(topic, b"resent", key=b"k", headers=[(MESSAGE_ID_HEADER, dup_id)])
     await producer.send(topic, b"resent", key=b"k", headers=[(MESSAGE_ID_HEADER, dup_id)])  # a relay re-send
     await producer.flush()
     await producer.stop()
 
-    async def handler(records, batch):
-        for r in records:
-            if r.value == b"poison":
+    def decode(record):
+        if record.value == b"garbled":
+            raise Undecodable("not a test message: garbled")
+        return raw_value(record)
+
+    async def handler(messages, batch):
+        for m in messages:
+            assert m.model != b"garbled"
+            if m.model == b"poison":
                 raise ValueError("cannot apply this")
-            await batch.conn.execute("INSERT INTO applied VALUES ($1)", r.value.decode())
+            await batch.conn.execute("INSERT INTO applied VALUES ($1, $2, $3)", m.model.decode(), m.key, m.trace_id)
 
     from shared.kafka.consumer import dead_letter_to
     consumer = BatchConsumer("test-consumer", [topic], bootstrap_servers=kafka_bootstrap, group_id=f"{topic_prefix}g",
-                             pool=service_pool, handler=handler, dead_letter=dead_letter_to(dlq))
-    await _run_consumer(consumer, lambda: consumer.processed >= 13)
+                             pool=service_pool, handler=handler, decode=decode, dead_letter=dead_letter_to(dlq))
+    await _run_consumer(consumer, lambda: consumer.processed >= 14)
     async with service_pool.acquire() as conn:
-        values = [r["value"] for r in await conn.fetch("SELECT value FROM applied")]
-        dead = await conn.fetch("SELECT reason, value FROM dead_letters")
-        outbox = await conn.fetch("SELECT topic, headers FROM outbox")
-    assert sorted(values) == sorted([f"ok-{i}" for i in range(10)] + ["resent"])
-    assert [(d["value"], d["reason"]) for d in dead] == [(b"poison", "ValueError: cannot apply this")]
-    assert [o["topic"] for o in outbox] == [dlq]
-    assert ["dlq-reason", "ValueError: cannot apply this"] in outbox[0]["headers"]
+        applied = {r["value"]: (r["key"], r["trace"]) for r in await conn.fetch("SELECT * FROM applied")}
+        dead = await conn.fetch("SELECT reason, value FROM dead_letters ORDER BY id")
+        outbox = await conn.fetch("SELECT topic, headers FROM outbox ORDER BY id")
+    assert sorted(applied) == sorted([f"ok-{i}" for i in range(10)] + ["resent"])
+    assert applied["ok-3"] == ("k", "t-3")  # the handler got the key and the trace, typed
+    assert sorted((d["value"], d["reason"]) for d in dead) == [(b"garbled", "not a test message: garbled"),
+                                                               (b"poison", "ValueError: cannot apply this")]
+    assert consumer.dead_lettered == 2
+    assert [o["topic"] for o in outbox] == [dlq, dlq]
+    assert ["dlq-reason", "ValueError: cannot apply this"] in [h for o in outbox for h in o["headers"]]
+    assert ["dlq-reason", "not a test message: garbled"] in [h for o in outbox for h in o["headers"]]
 
     # a second consumer in the same group after a restart re-reads nothing
     again = BatchConsumer("test-consumer", [topic], bootstrap_servers=kafka_bootstrap, group_id=f"{topic_prefix}g",
-                          pool=service_pool, handler=handler, dead_letter=dead_letter_to(dlq))
+                          pool=service_pool, handler=handler, decode=decode, dead_letter=dead_letter_to(dlq))
     await _run_consumer(again, lambda: again.assigned, timeout=30)
     async with service_pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM applied") == 11
+        assert await conn.fetchval("SELECT count(*) FROM dead_letters") == 2
 
 
 class Crash(Exception):

@@ -6,14 +6,15 @@ import json
 from dataclasses import dataclass
 
 import asyncpg
-from aiokafka import ConsumerRecord
+
+from shared.kafka.received import RawRecord, Record
 
 
-def _headers(record: ConsumerRecord) -> list[list[str]]:
+def _headers(record: RawRecord) -> list[list[str]]:
     return [[k, base64.b64encode(v or b"").decode()] for k, v in record.headers or ()]
 
 
-async def add(conn: asyncpg.Connection, sender_records: list[tuple[str, ConsumerRecord]]) -> None:
+async def add(conn: asyncpg.Connection, sender_records: list[tuple[str, RawRecord]]) -> None:
     if not sender_records:
         return
     # one statement for the batch (a flood defers hundreds at a time)
@@ -52,7 +53,7 @@ async def waiting_senders(conn: asyncpg.Connection) -> list[str]:
 @dataclass
 class Deferred:
     id: int
-    record: ConsumerRecord
+    record: Record  # as it was read from Kafka
 
 
 async def take(conn: asyncpg.Connection, sender: str, limit: int) -> list[Deferred]:
@@ -62,11 +63,7 @@ async def take(conn: asyncpg.Connection, sender: str, limit: int) -> list[Deferr
     out = []
     for r in rows:
         headers = [(k, base64.b64decode(v)) for k, v in r["headers"]]
-        record = ConsumerRecord(topic=r["topic"], partition=r["partition"], offset=r["offset"], timestamp=0,
-                                timestamp_type=0, key=r["key"], value=r["value"], checksum=None,
-                                serialized_key_size=len(r["key"] or b""), serialized_value_size=len(r["value"] or b""),
-                                headers=headers)
-        out.append(Deferred(r["id"], record))
+        out.append(Deferred(r["id"], Record(r["topic"], r["partition"], r["offset"], r["key"], r["value"], headers)))
     return out
 
 

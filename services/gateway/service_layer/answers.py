@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from aiokafka import ConsumerRecord
-
 from shared import clock
 from shared import return_codes as codes
 from shared.contracts import Declaration, Recipient
@@ -14,6 +12,7 @@ from shared.db import dead_letters
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
+from shared.kafka.received import RawRecord
 from shared.messages.errors import TOO_LARGE, FormatError
 from shared.messages.model import CebMessage, Document
 from shared.receipts import business_key, format_error_receipt, info, receipt_for
@@ -120,7 +119,7 @@ class Answers:
         self._receipt_out(batch, receipt, trace)
         self.rejected += 1
 
-    async def dead_letter(self, batch: Batch, record: ConsumerRecord, reason: str,
+    async def dead_letter(self, batch: Batch, record: RawRecord, reason: str,
                           consumer: str = "gateway-intake") -> None:
         """Kept in ``dead_letters`` (for an operator to read and redrive) and published to the DLQ topic."""
         await dead_letters.record(batch.conn, consumer, record, reason)

@@ -107,7 +107,7 @@ class FairIntake:
 
     async def _apply(self, conn: asyncpg.Connection, rows: list) -> None:
         batch = Batch(conn)
-        await self.intake.handle([d.record for d in rows], batch, admitted=True)
+        await self.intake.handle([self.intake.receive(d.record) for d in rows], batch, admitted=True)
         await deferred_intake.remove(conn, [d.id for d in rows])
         await add_to_outbox(conn, batch.outgoing)
 

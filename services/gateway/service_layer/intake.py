@@ -29,26 +29,25 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiokafka import ConsumerRecord
 from lxml import etree
 
 from shared import clock, tracing
 from shared import return_codes as codes
-from shared.kafka import topics
 from shared.kafka.consumer import Batch
+from shared.kafka.received import RawRecord, Received, receive
 from shared.messages import FormatError, check_fields, decode_message
 from shared.messages.errors import NOT_WELL_FORMED
 from shared.messages.field_formats import GUID
 from shared.messages.model import CebMessage, Document
 from shared.messages.transport import DxpTransInfo, open_envelope
 from shared.messages.xml_reading import read_xml
-from shared.text import storable
 
 from ..adapters import bill_parts, deferred_intake, known_documents, message_log, registry, sender_tokens
 from ..adapters.drafts import Draft, DraftChanges, document_key
 from ..domain.bill_assembly import combine, disagreement, missing, part_heads, part_numbers
 from ..domain.checking import Context, Problem, head_path, problems_by_document
 from ..domain.enterprise import Enterprise
+from ..domain.inbound_envelope import InboundEnvelope, envelope_reader
 from ..domain.scripted_verdicts import scripted_rejections, scripted_signature_problem
 from ..domain.sender_checks import party_codes_named
 from ..domain.sender_quota import SenderQuota
@@ -65,7 +64,7 @@ WHOLE_BILL_CHECKS = frozenset({codes.GNUM_SEQUENCE, codes.PACKAGE_TWICE})
 
 @dataclass
 class Arrival:
-    record: ConsumerRecord
+    record: RawRecord  # as read: what a dead letter keeps
     key: str  # the sender's DXP id: named by the inbound topic, else the Kafka key
     raw: bytes
     trace: str
@@ -90,18 +89,10 @@ class World:
     order_changes: dict[tuple[str, str], Document | None] = field(default_factory=dict)
 
 
-def sender_of(record: ConsumerRecord, prefix: str = "") -> str:
-    """The sender of a record as the quota and the deferred queue name it: the enterprise its
-    inbound topic names, else its key."""
-    named = topics.inbound_sender(record.topic, prefix)
-    if named is not None:
-        return named
-    return storable(record.key[:64].decode("utf-8", "replace")) if record.key else ""
-
-
 class Intake:
     def __init__(self, settings: GatewaySettings, quota: SenderQuota | None = None) -> None:
         self.settings = settings
+        self.read_envelope = envelope_reader(settings.topic_prefix)  # the consumer's decoder
         self.answers = Answers(settings)
         self.quota = quota
         self.deferred = 0
@@ -115,8 +106,12 @@ class Intake:
     def rejected(self) -> int:
         return self.answers.rejected
 
+    def receive(self, record: RawRecord) -> Received[InboundEnvelope]:
+        """A record read again (the deferred queue), typed as the consumer types those from Kafka."""
+        return receive(record, self.read_envelope(record), trust_headers=False)
+
     # --- the batch ------------------------------------------------------------------------------
-    async def handle(self, records: list[ConsumerRecord], batch: Batch, *, admitted: bool = False) -> None:
+    async def handle(self, records: list[Received[InboundEnvelope]], batch: Batch, *, admitted: bool = False) -> None:
         """Answer or forward ``records``; without ``admitted`` (records straight from Kafka) what a
         sender sends beyond its turn or its rate is deferred instead (``fair_intake`` takes it in turn)."""
         if self.quota is not None and not admitted:
@@ -133,21 +128,22 @@ class Intake:
         await world.drafts.write(batch.conn)
         await known_documents.remember_orders(batch.conn, world.order_changes)
 
-    async def _admit(self, records: list[ConsumerRecord], batch: Batch) -> list[ConsumerRecord]:
+    async def _admit(self, records: list[Received[InboundEnvelope]],
+                     batch: Batch) -> list[Received[InboundEnvelope]]:
         """The records within their senders' turns (``quantum`` each) and tokens; the rest join the
         deferred queue (so do all the later ones of a sender that has a queue: its order holds)."""
         assert self.quota is not None
-        senders = [sender_of(r, self.settings.topic_prefix) for r in records]
+        senders = [r.model.queue_sender for r in records]
         queued = await deferred_intake.with_backlog(batch.conn, sorted({s for s in senders if s}))
         counts = Counter(s for s in senders if s and s not in queued)
         granted = await sender_tokens.take(batch.conn, self.quota,
                                            {s: min(n, self.quota.quantum) for s, n in counts.items()})
-        now: list[ConsumerRecord] = []
-        later: list[tuple[str, ConsumerRecord]] = []
+        now: list[Received[InboundEnvelope]] = []
+        later: list[tuple[str, RawRecord]] = []
         for record, sender in zip(records, senders):
             if sender and (sender in queued or granted.get(sender, 0) < 1):
                 queued.add(sender)
-                later.append((sender, record))
+                later.append((sender, record.record))
             else:
                 if sender:
                     granted[sender] -= 1
@@ -158,21 +154,16 @@ class Intake:
             self.on_deferred()
         return now
 
-    def _read(self, record: ConsumerRecord) -> Arrival:
-        trace = tracing.inbound_trace_id(record)  # the ERP's traceparent or cbec-trace-id, else a new one
-        key = record.key.decode("utf-8", "replace") if record.key else ""
-        named = topics.inbound_sender(record.topic, self.settings.topic_prefix)
-        arrival = Arrival(record, named or key, record.value or b"", trace)
-        if named is not None and key and key != named:
-            arrival.conflict = (f"sender mismatch: the key {key[:64]!r} is not {named}, the enterprise whose "
-                                f"inbound topic {record.topic} this is")
-        elif arrival.key:
+    def _read(self, received: Received[InboundEnvelope]) -> Arrival:
+        envelope = received.model  # trace: the ERP's traceparent or cbec-trace-id, else a new one
+        arrival = Arrival(received.record, envelope.sender, envelope.raw, received.trace_id, envelope.conflict)
+        if arrival.key and not arrival.conflict:
             try:
                 arrival.message, arrival.transport = decode_message(arrival.raw, max_bytes=self.settings.max_message_bytes)
             except FormatError as err:
                 arrival.error = err
             except (ValueError, RecursionError, etree.LxmlError) as exc:  # a codec gap: still answer it
-                log.exception("message %s could not be decoded", trace)
+                log.exception("message %s could not be decoded", arrival.trace)
                 arrival.error = FormatError(NOT_WELL_FORMED, f"the message could not be read: {type(exc).__name__}: "
                                                              f"{str(exc)[:200]}")
         return arrival

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from aiokafka import ConsumerRecord
-
 from shared import return_codes as codes
 from shared import tracing
 from shared.contracts import Declaration, ReceiptIssued
 from shared.db.unit_of_work import UnitOfWork
 from shared.kafka.consumer import Batch
+from shared.kafka.received import Received
 from shared.messages.model import Document
 from shared.receipts import info
 
@@ -72,9 +71,9 @@ class Declarations:
         """What a handler works with, in a consumer batch's or an officer's action's unit of work."""
         return Clearance(uow, self.settings, self.policy, self.rules, trace_id, actor)
 
-    async def handle(self, records: list[ConsumerRecord], batch: Batch) -> None:
+    async def handle(self, messages: list[Received[Declaration]], batch: Batch) -> None:
         run: list[Unit] = []
-        declarations = [Declaration.model_validate_json(record.value) for record in records]
+        declarations = [m.model for m in messages]
         await meeting_points.lock(batch.conn, points_of(
             (d.message.message_type, doc) for d in declarations for doc in d.message.documents))
         for declaration in declarations:

@@ -16,8 +16,6 @@ import re
 import uuid
 from collections.abc import Callable
 
-from aiokafka import ConsumerRecord
-
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
@@ -26,6 +24,7 @@ from shared.kafka.headers import MESSAGE_TYPE as MESSAGE_TYPE_HEADER
 from shared.kafka.headers import RECEIPT_ID as RECEIPT_ID_HEADER
 from shared.kafka.headers import REPLAY as REPLAY_HEADER
 from shared.kafka.headers import RETURN_STATUS as RETURN_STATUS_HEADER
+from shared.kafka.received import Received
 from shared.sandbox.delivery import delivery_route
 
 from ..adapters import receipt_store, webhook_store
@@ -48,13 +47,13 @@ class Delivery:
         self.delivered = 0
         self._topic_of: dict[str, str] = {}  # DXP id -> its receipt topic
 
-    async def handle_receipts(self, records: list[ConsumerRecord], batch: Batch) -> None:
+    async def handle_receipts(self, messages: list[Received[ReceiptIssued]], batch: Batch) -> None:
         issued: list[ReceiptIssued] = []
-        for record in records:
-            receipt = ReceiptIssued.model_validate_json(record.value)
+        for message in messages:
+            receipt = message.model
             receipt_id = _canonical(receipt.receipt_id)
             if receipt_id is not receipt.receipt_id:
-                receipt.receipt_id = receipt_id  # the instance is this handler's own
+                receipt.receipt_id = receipt_id  # the instance is this consumer's own (decoded for it)
             issued.append(receipt)
         first = _first_of_each(issued)
         fresh = await receipt_store.record_receipts(batch.conn, first)
@@ -99,11 +98,9 @@ class Delivery:
         if webhooks:
             self._wake_dispatcher()
 
-    async def handle_enterprises(self, records: list[ConsumerRecord], batch: Batch) -> None:
-        for record in records:
-            if record.value is None:
-                continue
-            await receipt_store.project_enterprise(batch.conn, EnterpriseRegistered.model_validate_json(record.value))
+    async def handle_enterprises(self, messages: list[Received[EnterpriseRegistered]], batch: Batch) -> None:
+        for message in messages:  # tombstones are left out by the consumer loop
+            await receipt_store.project_enterprise(batch.conn, message.model)
 
 
 def recipients_of(receipt: ReceiptIssued, known: dict[str, receipt_store.KnownEnterprise]) -> list[Recipient]:

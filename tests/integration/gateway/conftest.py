@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import asyncpg
 import pytest
-from aiokafka import ConsumerRecord
 
 from services.gateway.adapters import registry
 from services.gateway.service_layer.intake import Intake
@@ -18,6 +17,7 @@ from shared.contracts import Declaration, ReceiptIssued
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.kafka.consumer import Batch
+from shared.kafka.received import Record
 from tests.fixtures.gateway import ENTERPRISES
 from tests.support.receipt_checks import check_issued
 
@@ -25,12 +25,10 @@ _offsets = itertools.count()
 
 
 def record(key: str | bytes | None, value: bytes | None, headers: list | None = None,
-           topic: str = "ceb.inbound") -> ConsumerRecord:
+           topic: str = "ceb.inbound") -> Record:
     if isinstance(key, str):
         key = key.encode()
-    return ConsumerRecord(topic=topic, partition=0, offset=next(_offsets), timestamp=0, timestamp_type=0,
-                          key=key, value=value, checksum=None, serialized_key_size=len(key or b""),
-                          serialized_value_size=len(value or b""), headers=headers or [])
+    return Record(topic=topic, partition=0, offset=next(_offsets), key=key, value=value, headers=headers or [])
 
 
 @dataclass
@@ -54,10 +52,11 @@ class GatewayRig:
         self.pool = pool
         self.intake = intake
 
-    async def feed(self, *records: ConsumerRecord) -> Out:
+    async def feed(self, *records: Record) -> Out:
+        """The records through the intake, typed as the consumer loop types them."""
         async with self.pool.acquire() as conn, conn.transaction():
             batch = Batch(conn)
-            await self.intake.handle(list(records), batch)
+            await self.intake.handle([self.intake.receive(r) for r in records], batch)
         out = Out([], [], [])
         for m in batch.outgoing:
             if m.topic.endswith("cbec.declarations"):

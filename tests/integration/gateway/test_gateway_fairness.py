@@ -93,7 +93,8 @@ async def test_a_list_is_answered_while_another_senders_flood_is_worked_off(gate
     pool = gateway_pool.pool
     intake = Intake(settings, SenderQuota(100, 20, 10))
     consumer = BatchConsumer("gateway-intake", [], bootstrap_servers=kafka_bootstrap, group_id=f"{topic_prefix}gw",
-                             pool=pool, handler=intake.handle, dead_letter=dead_letter_to("unused"), max_records=50,
+                             pool=pool, handler=intake.handle, decode=intake.read_envelope,
+                             dead_letter=dead_letter_to("unused"), max_records=50,
                              pattern=topics.inbound_pattern(topic_prefix), trust_message_ids=False)
     flow = InboundFlow(pool, topic_prefix, backlog=30)
     paused_seen: set[str] = set()

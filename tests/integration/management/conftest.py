@@ -1,10 +1,10 @@
 """Management's handlers against the real PostgreSQL, fed with declarations as the gateway makes them."""
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import asyncpg
 import pytest
@@ -13,10 +13,12 @@ from services.management.domain.risk import RiskEngine, RiskRules
 from services.management.service_layer import officer
 from services.management.service_layer.declarations import Declarations
 from services.management.settings import ManagementSettings
-from shared.contracts import Declaration, ReceiptIssued, Recipient
+from shared.contracts import Declaration, ReceiptIssued, Recipient, contract_decoder
 from shared.db.migrator import apply_migrations
 from shared.db.pool import create_pool
 from shared.db.unit_of_work import UnitOfWork, units_of_work
+from shared.kafka import topics
+from shared.kafka.received import Received, Record, receive
 from shared.messages import decode_message
 from shared.receipts import info, receipt_for
 from tests.support.receipt_checks import check_issued
@@ -25,6 +27,15 @@ SENDERS = {"CEB303": ("DXPENT0000000002", "3301960002"), "CEB403": ("DXPENT00000
            "CEB505": ("DXPENT0000000003", "3301980003"), "CEB509": ("DXPENT0000000003", "3301980003"),
            "CEB507": ("DXPENT0000000004", "3301970004")}
 AGENT = ("DXPENT0000000001", "3301960001")
+_offsets = itertools.count()
+_read_declaration = contract_decoder([topics.DECLARATIONS])
+
+
+def received(declaration: Declaration) -> Received[Declaration]:
+    """A declaration as management's consumer hands it over: its JSON on the topic, decoded by the
+    topic's contract."""
+    record = Record(topics.DECLARATIONS, 0, next(_offsets), None, declaration.model_dump_json().encode())
+    return receive(record, _read_declaration(record))
 
 
 @dataclass
@@ -59,9 +70,8 @@ class Desk:
                            acceptance=acceptance, trace_id=str(uuid.uuid4()))
 
     async def send(self, body: bytes) -> list[Seen]:
-        record = SimpleNamespace(value=self.declaration(body).model_dump_json().encode())
         async with self.pool.acquire() as conn, UnitOfWork(conn) as batch:
-            await self.declarations.handle([record], batch)
+            await self.declarations.handle([received(self.declaration(body))], batch)
         return [self._seen(m.value) for m in batch.outgoing]
 
     async def act(self, operator: str, action) -> tuple[object, list[Seen]]:

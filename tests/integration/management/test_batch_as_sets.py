@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from types import SimpleNamespace
 
 import asyncpg
 import pytest
@@ -20,7 +19,7 @@ from shared.db.pool import create_pool
 from shared.db.unit_of_work import UnitOfWork
 from shared.messages import encode_message
 
-from .conftest import Desk
+from .conftest import Desk, received
 
 pytestmark = pytest.mark.integration
 
@@ -33,10 +32,6 @@ async def _desk(database_url: str) -> Desk:
     await apply_migrations(conn, schema, "services.management.migrations")
     await conn.close()
     return Desk(await create_pool(database_url, schema, min_size=1, max_size=2), RiskRules.load())
-
-
-def _record(declaration) -> SimpleNamespace:
-    return SimpleNamespace(value=declaration.model_dump_json().encode())
 
 
 async def _handle(desk: Desk, records: list) -> list[ReceiptIssued]:
@@ -133,7 +128,7 @@ async def test_a_mixed_batch_as_sets_equals_one_by_one(database_url, monkeypatch
             a.list_message(app_type="3"),                       # refused, one by one
             arrived.waybill_message(),                          # audits an arrived list: decided in its wave
         ]
-        records = [_record(sets.declaration(body)) for body in bodies]
+        records = [received(sets.declaration(body)) for body in bodies]
 
         waves = []
 
@@ -187,7 +182,7 @@ class Counting:
 
 
 async def _statements(desk: Desk, bodies: list[bytes]) -> tuple[int, list[ReceiptIssued]]:
-    records = [_record(desk.declaration(body)) for body in bodies]
+    records = [received(desk.declaration(body)) for body in bodies]
     async with desk.pool.acquire() as conn:
         counting = Counting(conn)
         async with UnitOfWork(counting) as batch:
