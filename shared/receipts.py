@@ -2,7 +2,8 @@
 
 A receipt's fields are the official schema's (``RECEIPT_SPECS``), filled from the document
 answered, and every value is fitted into the schema's bounds here, once, so that every receipt
-the platform emits is schema-valid whatever the enterprise sent (see :func:`fitted`).
+the platform emits is schema-valid whatever the enterprise sent (see :func:`fitted`). Every
+service puts a receipt on ``cbec.receipts`` the same way: :func:`receipt_message`.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from functools import cache
 
 from shared import clock, sandbox
 from shared.contracts import ReceiptIssued, Recipient
+from shared.db.outbox import OutgoingMessage
+from shared.kafka.headers import TRACE_ID
 from shared.messages.catalogue import MESSAGE_RECEIPT, ReceiptSpec, spec_for
 from shared.messages.errors import return_info
 from shared.messages.receipt_vocabulary import ORIGINAL_MESSAGE_CHARS
@@ -131,6 +134,13 @@ def receipt_for(
         trace_id=trace_id,
         sandbox=sandbox.delivery_of(answered_type, head, status),
     )
+
+
+def receipt_message(topic: str, receipt: ReceiptIssued, trace_id: str = "") -> OutgoingMessage:
+    """The outbox message that hands ``receipt`` to notification on ``topic`` (``cbec.receipts``,
+    prefixed): keyed by its business key, so a document's receipts keep their order on one
+    partition, and naming its trace (the receipt's own, else ``trace_id``)."""
+    return OutgoingMessage.of(topic, receipt.business_key, receipt, {TRACE_ID: receipt.trace_id or trace_id})
 
 
 def original_message_type(message_type: str) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from shared import clock
 from shared import return_codes as codes
-from shared.contracts import Declaration, Recipient
+from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db import dead_letters
 from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
 from shared.kafka import topics
@@ -15,7 +15,7 @@ from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
 from shared.kafka.received import RawRecord
 from shared.messages.errors import TOO_LARGE, FormatError
 from shared.messages.model import CebMessage, Document
-from shared.receipts import business_key, format_error_receipt, info, receipt_for
+from shared.receipts import business_key, format_error_receipt, info, receipt_for, receipt_message
 
 from ..adapters import message_log
 from ..domain.checking import Problem
@@ -47,9 +47,8 @@ class Answers:
         self.rejected = 0
         self.drafts = 0
 
-    def _receipt_out(self, batch: Batch, receipt, trace: str) -> None:
-        batch.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
-                                      {TRACE_ID_HEADER: trace}))
+    def _receipt_out(self, batch: Batch, receipt: ReceiptIssued, trace: str) -> None:
+        batch.emit(receipt_message(self.settings.topic(topics.RECEIPTS), receipt, trace))
 
     async def forward(self, batch: Batch, message: CebMessage, sender: Enterprise, trace: str,
                       reserved: list[int] | None = None, parts: list[dict[str, str]] | None = None) -> None:

@@ -7,11 +7,11 @@ import logging
 from shared import clock
 from shared import return_codes as codes
 from shared.contracts import Recipient
-from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 from shared.kafka.consumer import TRANSIENT
-from shared.receipts import receipt_for
+from shared.receipts import receipt_for, receipt_message
 from shared.retry import TransientRetry
 
 from ..adapters import bill_parts
@@ -65,8 +65,7 @@ class PartDeadline:
                                           return_info=problem.return_info(),
                                           recipients=[Recipient(dxp_id=key.sender_dxp_id, format=first.format)],
                                           issued_by="gateway", trace_id=group.trace_id)
-                    out.append(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
-                                                  {TRACE_ID_HEADER: group.trace_id}))
+                    out.append(receipt_message(self.settings.topic(topics.RECEIPTS), receipt, group.trace_id))
             uow.emit_all(out)
         if out:
             self.expired += groups

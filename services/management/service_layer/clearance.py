@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from shared.contracts import Declaration, ReceiptIssued, Recipient
-from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitOfWork
 from shared.kafka import topics
 from shared.messages.model import Document
-from shared.receipts import receipt_for
+from shared.receipts import receipt_for, receipt_message
 
 from ..adapters import lists as repo
 from ..domain.release_policy import ReleasePolicy
@@ -48,8 +48,7 @@ class Clearance:
         return self.uow.outgoing
 
     def emit(self, receipt: ReceiptIssued) -> None:
-        self.uow.emit(OutgoingMessage.of(self.settings.topic(topics.RECEIPTS), receipt.business_key, receipt,
-                                                {TRACE_ID_HEADER: receipt.trace_id or self.trace_id}))
+        self.uow.emit(receipt_message(self.settings.topic(topics.RECEIPTS), receipt, self.trace_id))
 
     def accept(self, d: Declaration, acceptance: ReceiptIssued) -> None:
         """The platform's acceptance of one document; of a split bill, of each of its parts."""
