@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey  # noqa: E402
+from shared.kafka import headers as H  # noqa: E402
 from shared.kafka import topics  # noqa: E402
 
 AGENT, EBC, LOGISTICS, OPERATOR = (e["dxpId"] for e in DEMO_ENTERPRISES)
@@ -210,8 +211,8 @@ class JourneyRun:
                     if not r.topic.endswith(AGENT):
                         continue
                     headers = dict(r.headers or ())
-                    kind = headers.get("cbec-message-type", b"").decode()
-                    status = headers.get("cbec-return-status", b"").decode()
+                    kind = headers.get(H.MESSAGE_TYPE, b"").decode()
+                    status = headers.get(H.RETURN_STATUS, b"").decode()
                     key = (r.key or b"").decode()
                     if kind == "CEB604" and key in self.trips:
                         trip = self.trips[key]

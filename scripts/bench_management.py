@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.cli.journey import Journey
 from shared.contracts import Declaration, Recipient
-from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER
 from shared.kafka import topics
+from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.kafka.headers import TRACE_ID as TRACE_ID_HEADER
 from shared.messages import decode_message
 from shared.receipts import business_key, info, receipt_for
 

@@ -38,6 +38,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from services.notification.bootstrap import bootstrap
 from services.notification.settings import NotificationSettings
 from shared.contracts import ReceiptIssued, Recipient
+from shared.kafka import headers as H
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.runtime import settle_heap
@@ -68,7 +69,7 @@ async def load(kafka: str, topic: str, events: list[ReceiptIssued]) -> None:
     try:
         for e in events:
             await producer.send(topic, e.model_dump_json().encode(), key=e.business_key.encode(),
-                                headers=[("cbec-message-id", str(uuid.uuid4()).encode())])
+                                headers=[(H.MESSAGE_ID, str(uuid.uuid4()).encode())])
         await producer.flush()
     finally:
         await producer.stop()

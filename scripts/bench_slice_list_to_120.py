@@ -22,6 +22,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey
+from shared.kafka import headers as H
 from shared.kafka import topics
 
 AGENT = "DXPENT0000000001"
@@ -53,7 +54,7 @@ async def main(lists: int, bootstrap: str, gateway: str, prefix: str) -> None:
             break
         for records in batches.values():
             for r in records:
-                if dict(r.headers).get("cbec-return-status") == b"120":
+                if dict(r.headers).get(H.RETURN_STATUS) == b"120":
                     stored += 1
                     first = first or time.monotonic()
     elapsed = time.monotonic() - started

@@ -44,6 +44,7 @@ import httpx  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 
 from services.cli.journey import DEMO_ENTERPRISES, Journey, new_guid  # noqa: E402
+from shared.kafka import headers as H  # noqa: E402
 from shared.kafka import topics  # noqa: E402
 from shared.messages import decode_receipt  # noqa: E402
 
@@ -428,8 +429,8 @@ class Soak:
         h = {k: (v or b"").decode() for k, v in r.headers or ()}
         dxp = r.topic.rsplit(".", 1)[1]
         key = (r.key or b"").decode()
-        mtype, status = h.get("cbec-message-type", ""), h.get("cbec-return-status", "")
-        first = self.ledger.add(dxp, mtype, key, status, h.get("cbec-receipt-id", ""))
+        mtype, status = h.get(H.MESSAGE_TYPE, ""), h.get(H.RETURN_STATUS, "")
+        first = self.ledger.add(dxp, mtype, key, status, h.get(H.RECEIPT_ID, ""))
         if not first:
             return
         if status not in RANK:

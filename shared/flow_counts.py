@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from shared.contracts import FlowCounts
+from shared.kafka import headers as H
 
 # decided → published, upper bounds of the latency buckets in ms; one more bucket above the last
 LATENCY_BOUNDS_MS: tuple[int, ...] = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
@@ -51,7 +52,7 @@ def issued_at(value: bytes | None) -> datetime | None:
 def dead_letter_reason(headers: Iterable[tuple[str, bytes | str | None]] | None) -> str:
     """The reason a dead letter gives in its ``dlq-reason`` header, up to its first colon."""
     for name, value in headers or ():
-        if name == "dlq-reason" and value:
+        if name == H.DLQ_REASON and value:
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
             return text.split(":")[0][:60] or "unknown"
     return "unknown"

@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from shared.kafka import headers as H
 from shared.kafka import topics
 from shared.status_names import status_name
 
@@ -292,8 +293,8 @@ def receipt_row(rr: ReceivedReceipt) -> dict:
     return {"time": at.isoformat(timespec="milliseconds") if at else "", "topic": rr.topic,
             "type": rr.receipt.message_type, "key": rr.key, "status": rr.status,
             "meaning": status_name(rr.receipt.message_type, rr.status), "guid": f.get("guid", ""),
-            "returnInfo": f.get("returnInfo", ""), "receiptId": rr.headers.get("cbec-receipt-id", ""),
-            "traceId": rr.headers.get("cbec-trace-id", ""), "fields": f}
+            "returnInfo": f.get("returnInfo", ""), "receiptId": rr.headers.get(H.RECEIPT_ID, ""),
+            "traceId": rr.headers.get(H.TRACE_ID, ""), "fields": f}
 
 
 def receipts_command(

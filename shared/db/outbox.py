@@ -18,7 +18,6 @@ import asyncpg
 from pydantic import BaseModel
 
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
-from shared.kafka.headers import TRACE_ID as TRACE_ID_HEADER  # noqa: F401 - the services import it from here
 from shared.tracing import with_traceparent
 
 OUTBOX_CHANNEL = "'cbec_outbox.' || current_schema()"  # an SQL expression: the schema's channel

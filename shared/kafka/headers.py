@@ -1,6 +1,9 @@
 """The names of the Kafka headers the platform writes and reads: one place for all of them.
 
 ``docs/asyncapi.json`` (``shared.kafka.asyncapi``) says which topic carries which, and what each means.
+A handler reads them from its typed message (``shared.kafka.received.Received.headers``); the code
+spells them only here (``tests/unit/kafka/test_header_names.py``). The webhooks' HTTP headers are
+the notification's: ``services/notification/domain/webhook_signature.py``.
 """
 from __future__ import annotations
 

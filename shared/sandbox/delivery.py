@@ -16,6 +16,7 @@ import asyncpg
 
 from shared import clock
 from shared.db.outbox import OutgoingMessage
+from shared.kafka import headers as H
 
 from . import store
 from .outcomes import Outcome
@@ -38,7 +39,7 @@ class DeliveryRoute:
             self._sent.append((message.topic, message.key))
             return
         outcome = Outcome.of_delivery(directive)
-        what = f"receipt {dict(message.headers).get('cbec-receipt-id', '')} to {message.topic}"
+        what = f"receipt {dict(message.headers).get(H.RECEIPT_ID, '')} to {message.topic}"
         if outcome.kind == "no_receipt":
             log.info("sandbox: %s not delivered (no_receipt)", what)
         elif outcome.kind == "duplicate":

@@ -10,9 +10,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
-from shared.db.outbox import MESSAGE_ID_HEADER, TRACE_ID_HEADER, OutgoingMessage, add_to_outbox, parked
+from shared.db.outbox import OutgoingMessage, add_to_outbox, parked
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.consumer import BatchConsumer
+from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
+from shared.kafka.headers import TRACE_ID as TRACE_ID_HEADER
 from shared.kafka.received import Undecodable, raw_value
 from shared.kafka.relay import OutboxRelay
 from shared.outbox_api import add_outbox_routes

@@ -9,9 +9,10 @@ from shared import clock
 from shared import return_codes as codes
 from shared.contracts import Declaration, ReceiptIssued, Recipient
 from shared.db import dead_letters
-from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.db.outbox import OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import DEAD_LETTER_HEADROOM, Batch, dead_letter_to
+from shared.kafka.headers import TRACE_ID as TRACE_ID_HEADER
 from shared.kafka.received import RawRecord
 from shared.messages.errors import TOO_LARGE, FormatError
 from shared.messages.model import CebMessage, Document

@@ -16,6 +16,10 @@ TIMESTAMP_HEADER = "X-CBEC-Timestamp"
 RECEIPT_ID_HEADER = "X-CBEC-Receipt-Id"
 ATTEMPT_HEADER = "X-CBEC-Delivery-Attempt"
 DELIVERY_ID_HEADER = "X-CBEC-Delivery-Id"
+# what the receipt is, without reading its body (with the trace headers of shared.kafka.headers)
+MESSAGE_TYPE_HEADER = "X-CBEC-Message-Type"
+BUSINESS_KEY_HEADER = "X-CBEC-Business-Key"
+RETURN_STATUS_HEADER = "X-CBEC-Return-Status"
 SCHEME = "sha256="
 
 

@@ -17,13 +17,14 @@ import uuid
 from collections.abc import Callable
 
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
-from shared.db.outbox import TRACE_ID_HEADER, OutgoingMessage
+from shared.db.outbox import OutgoingMessage
 from shared.kafka import topics
 from shared.kafka.consumer import Batch
 from shared.kafka.headers import MESSAGE_TYPE as MESSAGE_TYPE_HEADER
 from shared.kafka.headers import RECEIPT_ID as RECEIPT_ID_HEADER
 from shared.kafka.headers import REPLAY as REPLAY_HEADER
 from shared.kafka.headers import RETURN_STATUS as RETURN_STATUS_HEADER
+from shared.kafka.headers import TRACE_ID as TRACE_ID_HEADER
 from shared.kafka.received import Received
 from shared.sandbox.delivery import delivery_route
 

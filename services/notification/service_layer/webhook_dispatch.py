@@ -172,9 +172,9 @@ class WebhookDispatcher:
             sig.RECEIPT_ID_HEADER: d.receipt_id,
             sig.DELIVERY_ID_HEADER: str(d.id),
             sig.ATTEMPT_HEADER: str(d.attempts + 1),
-            "X-CBEC-Message-Type": d.message_type,
-            "X-CBEC-Business-Key": d.business_key,
-            "X-CBEC-Return-Status": str(d.fields.get("returnStatus", "")),
+            sig.MESSAGE_TYPE_HEADER: d.message_type,
+            sig.BUSINESS_KEY_HEADER: d.business_key,
+            sig.RETURN_STATUS_HEADER: str(d.fields.get("returnStatus", "")),
         }
         if d.trace_id:  # the trace of the message answered, as on the receipt topic (shared.tracing)
             headers[H.TRACE_ID] = d.trace_id
