@@ -13,26 +13,16 @@ from __future__ import annotations
 import asyncpg
 
 from shared.contracts import CredentialRevoked
+from shared.db import revoked_credentials
 from shared.db.outbox import OutgoingMessage
 from shared.kafka.consumer import Batch
 from shared.kafka.received import Received
 
 
-async def record(conn: asyncpg.Connection, revoked: list[CredentialRevoked]) -> None:
-    if not revoked:
-        return
-    await conn.execute(
-        "INSERT INTO revoked_credentials (token_id, revoked_at, revoked_by, expires_at) "
-        "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::timestamptz[]) "
-        "ON CONFLICT (token_id) DO NOTHING",
-        [r.token_id for r in revoked], [r.revoked_at for r in revoked], [r.revoked_by for r in revoked],
-        [r.expires_at for r in revoked])
-
-
 async def handle(messages: list[Received[CredentialRevoked]], batch: Batch) -> None:
     """The consumer of ``cbec.credentials`` (a record that is not a ``CredentialRevoked`` is
     dead-lettered by the consumer loop, a tombstone left out)."""
-    await record(batch.conn, [m.model for m in messages])
+    await revoked_credentials.record(batch.conn, [m.model for m in messages])
 
 
 def announcement(topic: str, revoked: CredentialRevoked) -> OutgoingMessage:
@@ -47,4 +37,4 @@ class RevocationList:
 
     async def is_revoked(self, token_id: str) -> bool:
         async with self._pool.acquire() as conn:
-            return bool(await conn.fetchval("SELECT true FROM revoked_credentials WHERE token_id = $1", token_id))
+            return await revoked_credentials.is_revoked(conn, token_id)

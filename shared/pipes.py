@@ -24,6 +24,7 @@ from typing import Any
 
 from shared import metrics
 from shared.config import Settings
+from shared.db.outbox import backlog as outbox_backlog
 from shared.kafka.instrumentation import progress_of
 
 log = logging.getLogger(__name__)
@@ -143,14 +144,11 @@ class Pipes:
             return {}
         try:
             async with self.pool.acquire() as conn:
-                row = await conn.fetchrow(
-                    "SELECT (SELECT count(*) FROM outbox) AS rows, "
-                    "(SELECT extract(epoch FROM now() - min(created_at)) FROM outbox) AS age, "
-                    "(SELECT count(*) FROM outbox_parked) AS parked")
+                rows, age, parked = await outbox_backlog(conn)
         except Exception as exc:
             log.warning("%s: the outbox could not be read: %r", self.service, exc)
             return {"error": repr(exc)[:200]}
-        return {"rows": row["rows"], "oldestAgeSeconds": round(float(row["age"] or 0), 1), "parked": row["parked"]}
+        return {"rows": rows, "oldestAgeSeconds": round(age, 1), "parked": parked}
 
     def samples(self) -> list[metrics.Sample]:
         """The last snapshot as Prometheus samples (``shared.metrics.PIPE_METRICS``)."""

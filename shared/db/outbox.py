@@ -133,6 +133,15 @@ async def parked(conn: asyncpg.Connection, limit: int = 100, offset: int = 0) ->
             for r in rows]
 
 
+async def backlog(conn: asyncpg.Connection) -> tuple[int, float, int]:
+    """Rows waiting, the age of the oldest in seconds (0 without one), and rows parked."""
+    row = await conn.fetchrow(
+        "SELECT (SELECT count(*) FROM outbox) AS rows, "
+        "(SELECT extract(epoch FROM now() - min(created_at)) FROM outbox) AS age, "
+        "(SELECT count(*) FROM outbox_parked) AS parked")
+    return int(row["rows"]), float(row["age"] or 0), int(row["parked"])
+
+
 async def parked_count(conn: asyncpg.Connection) -> int:
     count: int = await conn.fetchval("SELECT count(*) FROM outbox_parked")
     return count

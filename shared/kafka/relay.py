@@ -35,8 +35,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition, errors
 from aiokafka.errors import KafkaError, ProducerFenced
 from aiokafka.partitioner import DefaultPartitioner
 
+from shared.db import relay_lock
 from shared.db.outbox import (
-    OUTBOX_CHANNEL,
     OutboxRow,
     mark_published,
     mark_published_by_message_id,
@@ -121,11 +121,11 @@ class OutboxRelay:
 
     async def run(self) -> None:
         async with self._pool.acquire() as lock_conn:
-            while not await lock_conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", f"relay:{self.name}"):
+            while not await relay_lock.try_hold(lock_conn, self.name):
                 self.last_progress = time.monotonic()  # standing by is healthy
                 await asyncio.sleep(self._idle)
             self.holder = True
-            channel = await lock_conn.fetchval(f"SELECT {OUTBOX_CHANNEL}")
+            channel = await relay_lock.outbox_channel(lock_conn)
             await lock_conn.add_listener(channel, self._notified)
             try:
                 while True:
@@ -144,7 +144,7 @@ class OutboxRelay:
                 self.holder = False
                 await self.stop()
                 await lock_conn.remove_listener(channel, self._notified)
-                await lock_conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"relay:{self.name}")
+                await relay_lock.release(lock_conn, self.name)
 
     def _notified(self, *_args: object) -> None:
         self._wake.set()

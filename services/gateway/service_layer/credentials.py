@@ -10,6 +10,7 @@ import asyncpg
 from shared import credential_revocations
 from shared.auth import Authenticator, Issued, token_digest
 from shared.contracts import CredentialRevoked
+from shared.db import revoked_credentials
 from shared.db.unit_of_work import UnitsOfWork
 from shared.kafka import topics
 
@@ -74,6 +75,6 @@ async def revoke(units: UnitsOfWork, settings: GatewaySettings, token_id: str, *
             f"RETURNING {_COLUMNS}", token_id, datetime.now(UTC), revoked_by, reason or None)
         revoked = CredentialRevoked(token_id=token_id, revoked_at=row["revoked_at"], revoked_by=revoked_by,
                                     expires_at=row["expires_at"])
-        await credential_revocations.record(conn, [revoked])
+        await revoked_credentials.record(conn, [revoked])
         uow.emit(credential_revocations.announcement(settings.topic(topics.CREDENTIALS), revoked))
     return _shown(row)
