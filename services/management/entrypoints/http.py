@@ -23,10 +23,10 @@ from shared.paging import AUTH, Page, Paging, errors, paging
 
 from ..adapters import applications, inspections
 from ..adapters import summaries as summary_store
+from ..adapters.views import bill_view, find_lists, list_view, stuck_lists
 from ..domain.list_lifecycle import TransitionRefused
 from ..service_layer import officer, summaries
 from ..service_layer.declarations import Declarations
-from .views import bill_view, find_lists, list_view, stuck_lists
 
 
 class InspectionResult(BaseModel):

@@ -70,6 +70,10 @@ async def enterprises_by_code(conn: asyncpg.Connection, codes: set[str]) -> dict
     return {r["code"]: KnownEnterprise(r["code"], r["dxp_id"], r["receipt_format"]) for r in rows}
 
 
+async def is_registered(conn: asyncpg.Connection, dxp_id: str) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM enterprises WHERE dxp_id = $1 LIMIT 1", dxp_id))
+
+
 async def record_kafka_deliveries(conn: asyncpg.Connection, deliveries: list[KafkaDelivery]) -> None:
     if not deliveries:
         return

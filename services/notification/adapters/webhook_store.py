@@ -219,3 +219,13 @@ async def counts(conn: asyncpg.Connection, dxp_id: str) -> dict[str, int]:
     rows = await conn.fetch("SELECT status, count(*) AS n FROM webhook_deliveries WHERE dxp_id = $1 GROUP BY status",
                             dxp_id)
     return {r["status"]: r["n"] for r in rows}
+
+
+async def backlog(conn: asyncpg.Connection) -> tuple[int, int, float]:
+    """Deliveries pending, deliveries parked, and how long the oldest pending one waits (s, 0 without one)."""
+    row = await conn.fetchrow(
+        "SELECT count(*) FILTER (WHERE status = 'pending') AS pending, "
+        "count(*) FILTER (WHERE status = 'parked') AS parked, "
+        "extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')) AS oldest "
+        "FROM webhook_deliveries WHERE status IN ('pending', 'parked')")
+    return int(row["pending"]), int(row["parked"]), float(row["oldest"] or 0)

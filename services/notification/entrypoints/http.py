@@ -115,7 +115,7 @@ def build_app(pool: asyncpg.Pool, health: Callable[[], dict], settings: Notifica
     async def put_webhook(dxp_id: str, body: WebhookRequest, caller: Principal = party) -> dict:
         require_own(caller, dxp_id)
         async with pool.acquire() as conn:
-            known = await conn.fetchval("SELECT true FROM enterprises WHERE dxp_id = $1 LIMIT 1", dxp_id)
+            known = await receipt_store.is_registered(conn, dxp_id)
         if not known:
             raise HTTPException(404, f"no registered enterprise with DXP id {dxp_id}")
         try:
