@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -94,7 +95,9 @@ async def main(args: argparse.Namespace) -> None:
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     os.environ.update({"KAFKA_BOOTSTRAP_SERVERS": args.bootstrap, "DATABASE_URL": with_database(args.database, name),
-                       "CBEC_TOPIC_PREFIX": prefix, "CBEC_TOPIC_PARTITIONS": str(args.partitions)})
+                       "CBEC_TOPIC_PREFIX": prefix, "CBEC_TOPIC_PARTITIONS": str(args.partitions),
+                       # the service runs in this process without its HTTP API: no credentials to sign
+                       "CBEC_PROFILE": os.environ.get("CBEC_PROFILE", "open")})
     for key in ("MANAGEMENT_DATABASE_URL", "MANAGEMENT_DB_SCHEMA"):
         os.environ.pop(key, None)
     from services.management.bootstrap import bootstrap
@@ -102,11 +105,13 @@ async def main(args: argparse.Namespace) -> None:
     started_build = time.perf_counter()
     messages = [declaration(b, n * 10) for n, b in enumerate(bodies(args.lists, args.trade))]
     print(f"built {len(messages)} declarations in {time.perf_counter() - started_build:.1f}s")
-    host = (await bootstrap()).host
+    host = None
     tasks: list[asyncio.Task] = []
     try:
+        host = (await bootstrap()).host
         await produce(args.bootstrap, f"{prefix}{topics.DECLARATIONS}", messages)
-        consumer = host.consumers[0]
+        # the declarations' consumer (the host's first is every service's credentials consumer)
+        [consumer] = [c for c in host.consumers if c.name == "management-declarations"]
         sizes: list[int] = []
         handler = consumer._handler
 
@@ -156,10 +161,26 @@ async def main(args: argparse.Namespace) -> None:
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await host.stop()
+        if host is not None:
+            await host.stop()
         admin = await asyncpg.connect(args.database)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+        await drop_topics(args.bootstrap, prefix)
+
+
+async def drop_topics(bootstrap: str, prefix: str) -> None:
+    """Delete the run's topics (every name starting with ``prefix``) so runs do not pile up partitions."""
+    kafka = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        await kafka.start()
+        names = [t for t in await kafka.list_topics() if t.startswith(prefix)]
+        if names:
+            await kafka.delete_topics(names)
+    except Exception as err:
+        print(f"could not delete the run's topics ({prefix}*): {err}", file=sys.stderr)
+    finally:
+        await kafka.close()
 
 
 if __name__ == "__main__":

@@ -144,7 +144,8 @@ async def main(args: argparse.Namespace) -> int:
     settings = NotificationSettings(kafka_bootstrap_servers=kafka,
                         database_url=urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment)),
                         db_schema="notification", http_port=0, topic_prefix=prefix,
-                        topic_partitions=args.partitions, consumer_batch=args.batch)
+                        topic_partitions=args.partitions, consumer_batch=args.batch,
+                        profile="open")  # the service in this process: no HTTP API is served
     enterprises = [f"DXPBENCH{i:08d}" for i in range(args.enterprises)]
     receipt_topics = [settings.topic(topics.receipt_topic(d)) for d in enterprises]
     admin = TopicAdmin(kafka, args.partitions)
@@ -159,7 +160,18 @@ async def main(args: argparse.Namespace) -> int:
     expected = len(events)
     del events  # not kept alive beside the service: its garbage collections would walk them all
 
-    service = await bootstrap(settings)
+    async def clean_up() -> None:
+        if not args.keep:
+            conn = await asyncpg.connect(admin_url)
+            await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            await conn.close()
+            await drop_topics(kafka, prefix)
+
+    try:
+        service = await bootstrap(settings)
+    except BaseException:
+        await clean_up()  # the run's database and topics do not outlive a service that would not start
+        raise
     settle_heap()  # as the service's own process does after start-up (``shared.runtime.serve``)
     hooked = enterprises[: int(len(enterprises) * args.webhook_share)]
     if hooked:
@@ -185,11 +197,7 @@ async def main(args: argparse.Namespace) -> int:
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
-        if not args.keep:
-            conn = await asyncpg.connect(admin_url)
-            await conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-            await conn.close()
-            await drop_topics(kafka, prefix)
+        await clean_up()
     if seen < expected:
         print(f"only {seen} of {expected} receipts delivered within {args.timeout}s", file=sys.stderr)
         return 1
