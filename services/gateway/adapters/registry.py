@@ -14,6 +14,16 @@ def _row(r: asyncpg.Record) -> Enterprise:
 _COLUMNS = "code, name, dxp_id, roles, certificate"
 
 
+async def lock(conn: asyncpg.Connection) -> None:
+    """One registration at a time (until the caller's transaction ends)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('gateway:registry'))")
+
+
+async def record_change(conn: asyncpg.Connection, code: str, dxp_id: str, change: str, actor: str) -> None:
+    await conn.execute("INSERT INTO registry_changes (code, dxp_id, change, actor) VALUES ($1, $2, $3, $4)",
+                       code, dxp_id, change, actor)
+
+
 async def upsert(conn: asyncpg.Connection, e: Enterprise) -> bool:
     """Register or update; True when it is new."""
     row = await conn.fetchrow(

@@ -35,7 +35,7 @@ async def register(units: UnitsOfWork, settings: GatewaySettings, enterprise: En
     async with units() as uow:
         conn = uow.conn
         # one registration at a time: two concurrent takeovers cannot both pass the checks
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('gateway:registry'))")
+        await registry.lock(conn)
         holder = await registry.by_dxp_id(conn, enterprise.dxpId)
         current = await registry.get(conn, enterprise.code)
         change = "registered" if current is None else "updated"
@@ -49,8 +49,7 @@ async def register(units: UnitsOfWork, settings: GatewaySettings, enterprise: En
                     "an admin moves it to another DXP id with transfer=true")
             change = f"moved from DXP id {current.dxpId}"
         created = await registry.upsert(conn, enterprise)
-        await conn.execute("INSERT INTO registry_changes (code, dxp_id, change, actor) VALUES ($1, $2, $3, $4)",
-                           enterprise.code, enterprise.dxpId, change, actor)
+        await registry.record_change(conn, enterprise.code, enterprise.dxpId, change, actor)
         event = EnterpriseRegistered(code=enterprise.code, name=enterprise.name, dxp_id=enterprise.dxpId,
                                      roles=list(enterprise.roles))
         uow.emit(OutgoingMessage.of(settings.topic(topics.ENTERPRISES), enterprise.code, event))
