@@ -67,7 +67,7 @@ async def _journey(gateway_url: str, bootstrap: str, prefix: str, fmt: str) -> i
         except TimeoutError:
             pass
     print(f"\nthe list {j.cop_no} went 2 → 120 → 399 → (500 →) 800 → 899 in {time.monotonic() - started:.1f}s. "
-          "The stack stays up: send more with `cbec send FILE --sender DXP`, stop it with `make down`.")
+          "The stack stays up: send more with `cbec send FILE… --fresh` (the sender from each message), stop it with `make down`.")
     return 0
 
 
