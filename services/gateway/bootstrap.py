@@ -34,7 +34,8 @@ async def bootstrap(settings: GatewaySettings | None = None) -> Service:
     consumer = host.consumer("gateway-intake", [], intake.handle, topics.INBOUND_DLQ, decode=intake.read_envelope,
                              pattern=topics.inbound_pattern(settings.topic_prefix), external=True)
     if quota is not None:
-        consumer.flow = InboundFlow(host.pool, settings.topic_prefix, settings.sender_pause_backlog).held
+        consumer.flow = InboundFlow(host.pool, settings.topic_prefix, quota, settings.sender_pause_backlog,
+                                    intake.backed_up).turns
     deadline = PartDeadline(settings, host.unit_of_work)
     tasks: dict[str, Task] = {"part-deadline": deadline.run}
     if quota is not None:

@@ -37,8 +37,10 @@ class GatewaySettings(Settings):
     sender_burst: float = env("GATEWAY_SENDER_BURST", default=200.0, doc="... and at once")
     sender_pause_backlog: int = env(
         "GATEWAY_SENDER_PAUSE_BACKLOG", default=100,
-        doc="a sender with this many messages waiting has its own inbound topic `ceb.inbound.<DXP id>` paused (its "
-            "flood waits in Kafka) until they are worked off")
+        doc="a sender with this many messages deferred has nothing more read of its own inbound topic "
+            "`ceb.inbound.<DXP id>` (its flood waits in Kafka), nor of a shared `ceb.inbound` partition it flooded, "
+            "until they are worked off; below it, a batch reads a quarter of a turn of its topic while its bucket "
+            "holds a whole turn")
     signature_mode: Literal["required", "optional"] = env(
         "CBEC_SIGNATURE_MODE", default="required", shown="`required` (`optional` in `make up`/`make demo`)",
         doc="whether messages that change customs state (all but appStatus 1 drafts) must carry a valid "

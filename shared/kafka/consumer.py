@@ -48,13 +48,14 @@ Batch = UnitOfWork
 M = TypeVar("M")
 # what a consumer calls with the typed messages of a batch that its inbox has not seen
 Handler = Callable[[list[Received[M]], Batch], Awaitable[None]]
-# flow control: given the assigned partitions, those to leave unread for now (paused until it no
-# longer names them; e.g. the gateway's senders with a backlog, services/gateway/service_layer/inbound_flow.py)
-FlowControl = Callable[[set[TopicPartition]], Awaitable[set[TopicPartition]]]
-# checked before every fetch (one small query): a held sender's records copied out of Kafka stay within
-# its backlog and one batch, however fast the batches go
-FLOW_CHECK_S = 0.0
+# flow control, asked before every fetch (one small query): given the assigned partitions, those the
+# next batch may take only so many records of (0: none for now; what the consumer has fetched of
+# them stays buffered, and no more of them is fetched meanwhile). Nothing is skipped: a partition
+# is read on from its position. The gateway hands out its senders' turns so (a flood's records wait
+# in Kafka, not in a batch: services/gateway/service_layer/inbound_flow.py).
+FlowControl = Callable[[set[TopicPartition]], Awaitable[Mapping[TopicPartition, int]]]
 DeadLetterFactory = Callable[[RawRecord, str], list[OutgoingMessage]]
+Batches = dict[TopicPartition, list[ConsumerRecord]]
 
 TRANSIENT = (
     asyncpg.PostgresConnectionError,
@@ -126,25 +127,96 @@ class BatchConsumer(Generic[M]):
         self.assigned = False
         self.kafka: AIOKafkaConsumer | None = None  # while running: shared.pipes reads its lag
         self.flow: FlowControl | None = None
-        self._flow_checked = 0.0
+        self._turn = 0
+        self._full: set[TopicPartition] = set()  # the limited partitions the last fetch took a whole turn of
+        self._heavy_turns = asyncio.Semaphore(1)
 
-    async def _control_flow(self, consumer: AIOKafkaConsumer) -> None:
-        """Pause what ``flow`` holds, resume what it no longer holds (at most every FLOW_CHECK_S).
-        Nothing is skipped: a paused partition is read on from its position when resumed."""
-        if self.flow is None or time.monotonic() - self._flow_checked < FLOW_CHECK_S:
-            return
-        self._flow_checked = time.monotonic()
+    async def _fetch(self, consumer: AIOKafkaConsumer,
+                     busy: frozenset[TopicPartition] | set[TopicPartition] = frozenset()) -> Batches:
+        """The next batch: at most ``max_records``, and of each partition ``flow`` limits at most
+        its limit (each limited partition taken from in turn, so none fills the batch for the
+        others); nothing of the ``busy`` ones (a turn of theirs is being applied beside the loop)."""
+        self._full = set()
+        if self.flow is None:
+            fetched: Batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+            return fetched
         assigned = consumer.assignment()
         try:
-            hold = await self.flow(set(assigned)) & assigned
+            limits = {tp: n for tp, n in (await self.flow(set(assigned))).items() if tp in assigned}
         except TRANSIENT as exc:
-            log.warning("%s: flow control not checked: %r", self.name, exc)
-            return
-        paused = consumer.paused()
-        if hold - paused:
-            consumer.pause(*(hold - paused))
-        if paused - hold:
-            consumer.resume(*(paused - hold))
+            log.warning("%s: flow control not checked, nothing limited: %r", self.name, exc)
+            limits = {}
+        limits.update({tp: 0 for tp in busy if tp in assigned})
+        room = self._max_records
+        batches: dict[TopicPartition, list[ConsumerRecord]] = {}
+        limited = sorted((tp for tp, n in limits.items() if n > 0), key=lambda tp: (tp.topic, tp.partition))
+        if limited:  # a different partition first each time
+            self._turn = (self._turn + 1) % len(limited)
+            limited = limited[self._turn:] + limited[:self._turn]
+        try:
+            for tp in limited:
+                if room <= 0:
+                    break
+                got = await consumer.getmany(tp, timeout_ms=0, max_records=min(room, limits[tp]))
+                for part, recs in got.items():
+                    batches[part] = recs
+                    room -= len(recs)
+            free = [tp for tp in assigned if tp not in limits]
+            if free and room > 0:
+                batches.update(await consumer.getmany(*free, timeout_ms=0, max_records=room))
+            if not batches:  # wait for the next records of any partition that may be read now
+                readable = free + limited
+                if readable:
+                    # not long if a partition waits for its turn: it may have one by then
+                    batches.update(await consumer.getmany(
+                        *readable, timeout_ms=100 if len(readable) < len(assigned) else 500,
+                        max_records=min([limits[tp] for tp in limited] + [self._max_records])))
+                else:
+                    await asyncio.sleep(0.05)
+        except IllegalStateError as exc:  # a rebalance took a partition between the calls
+            log.info("%s: %r; the batch so far goes on", self.name, exc)
+        self._full = {tp for tp, recs in batches.items() if tp in limits and len(recs) >= limits[tp] > 0}
+        return batches
+
+    def _split(self, batches: Batches) -> tuple[Batches, Batches]:
+        """The light partitions of a batch and the heavy ones: those ``flow`` limited that gave a
+        whole turn (more is likely waiting behind: a flooding sender's). The heavy ones are applied
+        beside the loop, so a light sender's message read meanwhile is not committed behind them."""
+        light = {tp: recs for tp, recs in batches.items() if tp not in self._full}
+        heavy = {tp: recs for tp, recs in batches.items() if tp in self._full}
+        return light, heavy
+
+    async def _beside(self, records: list[ConsumerRecord]) -> None:
+        async with self._heavy_turns:  # one at a time: the light ones keep their connections
+            await self._apply(*self._received(records))
+
+    async def _reap(self, consumer: AIOKafkaConsumer, beside: dict[asyncio.Task[None], Batches],
+                    retry: TransientRetry) -> None:
+        """Commit the offsets of the heavy turns applied; rewind those that failed for a transient
+        reason (read again; the inbox skips what was applied)."""
+        for task in [t for t in beside if t.done()]:
+            batches = beside.pop(task)
+            exc = task.exception()
+            if exc is None:
+                retry.succeeded()
+                await self._commit(consumer, batches)
+                continue
+            if not isinstance(exc, TRANSIENT):
+                raise exc
+            retry.failed(exc)
+            for tp, recs in batches.items():
+                consumer.seek(tp, recs[0].offset)
+            await asyncio.sleep(retry.delay())
+
+    async def _commit(self, consumer: AIOKafkaConsumer, batches: Batches) -> None:
+        try:
+            await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
+        except (CommitFailedError, IllegalStateError) as exc:
+            # the partitions moved to another instance during the batch (a rebalance): it
+            # will read them again from the last commit and its inbox will skip what we did
+            log.warning("%s: offsets not committed (%r); the new owner will skip what is applied", self.name, exc)
+        self.processed += sum(len(recs) for recs in batches.values())
+        self._on_committed()
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -167,14 +239,20 @@ class BatchConsumer(Generic[M]):
         await consumer.start()
         self.kafka = consumer
         retry = TransientRetry(self.name, self._max_transient)
+        beside: dict[asyncio.Task[None], Batches] = {}  # heavy turns being applied beside the loop
         try:
             while True:
-                await self._control_flow(consumer)
-                batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+                await self._reap(consumer, beside, retry)
+                batches = await self._fetch(consumer, set().union(*beside.values()) if beside else set())
                 self.assigned = bool(consumer.assignment())
                 self.last_progress = time.monotonic()
+                light, heavy = self._split(batches)
+                if heavy:
+                    beside[asyncio.create_task(self._beside([r for recs in heavy.values() for r in recs]))] = heavy
+                batches = light
                 if not batches:
-                    observe.idle(self)
+                    if not heavy:
+                        observe.idle(self)
                     continue
                 records = [r for recs in batches.values() for r in recs]
                 watch = observe.batch_started(self, records)
@@ -188,16 +266,12 @@ class BatchConsumer(Generic[M]):
                     await asyncio.sleep(retry.delay())
                     continue
                 retry.succeeded()
-                try:
-                    await consumer.commit({tp: recs[-1].offset + 1 for tp, recs in batches.items()})
-                except (CommitFailedError, IllegalStateError) as exc:
-                    # the partitions moved to another instance during the batch (a rebalance): it
-                    # will read them again from the last commit and its inbox will skip what we did
-                    log.warning("%s: offsets not committed (%r); the new owner will skip what is applied", self.name, exc)
-                self.processed += len(records)
+                await self._commit(consumer, batches)
                 watch.committed()
-                self._on_committed()
         finally:
+            for task in beside:
+                task.cancel()
+            await asyncio.gather(*beside, return_exceptions=True)
             self.kafka = None
             await consumer.stop()
 

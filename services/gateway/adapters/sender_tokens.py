@@ -30,3 +30,17 @@ async def take(conn: asyncpg.Connection, quota: SenderQuota, wanted: dict[str, i
     await conn.execute("UPDATE sender_tokens t SET tokens = u.tokens, at = $3 FROM unnest($1::text[], $2::float8[]) "
                        "AS u(sender, tokens) WHERE t.sender = u.sender", [r["sender"] for r in rows], left, now)
     return granted
+
+
+async def available(conn: asyncpg.Connection, quota: SenderQuota, senders: list[str]) -> dict[str, float]:
+    """The tokens each sender's bucket holds now, spending none (a sender without a bucket yet has
+    a full one)."""
+    full = float(max(1.0, quota.burst))
+    if not senders:
+        return {}
+    if not quota.limited:
+        return dict.fromkeys(senders, float("inf"))
+    now = quota.clock()
+    rows = await conn.fetch("SELECT sender, tokens, at FROM sender_tokens WHERE sender = ANY($1::text[])", senders)
+    found = {r["sender"]: quota.refill(r["tokens"], r["at"], now) for r in rows}
+    return {s: found.get(s, full) for s in senders}

@@ -18,6 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# where the gateway reads its senders' own topics, a turn is read in this many batches
+TURN_SLICES = 4
+
 
 @dataclass(frozen=True)
 class SenderQuota:
@@ -36,3 +39,14 @@ class SenderQuota:
 
     def grant(self, tokens: float, wanted: int) -> int:
         return max(0, min(wanted, int(tokens)))
+
+    def turn(self, tokens: float) -> int:
+        """How many of a sender's messages one batch reads with ``tokens`` in its bucket: a slice of
+        a turn (``quantum / TURN_SLICES``: the batch its turn shares with the others' messages stays
+        short) while the bucket holds a whole turn (the quantum, or the burst if smaller), else
+        none yet — not a trickle of one or two."""
+        share = max(1, self.quantum // TURN_SLICES)
+        if not self.limited:
+            return share
+        whole = min(self.quantum, int(max(1.0, self.burst)))
+        return min(share, int(tokens)) if tokens >= whole else 0

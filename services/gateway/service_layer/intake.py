@@ -97,6 +97,10 @@ class Intake:
         self.quota = quota
         self.deferred = 0
         self.on_deferred: Callable[[], None] = lambda: None
+        # partitions whose records the last batch that read them deferred every one of, with the
+        # senders of those records (inbound_flow.py reads a shared partition so a turn at a time,
+        # and not while those senders have a backlog)
+        self.backed_up: dict[tuple[str, int], set[str]] = {}
 
     @property
     def accepted(self) -> int:
@@ -148,6 +152,12 @@ class Intake:
                 if sender:
                     granted[sender] -= 1
                 now.append(record)
+        kept = {(r.topic, r.partition) for r in now}
+        for tp in {(r.topic, r.partition) for r in records}:
+            if tp in kept:
+                self.backed_up.pop(tp, None)
+            else:
+                self.backed_up[tp] = {s for s, r in later if (r.topic, r.partition) == tp}
         if later:
             await deferred_intake.add(batch.conn, later)
             self.deferred += len(later)

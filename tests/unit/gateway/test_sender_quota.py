@@ -13,3 +13,12 @@ def test_a_bucket_refills_at_its_rate_up_to_its_burst_and_grants_only_whole_toke
 def test_no_rate_means_turns_only():
     assert not SenderQuota(rate=0, burst=200, quantum=20).limited
     assert SenderQuota(rate=100, burst=200).limited
+
+
+def test_a_sender_is_read_a_slice_of_a_turn_at_a_time_while_it_has_a_whole_turn():
+    quota = SenderQuota(rate=100, burst=200, quantum=20)
+    assert quota.turn(200) == 5 and quota.turn(20.5) == 5  # a quarter of the quantum a batch
+    assert quota.turn(19.9) == 0 and quota.turn(0) == 0  # not a trickle: it waits for a whole turn
+    assert SenderQuota(rate=100, burst=2, quantum=20).turn(2) == 2  # a whole turn is never more than the burst
+    assert SenderQuota(rate=0, burst=0, quantum=20).turn(0) == 5  # no rate: always a slice
+    assert SenderQuota(rate=100, burst=200, quantum=2).turn(200) == 1
