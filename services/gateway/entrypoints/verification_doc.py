@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from shared.config import variables
+from shared.generated_docs import write_or_check
 from shared.messages.catalogue import MAX_DOCUMENTS
 from shared.messages.errors import ERROR_CODES
 from shared.receipts import RETURN_INFO_MAX
@@ -183,15 +184,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC} is out of date: run python -m services.gateway.entrypoints.verification_doc")
-            return 1
-        return 0
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}")
-    return 0
+    return write_or_check(DOC, render(), argv, "python -m services.gateway.entrypoints.verification_doc")
 
 
 if __name__ == "__main__":
