@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Protocol
 
 from shared.contracts import FlowCounts
 from shared.kafka import headers as H
@@ -76,6 +77,17 @@ def percentile(buckets: Sequence[int], q: float) -> int | None:
     return 2 * LATENCY_BOUNDS_MS[-1]
 
 
+class PublishedRow(Protocol):
+    """What the tally reads of a row a relay round publishes (``shared.db.outbox.OutboxRow``)."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def value(self) -> bytes: ...
+    @property
+    def headers(self) -> list[tuple[str, bytes]]: ...
+
+
 class FlowTally:
     """Counts one round's rows: those on the receipts topic by kind (with their latency), those on
     the inbound dead-letter topic by reason. ``of(rows)`` is the round's record, or None when the
@@ -88,22 +100,20 @@ class FlowTally:
         self.dead_letters_topic = dead_letters_topic
         self.now = now
 
-    def of(self, rows: Iterable[object]) -> bytes | None:
+    def of(self, rows: Iterable[PublishedRow]) -> bytes | None:
         receipts: Counter[str] = Counter()
         dead: Counter[str] = Counter()
         latency: defaultdict[str, list[int]] = defaultdict(lambda: [0] * (len(LATENCY_BOUNDS_MS) + 1))
         now = self.now()
         for row in rows:
-            topic = getattr(row, "topic", None)
-            if topic == self.receipts_topic:
-                value = getattr(row, "value", None)
-                kind = receipt_kind(value)
+            if row.topic == self.receipts_topic:
+                kind = receipt_kind(row.value)
                 receipts[kind] += 1
-                decided = issued_at(value)
+                decided = issued_at(row.value)
                 if decided is not None:
                     latency[kind][latency_bucket(max(0.0, (now - decided).total_seconds() * 1000))] += 1
-            elif topic == self.dead_letters_topic:
-                dead[dead_letter_reason(getattr(row, "headers", None))] += 1
+            elif row.topic == self.dead_letters_topic:
+                dead[dead_letter_reason(row.headers)] += 1
         if not receipts and not dead:
             return None
         counts = FlowCounts(source=self.source, published_at=now, receipts=dict(receipts),

@@ -27,8 +27,6 @@ from pydantic import ValidationError
 from shared import metrics
 from shared.contracts import FlowCounts
 from shared.flow_counts import LATENCY_BOUNDS_MS, percentile
-from shared.flow_counts import dead_letter_reason as dead_letter_reason  # re-exported: the monitor's vocabulary
-from shared.flow_counts import receipt_kind as receipt_kind
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 
