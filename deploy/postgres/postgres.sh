@@ -186,6 +186,10 @@ min_wal_size = 1GB
 checkpoint_timeout = 15min
 checkpoint_completion_target = 0.9
 wal_buffers = 16MB
+# the queue-like tables (outbox, inbox) churn all the time and a fresh database's tables grow from
+# empty: vacuum and analyze look every 10 s, not every minute (prepared statements planned while
+# a table was empty would otherwise keep scanning it whole until the first ANALYZE)
+autovacuum_naptime = 10s
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
