@@ -149,7 +149,7 @@ class Settings(ProcessSettings):
         "CBEC_TOPIC_REPLICATION", shown="3 on 3+ brokers, else the number of brokers",
         doc="replication factor of the topics the services create (3 replicas: `min.insync.replicas=2`)")
     consumer_batch: int = env("CBEC_CONSUMER_BATCH", default=500, doc="messages per database transaction")
-    relay_batch: int = env("CBEC_RELAY_BATCH", default=1000, doc="outbox rows published per relay round")
+    relay_batch: int = env("CBEC_RELAY_BATCH", default=1000, doc="outbox messages published per relay round")
     fetch_max_wait_ms: int = env(
         "CBEC_FETCH_MAX_WAIT_MS", default=25,
         doc="how long a consumer's fetch waits for `CBEC_FETCH_MIN_BYTES` to gather (a hop waits at most this): "

@@ -1,22 +1,25 @@
-"""The outbox relay: publishes a service's outbox rows to Kafka, in order, exactly once, then
-deletes them.
+"""The outbox relay: publishes a service's outbox to Kafka, in order, exactly once, then takes
+what it published out of it.
 
 - **One publisher per service.** The relay that holds the advisory lock ``relay:<service>``
-  publishes every instance's rows, in id order (for rows about one entity, id order is commit
-  order: they are written under that entity's row lock), so per-key order holds however many
-  instances write. The others stand by and take over when the holder's session ends. The holder
-  does not poll: every transaction that writes outbox rows also ``NOTIFY``s the schema's channel
+  publishes every instance's outbox rows (a batch row per writing transaction), in id order and
+  each row's messages in theirs (for rows about one entity, id order is commit order: they are
+  written under that entity's row lock), so per-key order holds however many instances write.
+  The others stand by and take over when the holder's session ends. The holder does not poll:
+  every transaction that writes outbox rows also ``NOTIFY``s the schema's channel
   (``shared.db.outbox``), which wakes it as soon as the writer commits, on whichever instance.
-- **Exactly once.** Each round (up to ``batch_size`` rows) is one Kafka transaction that also
-  writes a *progress marker* (the message ids of the round) to the relay's own compacted topic;
-  the rows are deleted after the transaction commits. The transactional id is the service's, so a
-  new holder fences any predecessor still alive and aborts its open transaction. A crash between
-  the commit and the delete leaves at most that one round behind, and its marker is the last one
-  committed: at start the relay reads it and deletes those rows instead of sending them again.
-  Consumers read with ``isolation_level=read_committed`` and never see an aborted copy.
-- **Parking.** A round the broker refuses for good (a row larger than it allows, any
-  non-retriable error) is aborted and sent again one row per transaction up to the row that
-  failed; a row that fails on its own is moved to ``outbox_parked`` with the reason
+- **Exactly once.** Each round (up to ``batch_size`` messages: whole batch rows, and the first
+  messages of one too large for what is left) is one Kafka transaction that also writes a
+  *progress marker* (the message ids of the round) to the relay's own compacted topic; the
+  messages leave the outbox after the transaction commits. The transactional id is the
+  service's, so a new holder fences any predecessor still alive and aborts its open transaction.
+  A crash between the commit and the delete leaves at most that one round behind, and its marker
+  is the last one committed: at start the relay reads it and takes those messages out instead of
+  sending them again. Consumers read with ``isolation_level=read_committed`` and never see an
+  aborted copy.
+- **Parking.** A round the broker refuses for good (a message larger than it allows, any
+  non-retriable error) is aborted and sent again one message per transaction up to the last batch
+  row that failed; a message that fails on its own is moved to ``outbox_parked`` with the reason
   (``shared.db.outbox.parked``/``redrive``, ``GET /outbox/parked``) and the relay carries on.
   Transient failures (broker away) restart the round after a pause; nothing is lost or doubled.
 """
@@ -183,7 +186,7 @@ class OutboxRelay:
     # --- recovery ---------------------------------------------------------------------------
 
     async def recover(self) -> int:
-        """Delete the rows of the last committed round if a crash left them behind; how many."""
+        """Take out the messages of the last committed round if a crash left them behind; how many."""
         ids = await self._last_marker()
         if not ids:
             return 0
@@ -243,7 +246,7 @@ class OutboxRelay:
                 self._suspects = set(failed.suspects)
                 await self.stop()  # a producer whose send failed is out of step: the next round gets a fresh one
                 return 0
-            await mark_published(conn, [r.id for r in rows])
+            await mark_published(conn, rows)
             self.published += len(rows)
             return len(rows)
 
@@ -261,11 +264,11 @@ class OutboxRelay:
                 if not _permanent(failed.cause):
                     raise failed.cause from None
                 await self.stop()
-                await park(conn, row.id, f"{type(failed.cause).__name__}: {failed.cause}")
+                await park(conn, row, f"{type(failed.cause).__name__}: {failed.cause}")
                 log.error("%s: outbox row %s (%s) parked: %r", self.name, row.id, row.topic, failed.cause)
                 self.parked += 1
             else:
-                await mark_published(conn, [row.id])
+                await mark_published(conn, [row])
                 self.published += 1
             done += 1
         self._suspects = set()

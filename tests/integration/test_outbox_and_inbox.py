@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -147,7 +148,7 @@ async def test_consumer_applies_each_message_once_and_dead_letters_poison(servic
     async with service_pool.acquire() as conn:
         applied = {r["value"]: (r["key"], r["trace"]) for r in await conn.fetch("SELECT * FROM applied")}
         dead = await conn.fetch("SELECT reason, value FROM dead_letters ORDER BY id")
-        outbox = await conn.fetch("SELECT topic, headers FROM outbox ORDER BY id")
+        outbox = await conn.fetch("SELECT topic, headers FROM outbox ORDER BY batch_id, position")
     assert sorted(applied) == sorted([f"ok-{i}" for i in range(10)] + ["resent"])
     assert applied["ok-3"] == ("k", "t-3")  # the handler got the key and the trace, typed
     assert sorted((d["value"], d["reason"]) for d in dead) == [(b"garbled", "not a test message: garbled"),
@@ -301,3 +302,65 @@ async def test_relay_keeps_per_key_order_across_partitions_and_sends_large_rows(
             expected += [big.value, tail.value]
         assert on_key == expected
     assert len({r.partition for r in got}) > 1  # the keys were spread over partitions
+
+
+async def test_each_transaction_is_one_outbox_row_and_rounds_split_a_large_one(service_pool, kafka_bootstrap, new_relay,
+                                                                               topic_prefix):
+    """Three writing transactions are three batch rows; a round smaller than a row takes its first
+    messages and leaves the rest for the next, in order, none twice."""
+    topic = f"{topic_prefix}batches"
+    sizes = [3, 40, 5]
+    written = []
+    for t, size in enumerate(sizes):
+        part = [OutgoingMessage.of(topic, "list-1", f"t{t}-{i}".encode()) for i in range(size)]
+        written += part
+        async with service_pool.acquire() as conn, conn.transaction():
+            await add_to_outbox(conn, part)
+    async with service_pool.acquire() as conn:
+        assert [r[0] for r in await conn.fetch("SELECT cardinality(message_ids) FROM outbox_batches ORDER BY id")] == sizes
+    relay = new_relay(batch_size=25)
+    assert [await relay.publish_once() for _ in range(3)] == [25, 23, 0]
+    got = await read_records(kafka_bootstrap, topic, len(written))
+    assert [r.value for r in got] == [m.value for m in written]
+    async with service_pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM outbox_batches") == 0
+
+
+async def test_messages_waiting_in_the_old_outbox_are_published_after_the_upgrade(database_url, kafka_bootstrap, admin,
+                                                                                  topic_prefix):
+    """A service upgraded with rows in its per-message outbox (migrations up to 005) publishes
+    them after migration 006 (the batch rows), in their order."""
+    from shared.db.migrator import SHARED_PACKAGE, _scripts, apply_migrations
+    from shared.db.pool import create_pool
+
+    schema = f"s_{uuid.uuid4().hex[:8]}"
+    topic = f"{topic_prefix}upgrade"
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"; SET search_path TO "{schema}", public')
+        await conn.execute("CREATE TABLE schema_migrations (version text PRIMARY KEY, "
+                           "applied_at timestamptz NOT NULL DEFAULT now())")
+        for version, sql in _scripts(SHARED_PACKAGE, "shared:"):
+            if version >= "shared:006":
+                break
+            await conn.execute(sql)
+            await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
+        old = [(uuid.uuid4(), f"old-{i}".encode()) for i in range(4)]
+        for mid, value in old:
+            await conn.execute("INSERT INTO outbox (message_id, topic, key, value, headers) "
+                               "VALUES ($1, $2, 'k', $3, '[[\"cbec-trace-id\", \"t1\"]]')", mid, topic, value)
+        assert await apply_migrations(conn, schema, None) == ["shared:006_outbox_batches"]
+    finally:
+        await conn.close()
+    pool = await create_pool(database_url, schema, min_size=1, max_size=3)
+    relay = OutboxRelay("relay-upgrade", pool, admin, bootstrap_servers=kafka_bootstrap,
+                        transactional_id=f"{topic_prefix}relay-upgrade", progress_topic=f"{topic_prefix}relay-upgrade")
+    try:
+        assert await relay.publish_once() == 4
+        got = await read_records(kafka_bootstrap, topic, 4)
+        assert [r.value for r in got] == [v for _, v in old]
+        assert [dict(r.headers)[MESSAGE_ID_HEADER].decode() for r in got] == [str(m) for m, _ in old]
+        assert dict(got[0].headers)[TRACE_ID_HEADER] == b"t1"
+    finally:
+        await relay.stop()
+        await pool.close()

@@ -69,7 +69,7 @@ async def test_a_flooding_sender_waits_its_turn_and_the_others_do_not(gateway_po
     async with gateway_pool.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM deferred_intake") == 0
         keys = [r["key"].decode() for r in await conn.fetch(
-            "SELECT key FROM outbox WHERE topic LIKE '%cbec.declarations' ORDER BY id")]
+            "SELECT key FROM outbox WHERE topic LIKE '%cbec.declarations' ORDER BY batch_id, position")]
     assert keys == [j.order_no for j in flood[3:]] + [late.order_no]  # in the order they were sent
 
 
@@ -102,7 +102,7 @@ def _intake_consumer(pool, kafka_bootstrap, topic_prefix, intake: Intake, flow: 
 async def _declarations(pool) -> list[str]:
     async with pool.acquire() as conn:
         return [r["key"].decode() for r in await conn.fetch(
-            "SELECT key FROM outbox WHERE topic LIKE '%cbec.declarations' ORDER BY id")]
+            "SELECT key FROM outbox WHERE topic LIKE '%cbec.declarations' ORDER BY batch_id, position")]
 
 
 async def test_a_list_is_answered_while_another_senders_flood_is_worked_off(gateway_pool, kafka_bootstrap,

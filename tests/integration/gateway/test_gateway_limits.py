@@ -53,7 +53,7 @@ async def test_the_missing_parts_text_fits_a_receipt(rig_factory, gateway_pool):
     assert await deadline.sweep() == 1
     async with gateway_pool.pool.acquire() as conn:
         value = await conn.fetchval("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' "
-                                    "ORDER BY id DESC LIMIT 1")
+                                    "ORDER BY batch_id DESC, position DESC LIMIT 1")
     info = json.loads(value)["fields"]["returnInfo"]
     assert info.startswith("[Code:2601;") and 900 < len(info) <= 1000
 

@@ -107,7 +107,7 @@ async def test_incomplete_bills_are_answered_after_the_timeout(rig, gateway_pool
     assert await PartDeadline(settings, units).sweep() == 1
     assert woken == [1]  # the relay is woken once the answers are committed
     async with gateway_pool.pool.acquire() as conn:
-        rows = await conn.fetch("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' ORDER BY id")
+        rows = await conn.fetch("SELECT value FROM outbox WHERE topic LIKE '%cbec.receipts' ORDER BY batch_id, position")
     answered = [ReceiptIssued.model_validate_json(r["value"]) for r in rows[-2:]]
     assert [r.fields["msgSeqNo"] for r in answered] == ["1", "3"]  # each part received, answered
     receipt = answered[-1]
