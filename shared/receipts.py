@@ -8,13 +8,13 @@ service puts a receipt on ``cbec.receipts`` the same way: :func:`receipt_message
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime, timedelta, timezone
 from functools import cache
 
 from shared import clock, sandbox
 from shared.contracts import ReceiptIssued, Recipient
 from shared.db.outbox import OutgoingMessage
+from shared.ids import time_ordered_uuid
 from shared.kafka.headers import TRACE_ID
 from shared.messages.catalogue import MESSAGE_RECEIPT, ReceiptSpec, spec_for
 from shared.messages.errors import return_info
@@ -117,7 +117,7 @@ def receipt_for(
     the list's orderNo and statisticsFlag, a CEB608/508/510 the part's msgSeqNo.
     """
     spec = spec_for(answered_type).receipt
-    receipt_id = receipt_id or str(uuid.uuid4())
+    receipt_id = receipt_id or str(time_ordered_uuid())
     values = {**head, **(overrides or {})}
     values.update(returnStatus=status, returnTime=return_time(at), returnInfo=return_info)
     values = storable_fields(values)  # before fitting: an escape takes room too
@@ -158,7 +158,7 @@ def format_error_receipt(
     received (quoted back as ``oriBizMessage``, as text, at most ``ORIGINAL_MESSAGE_CHARS``),
     ``cop_msg_id`` the DXP envelope's ``CopMsgId`` when it came in one.
     """
-    receipt_id = str(uuid.uuid4())
+    receipt_id = str(time_ordered_uuid())
     values = {
         "guid": guid,
         "returnStatus": "-1",

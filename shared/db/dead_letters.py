@@ -12,7 +12,6 @@ it can only make its own record refuse a redrive sooner.
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ import asyncpg
 
 from shared.db.outbox import OutgoingMessage
 from shared.db.unit_of_work import UnitOfWork
+from shared.ids import time_ordered_uuid
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
 from shared.kafka.headers import REDRIVE_COUNT as REDRIVE_COUNT_HEADER
 from shared.kafka.headers import REDRIVEN_FROM as REDRIVEN_FROM_HEADER
@@ -159,7 +159,7 @@ async def redrive(uow: UnitOfWork, ids: list[int], actor: Actor, limit: int) -> 
         headers = [(k, v) for k, v in r["headers"] if k not in NOT_CARRIED]
         headers += [(REDRIVE_COUNT_HEADER, str(r["redrives"] + 1)), (REDRIVEN_FROM_HEADER, str(r["id"]))]
         message = OutgoingMessage(topic=r["topic"], key=r["key"], value=r["value"] or b"", headers=headers,
-                                  message_id=uuid.uuid4())
+                                  message_id=time_ordered_uuid())
         outgoing.append(message)
         audit_rows.append((r["id"], r["topic"], message.message_id))
         done.append({"id": r["id"], "topic": r["topic"], "messageId": str(message.message_id)})

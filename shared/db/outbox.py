@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import asyncpg
 from pydantic import BaseModel
 
+from shared.ids import time_ordered_uuid
 from shared.kafka.headers import MESSAGE_ID as MESSAGE_ID_HEADER
 from shared.tracing import with_traceparent
 
@@ -30,7 +31,7 @@ class OutgoingMessage:
     key: bytes | None
     value: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
-    message_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    message_id: uuid.UUID = field(default_factory=time_ordered_uuid)
 
     @classmethod
     def of(cls, topic: str, key: str | None, value: bytes | BaseModel,
@@ -41,7 +42,7 @@ class OutgoingMessage:
             key=key.encode() if key is not None else None,
             value=body,
             headers=list((headers or {}).items()),
-            message_id=message_id or uuid.uuid4(),
+            message_id=message_id or time_ordered_uuid(),
         )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ import asyncpg
 
 from shared import clock
 from shared.db.outbox import OutgoingMessage
+from shared.ids import time_ordered_uuid
 from shared.kafka import headers as H
 
 from . import store
@@ -44,7 +44,7 @@ class DeliveryRoute:
             log.info("sandbox: %s not delivered (no_receipt)", what)
         elif outcome.kind == "duplicate":
             self._emit(message)
-            self._emit(dataclasses.replace(message, message_id=uuid.uuid4()))
+            self._emit(dataclasses.replace(message, message_id=time_ordered_uuid()))
             self._sent.append((message.topic, message.key))
             log.info("sandbox: %s delivered twice (duplicate)", what)
         else:  # delay, reorder: held back

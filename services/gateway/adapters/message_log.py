@@ -25,13 +25,16 @@ async def earlier_many(conn: asyncpg.Connection, guids: list[str]) -> dict[str, 
 
 
 async def record_many(conn: asyncpg.Connection, rows: list[tuple[str, bytes, str, str, str]]) -> None:
-    """(guid, content hash, sender DXP id, message type, outcome) each, inserted or updated."""
+    """(guid, content hash, sender DXP id, message type, outcome) each, inserted or updated, in one
+    statement (a guid appears once: the batch's world keeps one row per guid)."""
     if rows:
-        await conn.executemany(_UPSERT, rows)
+        guids, hashes, senders, types, outcomes = (list(c) for c in zip(*rows))
+        await conn.execute(_UPSERT, guids, hashes, senders, types, outcomes)
 
 
 _UPSERT = (
-    "INSERT INTO messages (guid, content_hash, sender_dxp_id, message_type, outcome) VALUES ($1, $2, $3, $4, $5) "
+    "INSERT INTO messages (guid, content_hash, sender_dxp_id, message_type, outcome) "
+    "SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[], $4::text[], $5::text[]) "
     "ON CONFLICT (guid) DO UPDATE SET content_hash = EXCLUDED.content_hash, sender_dxp_id = EXCLUDED.sender_dxp_id, "
     "message_type = EXCLUDED.message_type, outcome = EXCLUDED.outcome, received_at = now()"
 )

@@ -2,10 +2,9 @@
 result (CEB792) when a summary is concluded."""
 from __future__ import annotations
 
-import uuid
-
 from shared import clock
 from shared.contracts import ReceiptIssued, Recipient
+from shared.ids import time_ordered_uuid
 from shared.messages.catalogue import SUMMARY_RESULT
 from shared.receipts import fitted
 
@@ -17,7 +16,7 @@ def summary_result(summary: StoredSummary, result: dict, *, trace_id: str = "") 
     head = summary.head
     values = {**head, **result, "guid": head.get("guid", ""), "customsCode": summary.customs_code,
               "sumNo": summary.sum_no, "msgCount": "1", "msgSeqNo": "1"}
-    receipt_id = str(uuid.uuid4())
+    receipt_id = str(time_ordered_uuid())
     return ReceiptIssued(
         receipt_id=receipt_id,
         message_type=SUMMARY_RESULT.message_type,
