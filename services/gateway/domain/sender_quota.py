@@ -1,8 +1,9 @@
 """Per-sender fairness: the senders take turns, and each sender's messages enter the pipeline at
 most at its rate.
 
-- **Turns** (deficit round robin, the quantum): of one consumer batch, and of each round over the
-  deferred senders, one sender has at most ``quantum`` messages worked on; what it sent beyond
+- **Turns** (deficit round robin, the quantum): of each round over the deferred senders, one
+  sender has at most ``quantum`` messages worked on; of one consumer batch, its quantum or, while
+  up to twice as many as the others together (``turns``); what it sent beyond
   waits in the gateway (``deferred_intake``) and is taken in turn, sender by sender — so a
   flooding enterprise's backlog is worked off in slices between the others' messages.
 - **Rate** (a token bucket per sender, DXP id): ``rate`` messages a second, up to ``burst`` at
@@ -39,6 +40,17 @@ class SenderQuota:
 
     def grant(self, tokens: float, wanted: int) -> int:
         return max(0, min(wanted, int(tokens)))
+
+    def turns(self, counts: dict[str, int], waiting: int = 0) -> dict[str, int]:
+        """How many of each sender's messages of one batch (``counts``) are worked on in it, the
+        tokens aside: its quantum, or up to twice as many as the others together (those of the
+        batch, and a quantum for each of the ``waiting`` senders whose messages are deferred),
+        all it sent when it is alone. So a flood gets a turn beside a few lists, while senders of
+        like volume (one sending half as much again as another, as a seller sends its orders and
+        payments beside a carrier's waybills) share a batch whole, never cut to a quantum a
+        sender with the rest written out, read back and worked in rounds."""
+        total = sum(counts.values()) + waiting * self.quantum
+        return {s: n if total == n else min(n, max(self.quantum, 2 * (total - n))) for s, n in counts.items()}
 
     def turn(self, tokens: float) -> int:
         """How many of a sender's messages one batch reads with ``tokens`` in its bucket: a slice of

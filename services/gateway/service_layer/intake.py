@@ -134,14 +134,13 @@ class Intake:
 
     async def _admit(self, records: list[Received[InboundEnvelope]],
                      batch: Batch) -> list[Received[InboundEnvelope]]:
-        """The records within their senders' turns (``quantum`` each) and tokens; the rest join the
+        """The records within their senders' turns (``SenderQuota.turns``) and tokens; the rest join the
         deferred queue (so do all the later ones of a sender that has a queue: its order holds)."""
         assert self.quota is not None
         senders = [r.model.queue_sender for r in records]
         queued = await deferred_intake.with_backlog(batch.conn, sorted({s for s in senders if s}))
         counts = Counter(s for s in senders if s and s not in queued)
-        granted = await sender_tokens.take(batch.conn, self.quota,
-                                           {s: min(n, self.quota.quantum) for s, n in counts.items()})
+        granted = await sender_tokens.take(batch.conn, self.quota, self.quota.turns(counts, waiting=len(queued)))
         now: list[Received[InboundEnvelope]] = []
         later: list[tuple[str, RawRecord]] = []
         for record, sender in zip(records, senders):

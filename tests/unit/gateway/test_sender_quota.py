@@ -22,3 +22,19 @@ def test_a_sender_is_read_a_slice_of_a_turn_at_a_time_while_it_has_a_whole_turn(
     assert SenderQuota(rate=100, burst=2, quantum=20).turn(2) == 2  # a whole turn is never more than the burst
     assert SenderQuota(rate=0, burst=0, quantum=20).turn(0) == 5  # no rate: always a slice
     assert SenderQuota(rate=100, burst=200, quantum=2).turn(200) == 1
+
+
+def test_a_sender_takes_its_quantum_of_a_batch_or_up_to_twice_what_the_others_send():
+    quota = SenderQuota(rate=0, burst=0, quantum=20)
+    # a flood beside a few lists: its quantum; the lists all
+    assert quota.turns({"flood": 300, "agent": 2, "seller": 1}) == {"flood": 20, "agent": 2, "seller": 1}
+    # senders of like volume share the batch whole (none of it written out and read back)
+    assert quota.turns({"agent": 100, "seller": 90, "carrier": 110}) == {"agent": 100, "seller": 90, "carrier": 110}
+    assert quota.turns({"seller": 60, "carrier": 40}) == {"seller": 60, "carrier": 40}
+    # the larger takes twice as many as the others together
+    assert quota.turns({"agent": 100, "seller": 30}) == {"agent": 60, "seller": 30}
+    # alone, all it sent: nobody waits for it
+    assert quota.turns({"agent": 500}) == {"agent": 500}
+    # ... unless senders wait with deferred messages: a quantum counts for each of them
+    assert quota.turns({"agent": 500}, waiting=2) == {"agent": 80}
+    assert quota.turns({"agent": 500}, waiting=0) == quota.turns({"agent": 500})
