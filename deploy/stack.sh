@@ -52,9 +52,19 @@ LOCAL_PG=1
 [[ -n ${GATEWAY_DATABASE_URL:-} && -n ${MANAGEMENT_DATABASE_URL:-} && -n ${NOTIFICATION_DATABASE_URL:-} ]] && LOCAL_PG=0
 # Every node of the local cluster (one unless KAFKA_NODES or the size started last says more).
 : "${KAFKA_BOOTSTRAP_SERVERS:=$("$HERE/kafka/kafka.sh" bootstrap)}"
-: "${GATEWAY_DATABASE_URL:=postgresql://cbec_gateway@127.0.0.1:$PGPORT/cbec}"
-: "${MANAGEMENT_DATABASE_URL:=postgresql://cbec_management@127.0.0.1:$PGPORT/cbec}"
-: "${NOTIFICATION_DATABASE_URL:=postgresql://cbec_notification@127.0.0.1:$PGPORT/cbec}"
+# The local cluster is reached on its Unix socket: a round trip there costs the services and the
+# server less than one through 127.0.0.1's TCP stack (docs/benchmarks.md); TCP when the cluster
+# has no socket (its path would be too long for one).
+pg_url() { echo "postgresql://$1@127.0.0.1:$PGPORT/cbec"; }
+if ((LOCAL_PG)); then
+    PG_SOCKET_DIR=$("$HERE/postgres/postgres.sh" socketdir)
+    if [[ -n $PG_SOCKET_DIR ]]; then
+        pg_url() { echo "postgresql://$1@/cbec?host=$PG_SOCKET_DIR&port=$PGPORT"; }
+    fi
+fi
+: "${GATEWAY_DATABASE_URL:=$(pg_url cbec_gateway)}"
+: "${MANAGEMENT_DATABASE_URL:=$(pg_url cbec_management)}"
+: "${NOTIFICATION_DATABASE_URL:=$(pg_url cbec_notification)}"
 : "${GATEWAY_HTTP_PORT:=8080}"
 : "${MANAGEMENT_HTTP_PORT:=8081}"
 : "${NOTIFICATION_HTTP_PORT:=8082}"

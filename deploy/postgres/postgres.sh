@@ -5,6 +5,7 @@
 #   deploy/postgres/postgres.sh stop      pg_ctl stop -m fast
 #   deploy/postgres/postgres.sh status    exit 0 when running and accepting connections
 #   deploy/postgres/postgres.sh datadir   print the data directory
+#   deploy/postgres/postgres.sh socketdir print the directory of the server's Unix socket (none: TCP only)
 #
 # Environment: PGPORT (5432), CBEC_RUN_DIR (<repo>/.run), CBEC_PG_DATA (<run dir>/postgres),
 # PG_BINDIR (newest /usr/lib/postgresql/*/bin, else `pg_config --bindir`).
@@ -272,5 +273,6 @@ case ${1:-} in
     stop) cmd_stop ;;
     status) cmd_status ;;
     datadir) echo "$PGDATA" ;;
+    socketdir) ((${#SOCKET_DIR} + 16 > 107)) || echo "$SOCKET_DIR" ;;
     *) echo "usage: $0 start|stop|status|datadir" >&2; exit 2 ;;
 esac
