@@ -165,10 +165,12 @@ init_cluster() {
     echo "include_if_exists = 'cbec.conf'" >>"$PGDATA/postgresql.conf"
 }
 
+# A unix socket path is at most 107 bytes; a deep checkout gets TCP only.
+socket_fits() { ((${#SOCKET_DIR} + 16 <= 107)); }
+
 write_conf() {
     local sockets="'$SOCKET_DIR'"
-    # A unix socket path is at most 107 bytes; a deep checkout gets TCP only.
-    if ((${#SOCKET_DIR} + 16 > 107)); then
+    if ! socket_fits; then
         say "socket directory path too long for a unix socket; TCP (127.0.0.1:$PGPORT) only"
         sockets="''"
     fi
@@ -273,6 +275,6 @@ case ${1:-} in
     stop) cmd_stop ;;
     status) cmd_status ;;
     datadir) echo "$PGDATA" ;;
-    socketdir) ((${#SOCKET_DIR} + 16 > 107)) || echo "$SOCKET_DIR" ;;
-    *) echo "usage: $0 start|stop|status|datadir" >&2; exit 2 ;;
+    socketdir) if socket_fits; then echo "$SOCKET_DIR"; fi ;;
+    *) echo "usage: $0 start|stop|status|datadir|socketdir" >&2; exit 2 ;;
 esac

@@ -2,9 +2,8 @@
 most at its rate.
 
 - **Turns** (deficit round robin, the quantum): of each round over the deferred senders, one
-  sender has at most ``quantum`` messages worked on; of one consumer batch, its quantum or, while
-  up to twice as many as the others together (``turns``); what it sent beyond
-  waits in the gateway (``deferred_intake``) and is taken in turn, sender by sender — so a
+  sender has at most ``quantum`` messages worked on; of one consumer batch, its quantum or up to
+  twice as many as the others together (``turns``); what it sent beyond waits in the gateway (``deferred_intake``) and is taken in turn, sender by sender — so a
   flooding enterprise's backlog is worked off in slices between the others' messages.
 - **Rate** (a token bucket per sender, DXP id): ``rate`` messages a second, up to ``burst`` at
   once; ``rate`` 0 takes turns without a rate. The bucket is held in PostgreSQL

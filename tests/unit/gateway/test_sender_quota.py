@@ -37,4 +37,3 @@ def test_a_sender_takes_its_quantum_of_a_batch_or_up_to_twice_what_the_others_se
     assert quota.turns({"agent": 500}) == {"agent": 500}
     # ... unless senders wait with deferred messages: a quantum counts for each of them
     assert quota.turns({"agent": 500}, waiting=2) == {"agent": 80}
-    assert quota.turns({"agent": 500}, waiting=0) == quota.turns({"agent": 500})
