@@ -34,7 +34,9 @@ class TransientRetry:
 
     def delay(self) -> float:
         """The wait after the failures so far."""
-        return min(self.base_s * 2.0**self.failures, self.cap_s)
+        # the exponent stops growing at 60 (2**60 times any base is past any cap): a loop that never
+        # gives up (``limit`` sys.maxsize) must not overflow after its 1,024th failure in a row
+        return min(self.base_s * 2.0 ** min(self.failures, 60), self.cap_s)
 
     def failed(self, exc: BaseException) -> None:
         """Count and log a failure; raise it when it is the ``limit``-th in a row."""

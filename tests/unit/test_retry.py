@@ -1,4 +1,6 @@
 """The services' loops back off on transient failures and give up after a bound."""
+import sys
+
 import pytest
 
 from shared.retry import TransientRetry
@@ -22,3 +24,11 @@ def test_a_success_starts_the_count_again():
     retry.failed(OSError("once more"))  # not the second in a row
     with pytest.raises(OSError):
         retry.failed(OSError("twice in a row"))
+
+
+def test_a_loop_that_never_gives_up_still_waits_the_cap_after_thousands_of_failures():
+    # the relay retries with limit sys.maxsize: its 1,025th failure in a row overflowed 2.0**n and
+    # ended the relay task (seen when the broker held records it could not decode)
+    retry = TransientRetry("relay", sys.maxsize, base_s=0.2, cap_s=5.0)
+    retry.failures = 5000
+    assert retry.delay() == 5.0
