@@ -28,7 +28,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from services.cli.journey import DEMO_ENTERPRISES, Journey, new_guid  # noqa: E4
 from shared.kafka import headers as H  # noqa: E402
 from shared.kafka import topics  # noqa: E402
 from shared.messages import decode_receipt  # noqa: E402
+from tests.support.ports import free_port_block  # noqa: E402
 
 AGENT, EBC, LOGISTICS, OPERATOR = (e["dxpId"] for e in DEMO_ENTERPRISES)
 SERVICES = ("gateway", "management", "notification")
@@ -58,26 +58,6 @@ POSTGRES_SH = ROOT / "deploy" / "postgres" / "postgres.sh"
 
 def log(msg: str) -> None:
     print(f"[soak {time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def free_port_block(size: int) -> int:
-    """A base port with ``size`` consecutive free ports."""
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 40000, 2)
-        try:
-            socks = []
-            for p in range(base, base + size):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-        return base
-    raise RuntimeError("no free block of ports")
 
 
 # ---------------------------------------------------------------- infrastructure of its own
@@ -363,6 +343,7 @@ class Soak:
         self.started = 0
         self.ledger = Ledger()
         self.faults: Counter = Counter()
+        self.faults_over = asyncio.Event()  # the fault loop ends between two faults, never inside one
         self.sent = 0
         self.resent = 0
         self.producer: AIOKafkaProducer | None = None
@@ -497,7 +478,11 @@ class Soak:
         rng = random.Random(self.a.seed)
         brokers = itertools.cycle(range(1, self.infra.nodes + 1))
         for kind in itertools.cycle(self.fault_kinds()):
-            await asyncio.sleep(self.a.fault_interval)
+            try:
+                await asyncio.wait_for(self.faults_over.wait(), self.a.fault_interval)
+                return
+            except TimeoutError:
+                pass
             if kind in SERVICES:
                 inst = rng.choice([i for i in self.fleet.instances if i.svc == kind])
                 inst.held_down = True
@@ -556,6 +541,10 @@ class Soak:
                     self.progress(started)
                 await asyncio.sleep(0.2)
         finally:
+            # a fault half done (a broker or PostgreSQL on its way back, in a thread that cancelling
+            # would not stop) finishes first: only then may the final start below run
+            self.faults_over.set()
+            await asyncio.wait([faults[0]], timeout=300)  # the injector; the supervisor is cancelled
             for t in faults:
                 t.cancel()
             await asyncio.gather(*faults, return_exceptions=True)

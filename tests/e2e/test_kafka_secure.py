@@ -23,8 +23,9 @@ from services.cli.journey import DEMO_ENTERPRISES, Journey
 from services.cli.kafka_io import ReceiptReader, send
 from shared.kafka import topics
 from shared.kafka.access import ENTERPRISE_QUOTAS, SERVICES, service_principal
+from tests.support.ports import free_port
 from tests.support.records import drain_until, read_records
-from tests.support.stack import ROOT, free_port, running_stack
+from tests.support.stack import ROOT, running_stack
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,12 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from cryptography.fernet import Fernet
 
+from tests.support.ports import free_port
 from tests.support.topics import delete_topics_with_prefix
 
 SERVICES = ("gateway", "management", "notification")
 OPTIONAL = ("monitor", "console")  # started when a test asks for them
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Stack:

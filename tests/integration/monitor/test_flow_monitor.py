@@ -17,7 +17,7 @@ from shared.flow_counts import FlowTally, receipt_kind
 from shared.kafka import topics
 from shared.kafka.admin import TopicAdmin
 from shared.kafka.relay import OutboxRelay
-from tests.support.stack import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ from services.notification.settings import NotificationSettings, WebhookSettings
 from shared.contracts import EnterpriseRegistered, ReceiptIssued, Recipient
 from shared.kafka import topics
 from tests.integration.notification.topic_reader import TopicReader
-from tests.support.stack import free_port
+from tests.support.ports import free_port
 
 FAST_WEBHOOKS = WebhookSettings(timeout_s=1.0, retry=RetrySchedule(base_s=0.1, cap_s=0.5, max_attempts=30),
                                 concurrency=16, per_enterprise=4, poll_s=0.05, allow=("127.0.0.1",))
